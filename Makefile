@@ -1,0 +1,77 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# One non-recursive Makefile.  ./configure writes config.mak.
+
+-include config.mak
+
+ifeq ($(CC),)
+CC = cc
+endif
+
+SRC_DIRS = core accel hw/i386 hw/pci hw/isa hw/char hw/rtc hw/input \
+	hw/nvram hw/acpi hw/misc hw/ide hw/display hw/virtio block net ui
+ALL_SRCS = $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.c))
+ifneq ($(CONFIG_SDL),yes)
+ALL_SRCS := $(filter-out ui/sdl.c,$(ALL_SRCS))
+endif
+MAIN_SRC = core/main.c
+LIB_SRCS = $(filter-out $(MAIN_SRC),$(ALL_SRCS))
+LIB_OBJS = $(LIB_SRCS:.c=.o)
+
+TEST_LIB_SRCS = $(wildcard tests/lib/*.c)
+TEST_LIB_OBJS = $(TEST_LIB_SRCS:.c=.o)
+UNIT_TESTS = $(patsubst %.c,%,$(wildcard tests/unit/*.c))
+QTEST_TESTS = $(patsubst %.c,%,$(wildcard tests/qtest/*.c))
+
+DEPFLAGS = -MMD -MP
+
+all: kvmpc guests
+
+config.mak:
+	./configure
+
+kvmpc: core/main.o libkvmpc.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+libkvmpc.a: $(LIB_OBJS)
+	rm -f $@
+	ar rcs $@ $^
+
+%.o: %.c config.mak
+	$(CC) $(CFLAGS) $(DEPFLAGS) -c -o $@ $<
+
+tests/unit/%: tests/unit/%.o libkvmpc.a $(TEST_LIB_OBJS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+tests/qtest/%: tests/qtest/%.o $(TEST_LIB_OBJS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+# Guest payloads (freestanding, built with the system gcc)
+GUEST_MK = tests/guest/guest.mk
+-include $(GUEST_MK)
+guests: $(GUEST_TARGETS)
+
+tests-build: kvmpc guests $(UNIT_TESTS) $(QTEST_TESTS)
+
+check: tests-build
+	sh tests/run.sh
+
+demo: kvmpc
+	sh scripts/demo.sh
+
+install: kvmpc
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 kvmpc $(DESTDIR)$(PREFIX)/bin/kvmpc
+
+clean:
+	rm -f kvmpc libkvmpc.a $(LIB_OBJS) core/main.o $(TEST_LIB_OBJS) \
+		$(UNIT_TESTS) $(QTEST_TESTS) tests/unit/*.o tests/qtest/*.o \
+		$(GUEST_TARGETS) $(GUEST_CLEAN)
+	find . -name '*.d' -delete
+
+distclean: clean
+	rm -f config.mak config.h
+
+.PHONY: all check demo install clean distclean guests tests-build
+.SECONDARY:
+
+-include $(shell find . -name '*.d' 2>/dev/null)

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Character devices: the host end of a serial port, debug console, monitor
+ * or qtest channel.  Backends: null, stdio, file:PATH, pipe:PATH (PATH.in /
+ * PATH.out, or PATH), unix:PATH[,server=on,wait=off], tcp:127.0.0.1:PORT
+ * [,server=on,wait=off], pty.  Input arrives on the I/O thread through the
+ * frontend's handlers, called with the machine lock held.
+ */
+#ifndef CORE_CHARDEV_H
+#define CORE_CHARDEV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <glib.h>
+
+struct machine;
+struct chardev;
+
+enum chr_event { CHR_EVENT_OPENED, CHR_EVENT_CLOSED };
+
+struct chr_frontend {
+	/* How many bytes the frontend can take now (0 = stop reading). */
+	int (*can_read)(void *opaque);
+	void (*read)(void *opaque, const uint8_t *buf, size_t len);
+	void (*event)(void *opaque, enum chr_event ev);
+	void *opaque;
+};
+
+/*
+ * Create from a -chardev option string ("socket,id=x,path=..." style) or a
+ * legacy spec ("stdio", "file:out.txt", "tcp:127.0.0.1:4444,server=on").
+ * id may be NULL for anonymous ones (-serial stdio).
+ */
+struct chardev *chardev_new_opts(struct machine *m, const char *optstr, GError **err);
+struct chardev *chardev_new_legacy(struct machine *m, const char *spec,
+				   const char *id, GError **err);
+struct chardev *chardev_find(struct machine *m, const char *id);
+const char *chardev_id(struct chardev *c);
+
+/* Bytes are queued and written in order; never blocks the caller. */
+void chardev_write(struct chardev *c, const uint8_t *buf, size_t len);
+void chardev_set_frontend(struct chardev *c, const struct chr_frontend *fe);
+/* Re-poll after can_read went from 0 to > 0. */
+void chardev_accept_input(struct chardev *c);
+bool chardev_is_stdio(struct chardev *c);
+void chardev_close_all(struct machine *m);
+
+#endif

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Devices.  A class names a device type and its hooks; an instance embeds
+ * struct device first (subclasses use container_of).  The machine creates
+ * its own devices with typed configs; -device TYPE,props creates the
+ * user-creatable ones, which read their props from dev->opts in realize.
+ * The class table is explicit (core/device-list.c), not constructor magic.
+ */
+#ifndef CORE_DEVICE_H
+#define CORE_DEVICE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <glib.h>
+#include "core/opts.h"
+#include "core/vmstate.h"
+
+#ifndef container_of
+#define container_of(ptr, type, member) \
+	((type *)((char *)(ptr) - offsetof(type, member)))
+#endif
+
+struct machine;
+struct device;
+
+struct device_class {
+	const char *name;
+	const char *bus;  /* "ISA", "PCI", or NULL (system) for -device help */
+	const char *desc;
+	size_t instance_size;
+	bool user_creatable;
+	int (*realize)(struct device *dev, GError **err);
+	void (*reset)(struct device *dev);
+	void (*unrealize)(struct device *dev);
+	const struct vmstate_desc *vmsd; /* describes the instance itself */
+};
+
+struct device {
+	const struct device_class *cls;
+	struct machine *m;
+	char *id;
+	struct opts *opts; /* -device properties, may be NULL */
+	bool realized;
+};
+
+extern const struct device_class *const device_classes[];
+const struct device_class *device_class_find(const char *name);
+void device_print_help(void);
+
+/* Allocate instance_size bytes (zeroed); the machine owns it. */
+struct device *device_new(struct machine *m, const struct device_class *cls,
+			  const char *id, struct opts *opts);
+int device_realize(struct device *dev, GError **err);
+void device_reset(struct device *dev);
+/* Create, realize and register from "-device TYPE,k=v" */
+struct device *device_create_from_opts(struct machine *m, struct opts *o, GError **err);
+
+#endif
