@@ -93,6 +93,7 @@ struct machine {
 	enum run_state state;
 
 	void *pc; /* struct pc_machine * (hw/i386/pc.c) */
+	GPtrArray *drives; /* struct drive_info * (block/drive.c) */
 };
 
 static inline void machine_lock(struct machine *m) { g_mutex_lock(&m->lock); }
