@@ -18,6 +18,7 @@ struct opts {
 	GPtrArray *used; /* GINT_TO_POINTER(bool) */
 };
 
+struct opts *opts_new(void);
 struct opts *opts_parse(const char *str, const char *implied_key, GError **err);
 void opts_free(struct opts *o);
 const char *opts_get(struct opts *o, const char *key); /* last wins; marks used */

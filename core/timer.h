@@ -22,6 +22,7 @@ struct vclock {
 	GList *timers;       /* struct timer *, sorted by deadline */
 	GMainContext *ctx;   /* woken when the earliest deadline changes */
 	GSource *source;
+	GMutex *lock;        /* machine lock, taken around timer callbacks */
 };
 
 struct timer {
@@ -32,7 +33,8 @@ struct timer {
 	void *opaque;
 };
 
-void vclock_init(struct vclock *c, bool manual, GMainContext *ctx);
+/* lock: the machine lock, taken by the I/O thread around expired timers. */
+void vclock_init(struct vclock *c, bool manual, GMainContext *ctx, GMutex *lock);
 int64_t vclock_ns(struct vclock *c);
 void vclock_pause(struct vclock *c);
 void vclock_resume(struct vclock *c);

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * CPU models for -cpu: "host"/"max" pass through what KVM supports,
+ * "qemu64" keeps QEMU's baseline feature set; +feat/-feat adjust either.
+ */
+#ifndef ACCEL_CPU_MODEL_H
+#define ACCEL_CPU_MODEL_H
+
+#include <linux/kvm.h>
+#include <glib.h>
+
+struct machine_config;
+
+/* Validate "-cpu MODEL[,+f,-f,f=on]" and store it in cfg. */
+int cpu_model_parse(struct machine_config *cfg, const char *arg, GError **err);
+/* Filter supported CPUID entries in place for vCPU index. */
+int cpu_model_apply(struct kvm_cpuid2 *c, const struct machine_config *cfg, int index,
+		    GError **err);
+
+#endif

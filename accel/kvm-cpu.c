@@ -1,0 +1,310 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * vCPUs on KVM: creation, CPUID (KVM_GET_SUPPORTED_CPUID filtered by -cpu,
+ * with per-CPU APIC ids and topology), the reset state captured at
+ * creation and restored on system reset, and the run loop: one thread per
+ * vCPU, port I/O (including string I/O with count > 1) and MMIO exits
+ * dispatched under the machine lock, triple faults turned into resets.
+ * Left out: SMM, nested virtualisation, save/restore of CPU state.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include "accel/kvm.h"
+#include "accel/cpu-model.h"
+#include "core/log.h"
+#include "core/machine.h"
+
+struct kvm_vcpu {
+	struct kvm_accel *k;
+	int index;
+	int fd;
+	struct kvm_run *run;
+	pthread_t thread;
+	bool thread_started;
+	bool stopped; /* waits for a system reset (triple fault, error) */
+	/* reset state */
+	struct kvm_regs init_regs;
+	struct kvm_sregs init_sregs;
+	struct kvm_fpu init_fpu;
+	struct kvm_lapic_state init_lapic;
+};
+
+static void kvm_kick_handler(int sig)
+{
+	(void)sig;
+}
+
+int kvm_vcpu_create(struct kvm_accel *k, int index, GError **err)
+{
+	struct kvm_vcpu *cpu = g_new0(struct kvm_vcpu, 1);
+
+	cpu->k = k;
+	cpu->index = index;
+	cpu->fd = ioctl(k->vm_fd, KVM_CREATE_VCPU, index);
+	if (cpu->fd < 0) {
+		g_set_error(err, G_IO_ERROR, G_IO_ERROR_FAILED, "KVM_CREATE_VCPU %d: %s", index,
+			    strerror(errno));
+		return -errno;
+	}
+	cpu->run = mmap(NULL, k->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, cpu->fd, 0);
+	if (cpu->run == MAP_FAILED) {
+		g_set_error(err, G_IO_ERROR, G_IO_ERROR_FAILED, "mmap vcpu: %s", strerror(errno));
+		return -errno;
+	}
+	k->vcpus[index] = cpu;
+	if (kvm_cpuid_setup(k, cpu, err) < 0)
+		return -EINVAL;
+	if (ioctl(cpu->fd, KVM_GET_REGS, &cpu->init_regs) < 0 ||
+	    ioctl(cpu->fd, KVM_GET_SREGS, &cpu->init_sregs) < 0 ||
+	    ioctl(cpu->fd, KVM_GET_FPU, &cpu->init_fpu) < 0 ||
+	    ioctl(cpu->fd, KVM_GET_LAPIC, &cpu->init_lapic) < 0) {
+		g_set_error(err, G_IO_ERROR, G_IO_ERROR_FAILED, "reading vcpu state: %s",
+			    strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+int kvm_cpuid_setup(struct kvm_accel *k, struct kvm_vcpu *cpu, GError **err)
+{
+	struct machine *m = k->m;
+	struct kvm_cpuid2 *s = k->supported_cpuid;
+	struct kvm_cpuid2 *c = g_malloc0(sizeof(*c) + s->nent * sizeof(s->entries[0]));
+	int ret;
+
+	c->nent = s->nent;
+	memcpy(c->entries, s->entries, s->nent * sizeof(s->entries[0]));
+	ret = cpu_model_apply(c, m->cfg, cpu->index, err);
+	if (ret == 0 && ioctl(cpu->fd, KVM_SET_CPUID2, c) < 0) {
+		g_set_error(err, G_IO_ERROR, G_IO_ERROR_FAILED, "KVM_SET_CPUID2: %s",
+			    strerror(errno));
+		ret = -errno;
+	}
+	g_free(c);
+	return ret;
+}
+
+/* MSRs the firmware or guest may have pointed at guest memory. */
+static void kvm_vcpu_reset_msrs(struct kvm_vcpu *cpu)
+{
+	static const uint32_t zero_msrs[] = {
+		0x4b564d01, 0x12,       /* kvmclock (new and old) */
+		0x4b564d00, 0x11,       /* wall clock */
+		0x4b564d02,             /* async PF */
+		0x4b564d03,             /* steal time */
+		0x4b564d04,             /* PV EOI */
+		0x2ff,                  /* MTRR default type */
+		0x10,                   /* TSC */
+	};
+	struct {
+		struct kvm_msrs hdr;
+		struct kvm_msr_entry e[G_N_ELEMENTS(zero_msrs)];
+	} msrs = { 0 };
+	int ret;
+
+	msrs.hdr.nmsrs = G_N_ELEMENTS(zero_msrs);
+	for (size_t i = 0; i < G_N_ELEMENTS(zero_msrs); i++)
+		msrs.e[i].index = zero_msrs[i];
+	/* KVM stops at the first MSR it does not know: set the rest one by one */
+	ret = ioctl(cpu->fd, KVM_SET_MSRS, &msrs);
+	for (int i = ret < 0 ? 0 : ret; i < (int)msrs.hdr.nmsrs; i++) {
+		struct {
+			struct kvm_msrs hdr;
+			struct kvm_msr_entry e;
+		} one = { .hdr.nmsrs = 1, .e.index = msrs.e[i].index };
+		ioctl(cpu->fd, KVM_SET_MSRS, &one);
+	}
+}
+
+void kvm_vcpu_reset(struct kvm_vcpu *cpu)
+{
+	struct kvm_mp_state mp = {
+		.mp_state = cpu->index == 0 ? KVM_MP_STATE_RUNNABLE : KVM_MP_STATE_UNINITIALIZED,
+	};
+
+	if (ioctl(cpu->fd, KVM_SET_SREGS, &cpu->init_sregs) < 0 ||
+	    ioctl(cpu->fd, KVM_SET_REGS, &cpu->init_regs) < 0 ||
+	    ioctl(cpu->fd, KVM_SET_FPU, &cpu->init_fpu) < 0 ||
+	    ioctl(cpu->fd, KVM_SET_LAPIC, &cpu->init_lapic) < 0 ||
+	    ioctl(cpu->fd, KVM_SET_MP_STATE, &mp) < 0)
+		error_report("vcpu %d reset: %s", cpu->index, strerror(errno));
+	kvm_vcpu_reset_msrs(cpu);
+	cpu->stopped = false;
+}
+
+void kvm_vcpu_kick(struct kvm_vcpu *cpu)
+{
+	cpu->run->immediate_exit = 1;
+	if (cpu->thread_started)
+		pthread_kill(cpu->thread, SIGUSR1);
+}
+
+void kvm_vcpu_join(struct kvm_vcpu *cpu)
+{
+	if (cpu->thread_started)
+		pthread_join(cpu->thread, NULL);
+	cpu->thread_started = false;
+}
+
+static void kvm_handle_io(struct machine *m, struct kvm_run *run)
+{
+	uint8_t *data = (uint8_t *)run + run->io.data_offset;
+	unsigned size = run->io.size;
+
+	for (uint32_t i = 0; i < run->io.count; i++, data += size) {
+		if (run->io.direction == KVM_EXIT_IO_OUT) {
+			uint32_t v = 0;
+			memcpy(&v, data, size);
+			log_cat(LOG_IOPORT, "out 0x%04x <- 0x%x (%u)", run->io.port, v, size);
+			as_write(&m->io, run->io.port, v, size);
+		} else {
+			uint32_t v = as_read(&m->io, run->io.port, size);
+			log_cat(LOG_IOPORT, "in 0x%04x -> 0x%x (%u)", run->io.port, v, size);
+			memcpy(data, &v, size);
+		}
+	}
+}
+
+static void kvm_handle_mmio(struct machine *m, struct kvm_run *run)
+{
+	uint64_t addr = run->mmio.phys_addr;
+	unsigned len = run->mmio.len;
+
+	if (run->mmio.is_write) {
+		if (len == 1 || len == 2 || len == 4 || len == 8) {
+			uint64_t v = 0;
+			memcpy(&v, run->mmio.data, len);
+			as_write(&m->mem, addr, v, len);
+		} else {
+			as_write_buf(&m->mem, addr, run->mmio.data, MIN(len, 8u));
+		}
+	} else {
+		if (len == 1 || len == 2 || len == 4 || len == 8) {
+			uint64_t v = as_read(&m->mem, addr, len);
+			memcpy(run->mmio.data, &v, len);
+		} else {
+			as_read_buf(&m->mem, addr, run->mmio.data, MIN(len, 8u));
+		}
+	}
+}
+
+static void kvm_report_failure(struct kvm_vcpu *cpu, const char *what, unsigned long long code)
+{
+	struct kvm_regs regs;
+	struct kvm_sregs sregs;
+
+	error_report("vcpu %d: %s (0x%llx); guest stopped", cpu->index, what, code);
+	if (ioctl(cpu->fd, KVM_GET_REGS, &regs) == 0 && ioctl(cpu->fd, KVM_GET_SREGS, &sregs) == 0)
+		error_report("vcpu %d: CS=%04x:%016llx RIP=%016llx RSP=%016llx CR0=%llx",
+			     cpu->index, sregs.cs.selector, (unsigned long long)sregs.cs.base,
+			     (unsigned long long)regs.rip, (unsigned long long)regs.rsp,
+			     (unsigned long long)sregs.cr0);
+	cpu->stopped = true;
+}
+
+/* Lock held.  Returns false when the thread must end. */
+static bool kvm_handle_exit(struct kvm_vcpu *cpu, int ret, int err)
+{
+	struct machine *m = cpu->k->m;
+	struct kvm_run *run = cpu->run;
+
+	if (ret < 0) {
+		if (err == EINTR || err == EAGAIN)
+			return true;
+		kvm_report_failure(cpu, "KVM_RUN failed", err);
+		return true;
+	}
+	switch (run->exit_reason) {
+	case KVM_EXIT_IO:
+		kvm_handle_io(m, run);
+		break;
+	case KVM_EXIT_MMIO:
+		kvm_handle_mmio(m, run);
+		break;
+	case KVM_EXIT_SHUTDOWN:
+		log_cat(LOG_CPU, "vcpu %d: triple fault", cpu->index);
+		cpu->stopped = true;
+		machine_request_reset(m);
+		break;
+	case KVM_EXIT_SYSTEM_EVENT:
+		cpu->stopped = true;
+		if (run->system_event.type == KVM_SYSTEM_EVENT_RESET)
+			machine_request_reset(m);
+		else
+			machine_request_shutdown(m, 0);
+		break;
+	case KVM_EXIT_HLT:
+	case KVM_EXIT_INTR:
+	case KVM_EXIT_IRQ_WINDOW_OPEN:
+		break;
+	case KVM_EXIT_INTERNAL_ERROR:
+		kvm_report_failure(cpu, "KVM internal error (emulation failure?)",
+				   run->internal.suberror);
+		break;
+	case KVM_EXIT_FAIL_ENTRY:
+		kvm_report_failure(cpu, "KVM entry failed",
+				   run->fail_entry.hardware_entry_failure_reason);
+		break;
+	default:
+		kvm_report_failure(cpu, "unhandled KVM exit", run->exit_reason);
+		break;
+	}
+	return true;
+}
+
+void *kvm_vcpu_thread(void *arg)
+{
+	struct kvm_vcpu *cpu = arg;
+	struct kvm_accel *k = cpu->k;
+	struct machine *m = k->m;
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+	machine_lock(m);
+	for (;;) {
+		int ret, err;
+
+		while ((k->pause_req || cpu->stopped) && !k->quit) {
+			k->nparked++;
+			g_cond_broadcast(&k->parked_cond);
+			g_cond_wait(&k->resume_cond, &m->lock);
+			k->nparked--;
+		}
+		if (k->quit)
+			break;
+		cpu->run->immediate_exit = 0;
+		machine_unlock(m);
+		ret = ioctl(cpu->fd, KVM_RUN, 0);
+		err = errno;
+		machine_lock(m);
+		kvm_handle_exit(cpu, ret, err);
+	}
+	machine_unlock(m);
+	return NULL;
+}
+
+void kvm_vcpus_start(struct machine *m)
+{
+	struct kvm_accel *k = m->kvm;
+	struct sigaction sa = { .sa_handler = kvm_kick_handler };
+	sigset_t set, old;
+
+	sigaction(SIGUSR1, &sa, NULL);
+	/* only vCPU threads take SIGUSR1 */
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	pthread_sigmask(SIG_BLOCK, &set, &old);
+	for (int i = 0; i < k->nvcpus; i++) {
+		struct kvm_vcpu *cpu = k->vcpus[i];
+		if (pthread_create(&cpu->thread, NULL, kvm_vcpu_thread, cpu) == 0)
+			cpu->thread_started = true;
+		else
+			error_report("cannot start vcpu %d thread", i);
+	}
+}

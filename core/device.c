@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Device instances: allocation from a class, realize/reset, -device
+ * creation from options, and "-device help" in QEMU's format.
+ */
+#include <stdio.h>
+#include <string.h>
+#include "core/device.h"
+#include "core/machine.h"
+
+const struct device_class *device_class_find(const char *name)
+{
+	for (int i = 0; device_classes[i]; i++)
+		if (!strcmp(device_classes[i]->name, name))
+			return device_classes[i];
+	return NULL;
+}
+
+static gint cmp_class(gconstpointer a, gconstpointer b)
+{
+	const struct device_class *x = *(const struct device_class **)a;
+	const struct device_class *y = *(const struct device_class **)b;
+	int c = g_strcmp0(x->bus, y->bus);
+
+	return c ? c : strcmp(x->name, y->name);
+}
+
+void device_print_help(void)
+{
+	GPtrArray *list = g_ptr_array_new();
+	const char *last_bus = "";
+
+	for (int i = 0; device_classes[i]; i++)
+		if (device_classes[i]->user_creatable)
+			g_ptr_array_add(list, (gpointer)device_classes[i]);
+	g_ptr_array_sort(list, cmp_class);
+	for (unsigned i = 0; i < list->len; i++) {
+		const struct device_class *c = g_ptr_array_index(list, i);
+		const char *bus = c->bus ? c->bus : "System";
+		if (strcmp(bus, last_bus)) {
+			printf("%s\"%s\" devices:\n", i ? "\n" : "", bus);
+			last_bus = bus;
+		}
+		printf("name \"%s\"", c->name);
+		if (c->bus)
+			printf(", bus %s", c->bus);
+		if (c->desc)
+			printf(", desc \"%s\"", c->desc);
+		printf("\n");
+	}
+	g_ptr_array_free(list, TRUE);
+}
+
+struct device *device_new(struct machine *m, const struct device_class *cls,
+			  const char *id, struct opts *opts)
+{
+	struct device *d = g_malloc0(cls->instance_size);
+
+	d->cls = cls;
+	d->m = m;
+	d->id = g_strdup(id);
+	d->opts = opts;
+	return d;
+}
+
+int device_realize(struct device *dev, GError **err)
+{
+	int ret = 0;
+
+	if (dev->cls->realize)
+		ret = dev->cls->realize(dev, err);
+	if (ret == 0) {
+		dev->realized = true;
+		machine_add_device(dev->m, dev);
+	}
+	return ret;
+}
+
+void device_reset(struct device *dev)
+{
+	if (dev->realized && dev->cls->reset)
+		dev->cls->reset(dev);
+}
+
+struct device *device_create_from_opts(struct machine *m, struct opts *o, GError **err)
+{
+	const char *driver = opts_get(o, "driver");
+	const struct device_class *cls;
+	struct device *d;
+
+	if (!driver) {
+		g_set_error(err, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+			    "-device: missing device type");
+		return NULL;
+	}
+	cls = device_class_find(driver);
+	if (!cls || !cls->user_creatable) {
+		g_set_error(err, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+			    "'%s' is not a valid device model name", driver);
+		return NULL;
+	}
+	d = device_new(m, cls, opts_get(o, "id"), o);
+	if (device_realize(d, err) < 0) {
+		g_free(d->id);
+		g_free(d);
+		return NULL;
+	}
+	if (opts_check_unused(o, driver, err) < 0)
+		return NULL;
+	return d;
+}
