@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <string.h>
+#include "core/log.h"
 #include "accel/cpu-model.h"
 #include "core/machine.h"
 
@@ -63,8 +64,7 @@ int cpu_model_parse(struct machine_config *cfg, const char *arg, GError **err)
 
 	if (strcmp(parts[0], "host") && strcmp(parts[0], "max") && strcmp(parts[0], "qemu64") &&
 	    strcmp(parts[0], "kvm64")) {
-		g_set_error(err, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-			    "unable to find CPU model '%s' (try host, max, qemu64)", parts[0]);
+		error_setg(err, "unable to find CPU model '%s' (try host, max, qemu64)", parts[0]);
 		ret = -EINVAL;
 		goto out;
 	}
@@ -80,8 +80,7 @@ int cpu_model_parse(struct machine_config *cfg, const char *arg, GError **err)
 			sign = !strcmp(eq + 1, "on") ? '+' : !strcmp(eq + 1, "off") ? '-' : 0;
 		}
 		if (!sign || !feat_find(f)) {
-			g_set_error(err, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-				    "-cpu: unknown feature '%s'", parts[i]);
+			error_setg(err, "-cpu: unknown feature '%s'", parts[i]);
 			ret = -EINVAL;
 			goto out;
 		}

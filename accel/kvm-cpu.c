@@ -46,13 +46,13 @@ int kvm_vcpu_create(struct kvm_accel *k, int index, GError **err)
 	cpu->index = index;
 	cpu->fd = ioctl(k->vm_fd, KVM_CREATE_VCPU, index);
 	if (cpu->fd < 0) {
-		g_set_error(err, G_IO_ERROR, G_IO_ERROR_FAILED, "KVM_CREATE_VCPU %d: %s", index,
+		error_setg(err, "KVM_CREATE_VCPU %d: %s", index,
 			    strerror(errno));
 		return -errno;
 	}
 	cpu->run = mmap(NULL, k->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, cpu->fd, 0);
 	if (cpu->run == MAP_FAILED) {
-		g_set_error(err, G_IO_ERROR, G_IO_ERROR_FAILED, "mmap vcpu: %s", strerror(errno));
+		error_setg(err, "mmap vcpu: %s", strerror(errno));
 		return -errno;
 	}
 	k->vcpus[index] = cpu;
@@ -62,7 +62,7 @@ int kvm_vcpu_create(struct kvm_accel *k, int index, GError **err)
 	    ioctl(cpu->fd, KVM_GET_SREGS, &cpu->init_sregs) < 0 ||
 	    ioctl(cpu->fd, KVM_GET_FPU, &cpu->init_fpu) < 0 ||
 	    ioctl(cpu->fd, KVM_GET_LAPIC, &cpu->init_lapic) < 0) {
-		g_set_error(err, G_IO_ERROR, G_IO_ERROR_FAILED, "reading vcpu state: %s",
+		error_setg(err, "reading vcpu state: %s",
 			    strerror(errno));
 		return -errno;
 	}
@@ -80,7 +80,7 @@ int kvm_cpuid_setup(struct kvm_accel *k, struct kvm_vcpu *cpu, GError **err)
 	memcpy(c->entries, s->entries, s->nent * sizeof(s->entries[0]));
 	ret = cpu_model_apply(c, m->cfg, cpu->index, err);
 	if (ret == 0 && ioctl(cpu->fd, KVM_SET_CPUID2, c) < 0) {
-		g_set_error(err, G_IO_ERROR, G_IO_ERROR_FAILED, "KVM_SET_CPUID2: %s",
+		error_setg(err, "KVM_SET_CPUID2: %s",
 			    strerror(errno));
 		ret = -errno;
 	}

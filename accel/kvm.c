@@ -94,7 +94,7 @@ static int kvm_fail(GError **err, const char *what)
 {
 	int e = errno;
 
-	g_set_error(err, G_IO_ERROR, G_IO_ERROR_FAILED, "%s: %s", what, strerror(e));
+	error_setg(err, "%s: %s", what, strerror(e));
 	return -e;
 }
 
@@ -150,7 +150,7 @@ int kvm_accel_init(struct machine *m, GError **err)
 		return ret;
 	}
 	if (ioctl(k->kvm_fd, KVM_GET_API_VERSION, 0) != KVM_API_VERSION) {
-		g_set_error(err, G_IO_ERROR, G_IO_ERROR_FAILED, "KVM API version mismatch");
+		error_setg(err, "KVM API version mismatch");
 		return -EINVAL;
 	}
 	do {

@@ -5,6 +5,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include "core/log.h"
 #include "core/device.h"
 #include "core/machine.h"
 
@@ -89,14 +90,12 @@ struct device *device_create_from_opts(struct machine *m, struct opts *o, GError
 	struct device *d;
 
 	if (!driver) {
-		g_set_error(err, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-			    "-device: missing device type");
+		error_setg(err, "-device: missing device type");
 		return NULL;
 	}
 	cls = device_class_find(driver);
 	if (!cls || !cls->user_creatable) {
-		g_set_error(err, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-			    "'%s' is not a valid device model name", driver);
+		error_setg(err, "'%s' is not a valid device model name", driver);
 		return NULL;
 	}
 	d = device_new(m, cls, opts_get(o, "id"), o);

@@ -13,6 +13,8 @@
 #include "core/log.h"
 
 unsigned log_mask;
+
+G_DEFINE_QUARK(kvmpc-error-quark, kvmpc_error)
 static FILE *log_file;
 static GMutex log_mutex;
 

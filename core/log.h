@@ -7,6 +7,13 @@
 #define CORE_LOG_H
 
 #include <stdbool.h>
+#include <glib.h>
+#include <gio/gio.h> /* G_IO_ERROR is fine to use too */
+
+/* Error domain for GError in set-up paths: error_setg(err, "fmt", ...). */
+GQuark kvmpc_error_quark(void);
+#define KVMPC_ERROR kvmpc_error_quark()
+#define error_setg(err, ...) g_set_error((err), KVMPC_ERROR, 0, __VA_ARGS__)
 
 enum log_category {
 	LOG_GUEST_ERROR = 1 << 0, /* guest programmed a device wrongly */

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/log.h"
 #include "core/opts.h"
 
 struct opts *opts_new(void)
@@ -70,8 +71,7 @@ struct opts *opts_parse(const char *str, const char *implied_key, GError **err)
 		if (eq) {
 			*eq = 0;
 			if (!e[0]) {
-				g_set_error(err, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-					    "invalid option '%s': empty key", str);
+				error_setg(err, "invalid option '%s': empty key", str);
 				g_free(e);
 				opts_free(o);
 				return NULL;
@@ -193,8 +193,7 @@ int opts_get_u64(struct opts *o, const char *key, uint64_t def, uint64_t *out, G
 	if (!v)
 		return 0;
 	if (parse_u64(v, out) < 0) {
-		g_set_error(err, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-			    "Parameter '%s' expects a number, got '%s'", key, v);
+		error_setg(err, "Parameter '%s' expects a number, got '%s'", key, v);
 		return -EINVAL;
 	}
 	return 0;
@@ -208,8 +207,7 @@ int opts_get_size(struct opts *o, const char *key, uint64_t def, uint64_t *out, 
 	if (!v)
 		return 0;
 	if (parse_size(v, false, out) < 0) {
-		g_set_error(err, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-			    "Parameter '%s' expects a size, got '%s'", key, v);
+		error_setg(err, "Parameter '%s' expects a size, got '%s'", key, v);
 		return -EINVAL;
 	}
 	return 0;
@@ -223,8 +221,7 @@ int opts_get_bool(struct opts *o, const char *key, bool def, bool *out, GError *
 	if (!v)
 		return 0;
 	if (parse_bool(v, out) < 0) {
-		g_set_error(err, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-			    "Parameter '%s' expects 'on' or 'off', got '%s'", key, v);
+		error_setg(err, "Parameter '%s' expects 'on' or 'off', got '%s'", key, v);
 		return -EINVAL;
 	}
 	return 0;
@@ -236,8 +233,7 @@ int opts_check_unused(struct opts *o, const char *what, GError **err)
 		return 0;
 	for (unsigned i = 0; i < o->keys->len; i++) {
 		if (!GPOINTER_TO_INT(g_ptr_array_index(o->used, i))) {
-			g_set_error(err, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-				    "%s: invalid parameter '%s'", what,
+			error_setg(err, "%s: invalid parameter '%s'", what,
 				    (char *)g_ptr_array_index(o->keys, i));
 			return -EINVAL;
 		}

@@ -6,7 +6,9 @@
  * name, a newer version or a short buffer.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <string.h>
+#include "core/log.h"
 #include "core/vmstate.h"
 
 static size_t type_size(enum vms_type t)
@@ -95,7 +97,7 @@ long vmstate_load(const struct vmstate_desc *d, void *obj, const uint8_t *buf,
 #define NEED(n)                                                                 \
 	do {                                                                    \
 		if (len - pos < (size_t)(n)) {                                  \
-			g_set_error(err, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,   \
+			error_setg(err, \
 				    "vmstate %s: truncated", d->name);          \
 			return -EINVAL;                                         \
 		}                                                               \
@@ -105,14 +107,12 @@ long vmstate_load(const struct vmstate_desc *d, void *obj, const uint8_t *buf,
 	pos = 2;
 	NEED(nl + 8);
 	if (nl != strlen(d->name) || memcmp(buf + pos, d->name, nl)) {
-		g_set_error(err, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-			    "vmstate: expected section %s", d->name);
+		error_setg(err, "vmstate: expected section %s", d->name);
 		return -EINVAL;
 	}
 	pos += nl;
 	if (get_le(buf + pos, 4) > d->version || get_le(buf + pos + 4, 4) != count_fields(d)) {
-		g_set_error(err, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-			    "vmstate %s: unsupported version or layout", d->name);
+		error_setg(err, "vmstate %s: unsupported version or layout", d->name);
 		return -EINVAL;
 	}
 	pos += 8;
@@ -125,8 +125,7 @@ long vmstate_load(const struct vmstate_desc *d, void *obj, const uint8_t *buf,
 	}
 #undef NEED
 	if (d->post_load && d->post_load(obj) < 0) {
-		g_set_error(err, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-			    "vmstate %s: post_load refused the state", d->name);
+		error_setg(err, "vmstate %s: post_load refused the state", d->name);
 		return -EINVAL;
 	}
 	return pos;
