@@ -1,0 +1,370 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Block backend core: opening an image through its format driver, the
+ * request pool and the synchronous helpers (see block/block.h for the
+ * contract and the cache modes).  Requests run on a GThreadPool so vCPU
+ * threads never wait on the disk; completions are handed to the machine's
+ * GMainContext and run there with the machine lock held.  Formats other
+ * than raw are refused for now (qcow2 comes later, in block/qcow2.c).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+#include "block/block.h"
+
+enum blk_req_type { BLK_REQ_READ, BLK_REQ_WRITE, BLK_REQ_FLUSH };
+
+struct blk_req {
+	struct block_backend *b;
+	enum blk_req_type type;
+	uint64_t off;
+	struct iovec *iov;
+	int niov;
+	blk_complete_fn *cb;
+	void *opaque;
+	int ret;
+};
+
+#define BLK_POOL_THREADS 4
+#define BLK_MAX_IOV 65536
+
+static const char qcow2_magic[4] = { 'Q', 'F', 'I', 0xfb };
+
+bool blk_parse_cache_mode(const char *s, enum blk_cache_mode *out)
+{
+	static const struct { const char *name; enum blk_cache_mode mode; } t[] = {
+		{ "writeback", BLK_CACHE_WRITEBACK },
+		{ "none", BLK_CACHE_NONE },
+		{ "writethrough", BLK_CACHE_WRITETHROUGH },
+		{ "directsync", BLK_CACHE_DIRECTSYNC },
+		{ "unsafe", BLK_CACHE_UNSAFE },
+	};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(t); i++) {
+		if (!strcmp(s, t[i].name)) {
+			*out = t[i].mode;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Read the first bytes of the file to tell raw from qcow2. */
+static int blk_probe_format(const char *path, const char **fmt, GError **err)
+{
+	char magic[4] = { 0 };
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0) {
+		int e = errno;
+		g_set_error(err, G_FILE_ERROR, g_file_error_from_errno(e),
+			    "Could not open '%s': %s", path, g_strerror(e));
+		return -e;
+	}
+	if (pread(fd, magic, sizeof(magic), 0) == sizeof(magic) &&
+	    !memcmp(magic, qcow2_magic, sizeof(magic)))
+		*fmt = "qcow2";
+	else
+		*fmt = "raw";
+	close(fd);
+	return 0;
+}
+
+static void blk_worker(gpointer data, gpointer user_data);
+
+struct block_backend *blk_open(const struct blk_config *cfg, GError **err)
+{
+	const char *fmt = cfg->format;
+	struct block_backend *b;
+
+	if (!cfg->filename || !*cfg->filename) {
+		g_set_error(err, G_FILE_ERROR, G_FILE_ERROR_INVAL, "no image file given");
+		return NULL;
+	}
+	if (!fmt && blk_probe_format(cfg->filename, &fmt, err) < 0)
+		return NULL;
+	if (strcmp(fmt, "raw")) {
+		g_set_error(err, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+			    "'%s': image format '%s' is not supported yet (only raw)",
+			    cfg->filename, fmt);
+		return NULL;
+	}
+
+	b = g_new0(struct block_backend, 1);
+	b->drv = &blk_driver_raw;
+	b->opaque = g_malloc0(b->drv->state_size);
+	b->filename = g_strdup(cfg->filename);
+	b->read_only = cfg->read_only;
+	b->cache = cfg->cache;
+	g_mutex_init(&b->inflight_lock);
+	g_cond_init(&b->inflight_cond);
+
+	if (b->drv->open(b, cfg, err) < 0)
+		goto fail;
+	if (cfg->snapshot && blk_snapshot_create(b, err) < 0) {
+		b->drv->close(b);
+		goto fail;
+	}
+	b->pool = g_thread_pool_new(blk_worker, b, BLK_POOL_THREADS, FALSE, NULL);
+	return b;
+
+fail:
+	g_free(b->opaque);
+	g_free(b->filename);
+	g_free(b);
+	return NULL;
+}
+
+void blk_drain_workers(struct block_backend *b)
+{
+	/* Recreate the pool: freeing it waits for queued and running work. */
+	if (!b->pool)
+		return;
+	g_thread_pool_free(b->pool, FALSE, TRUE);
+	b->pool = g_thread_pool_new(blk_worker, b, BLK_POOL_THREADS, FALSE, NULL);
+}
+
+void blk_close(struct block_backend *b)
+{
+	bool busy;
+
+	if (!b)
+		return;
+	g_thread_pool_free(b->pool, FALSE, TRUE);
+	b->pool = NULL;
+	g_mutex_lock(&b->inflight_lock);
+	busy = b->inflight > 0;
+	g_mutex_unlock(&b->inflight_lock);
+	if (b->snap)
+		blk_snapshot_destroy(b);
+	b->drv->close(b);
+	/* Completions still queued on the main loop reference b: keep it. */
+	if (busy)
+		return;
+	g_free(b->opaque);
+	g_free(b->filename);
+	g_free(b);
+}
+
+void blk_set_aio_context(struct block_backend *b, GMainContext *ctx, GMutex *lock)
+{
+	b->ctx = ctx;
+	b->ctx_lock = lock;
+}
+
+bool blk_is_read_only(struct block_backend *b)
+{
+	return b->read_only;
+}
+
+int64_t blk_length(struct block_backend *b)
+{
+	return b->drv->length(b);
+}
+
+int blk_preadv(struct block_backend *b, uint64_t off, const struct iovec *iov, int niov)
+{
+	if (b->snap)
+		return blk_snapshot_preadv(b, off, iov, niov);
+	return b->drv->preadv(b, off, iov, niov);
+}
+
+int blk_flush(struct block_backend *b)
+{
+	if (b->cache == BLK_CACHE_UNSAFE || b->snap || b->read_only)
+		return 0;
+	return b->drv->flush(b);
+}
+
+int blk_pwritev(struct block_backend *b, uint64_t off, const struct iovec *iov, int niov)
+{
+	int ret;
+
+	if (b->read_only)
+		return -EROFS;
+	if (b->snap)
+		return blk_snapshot_pwritev(b, off, iov, niov);
+	ret = b->drv->pwritev(b, off, iov, niov);
+	if (ret >= 0 && (b->cache == BLK_CACHE_WRITETHROUGH ||
+			 b->cache == BLK_CACHE_DIRECTSYNC))
+		ret = b->drv->flush(b);
+	return ret;
+}
+
+int blk_discard(struct block_backend *b, uint64_t off, uint64_t len)
+{
+	if (b->read_only)
+		return -EROFS;
+	if (b->snap || !b->drv->discard)
+		return 0;
+	return b->drv->discard(b, off, len);
+}
+
+int blk_pread(struct block_backend *b, uint64_t off, void *buf, size_t len)
+{
+	struct iovec iov = { .iov_base = buf, .iov_len = len };
+
+	return blk_preadv(b, off, &iov, 1);
+}
+
+int blk_pwrite(struct block_backend *b, uint64_t off, const void *buf, size_t len)
+{
+	struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };
+
+	return blk_pwritev(b, off, &iov, 1);
+}
+
+/* Runs on the main loop: the device sees its completion with the lock held. */
+static gboolean blk_complete_idle(gpointer data)
+{
+	struct blk_req *r = data;
+	struct block_backend *b = r->b;
+
+	if (b->ctx_lock)
+		g_mutex_lock(b->ctx_lock);
+	r->cb(r->opaque, r->ret);
+	if (b->ctx_lock)
+		g_mutex_unlock(b->ctx_lock);
+
+	g_mutex_lock(&b->inflight_lock);
+	b->inflight--;
+	g_cond_broadcast(&b->inflight_cond);
+	g_mutex_unlock(&b->inflight_lock);
+	g_free(r->iov);
+	g_free(r);
+	return G_SOURCE_REMOVE;
+}
+
+static void blk_worker(gpointer data, gpointer user_data)
+{
+	struct blk_req *r = data;
+	GSource *src;
+
+	switch (r->type) {
+	case BLK_REQ_READ:
+		r->ret = blk_preadv(r->b, r->off, r->iov, r->niov);
+		break;
+	case BLK_REQ_WRITE:
+		r->ret = blk_pwritev(r->b, r->off, r->iov, r->niov);
+		break;
+	case BLK_REQ_FLUSH:
+		r->ret = blk_flush(r->b);
+		break;
+	}
+	if (r->ret > 0)
+		r->ret = 0;
+	src = g_idle_source_new();
+	g_source_set_callback(src, blk_complete_idle, r, NULL);
+	g_source_attach(src, r->b->ctx);
+	g_source_unref(src);
+}
+
+static int blk_submit(struct block_backend *b, enum blk_req_type type, uint64_t off,
+		      const struct iovec *iov, int niov, blk_complete_fn *cb, void *opaque)
+{
+	struct blk_req *r;
+
+	if (!b->pool || niov < 0 || niov > BLK_MAX_IOV)
+		return -EINVAL;
+	r = g_new0(struct blk_req, 1);
+	r->b = b;
+	r->type = type;
+	r->off = off;
+	r->niov = niov;
+	r->iov = g_memdup2(iov, sizeof(*iov) * (niov ? niov : 1));
+	r->cb = cb;
+	r->opaque = opaque;
+	g_mutex_lock(&b->inflight_lock);
+	b->inflight++;
+	g_mutex_unlock(&b->inflight_lock);
+	g_thread_pool_push(b->pool, r, NULL);
+	return 0;
+}
+
+int blk_aio_preadv(struct block_backend *b, uint64_t off, const struct iovec *iov,
+		   int niov, blk_complete_fn *cb, void *opaque)
+{
+	return blk_submit(b, BLK_REQ_READ, off, iov, niov, cb, opaque);
+}
+
+int blk_aio_pwritev(struct block_backend *b, uint64_t off, const struct iovec *iov,
+		    int niov, blk_complete_fn *cb, void *opaque)
+{
+	return blk_submit(b, BLK_REQ_WRITE, off, iov, niov, cb, opaque);
+}
+
+int blk_aio_flush(struct block_backend *b, blk_complete_fn *cb, void *opaque)
+{
+	return blk_submit(b, BLK_REQ_FLUSH, 0, NULL, 0, cb, opaque);
+}
+
+size_t blk_iov_size(const struct iovec *iov, int niov)
+{
+	size_t n = 0;
+
+	for (int i = 0; i < niov; i++)
+		n += iov[i].iov_len;
+	return n;
+}
+
+void blk_iov_to_buf(const struct iovec *iov, int niov, size_t skip, void *buf, size_t len)
+{
+	uint8_t *p = buf;
+
+	for (int i = 0; i < niov && len; i++) {
+		size_t l = iov[i].iov_len;
+
+		if (skip >= l) {
+			skip -= l;
+			continue;
+		}
+		l = MIN(l - skip, len);
+		memcpy(p, (uint8_t *)iov[i].iov_base + skip, l);
+		p += l;
+		len -= l;
+		skip = 0;
+	}
+}
+
+void blk_iov_from_buf(const struct iovec *iov, int niov, size_t skip, const void *buf,
+		      size_t len)
+{
+	const uint8_t *p = buf;
+
+	for (int i = 0; i < niov && len; i++) {
+		size_t l = iov[i].iov_len;
+
+		if (skip >= l) {
+			skip -= l;
+			continue;
+		}
+		l = MIN(l - skip, len);
+		memcpy((uint8_t *)iov[i].iov_base + skip, p, l);
+		p += l;
+		len -= l;
+		skip = 0;
+	}
+}
+
+int blk_iov_slice(const struct iovec *iov, int niov, size_t skip, size_t len,
+		  struct iovec *out, int max)
+{
+	int n = 0;
+
+	for (int i = 0; i < niov && len && n < max; i++) {
+		size_t l = iov[i].iov_len;
+
+		if (skip >= l) {
+			skip -= l;
+			continue;
+		}
+		l = MIN(l - skip, len);
+		out[n].iov_base = (uint8_t *)iov[i].iov_base + skip;
+		out[n].iov_len = l;
+		n++;
+		len -= l;
+		skip = 0;
+	}
+	return n;
+}

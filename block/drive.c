@@ -1,0 +1,316 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Drive options, as QEMU's -drive understands them for the pc machine:
+ * file, format, if=ide|none|virtio, media=disk|cdrom, index, bus, unit,
+ * readonly, cache, snapshot, id (aio, discard, werror, rerror are accepted
+ * and ignored).  IDE has two buses of two units; index = bus * 2 + unit and
+ * a drive without a position takes the first free one.  -hda..-hdd are
+ * index 0..3, -cdrom is index 2 with media=cdrom.  qcow2 is refused for now.
+ */
+#include <errno.h>
+#include <string.h>
+#include "block/drive.h"
+#include "core/machine.h"
+#include "core/opts.h"
+
+static GPtrArray *drive_array(struct machine *m)
+{
+	if (!m->drives)
+		m->drives = g_ptr_array_new();
+	return m->drives;
+}
+
+struct drive_info *drive_find(struct machine *m, enum drive_if iface, int bus, int unit)
+{
+	GPtrArray *a = drive_array(m);
+
+	for (guint i = 0; i < a->len; i++) {
+		struct drive_info *d = a->pdata[i];
+
+		if (d->iface == iface && d->bus == bus && d->unit == unit)
+			return d;
+	}
+	return NULL;
+}
+
+struct drive_info *drive_find_id(struct machine *m, const char *id)
+{
+	GPtrArray *a = drive_array(m);
+
+	for (guint i = 0; i < a->len; i++) {
+		struct drive_info *d = a->pdata[i];
+
+		if (d->id && !strcmp(d->id, id))
+			return d;
+	}
+	return NULL;
+}
+
+static int drive_parse_enum(const char *val, const char *key, const char *const *names,
+			    int n, int *out, GError **err)
+{
+	for (int i = 0; i < n; i++) {
+		if (names[i] && !strcmp(val, names[i])) {
+			*out = i;
+			return 0;
+		}
+	}
+	g_set_error(err, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+		    "invalid value '%s' for drive option '%s'", val, key);
+	return -EINVAL;
+}
+
+static int drive_get_int(struct opts *o, const char *key, int max, int *out, GError **err)
+{
+	uint64_t v;
+
+	*out = -1;
+	if (!opts_has(o, key))
+		return 0;
+	if (opts_get_u64(o, key, 0, &v, err) < 0)
+		return -EINVAL;
+	if (v >= (uint64_t)max) {
+		g_set_error(err, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+			    "drive option %s=%llu too big (max is %d)", key,
+			    (unsigned long long)v, max - 1);
+		return -EINVAL;
+	}
+	*out = (int)v;
+	return 0;
+}
+
+/* Work out bus/unit for an IDE drive from index/bus/unit and the free slots. */
+static int drive_place_ide(struct machine *m, struct drive_info *d, struct opts *o,
+			   GError **err)
+{
+	int bus, unit;
+
+	if (drive_get_int(o, "index", DRIVE_IDE_BUSES * DRIVE_IDE_UNITS, &d->index, err) ||
+	    drive_get_int(o, "bus", DRIVE_IDE_BUSES, &bus, err) ||
+	    drive_get_int(o, "unit", DRIVE_IDE_UNITS, &unit, err))
+		return -EINVAL;
+	if (d->index >= 0 && (bus >= 0 || unit >= 0)) {
+		g_set_error(err, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+			    "index cannot be used with bus and unit");
+		return -EINVAL;
+	}
+	if (d->index >= 0) {
+		bus = d->index / DRIVE_IDE_UNITS;
+		unit = d->index % DRIVE_IDE_UNITS;
+	}
+	if (bus < 0)
+		bus = 0;
+	if (unit < 0) {
+		for (unit = 0; drive_find(m, DRIVE_IF_IDE, bus, unit); ) {
+			if (++unit == DRIVE_IDE_UNITS) {
+				unit = 0;
+				if (++bus == DRIVE_IDE_BUSES) {
+					g_set_error(err, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+						    "no free IDE slot for another drive");
+					return -ENOSPC;
+				}
+			}
+		}
+	}
+	if (drive_find(m, DRIVE_IF_IDE, bus, unit)) {
+		g_set_error(err, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+			    "drive with bus=%d, unit=%d (index=%d) exists", bus, unit,
+			    bus * DRIVE_IDE_UNITS + unit);
+		return -EEXIST;
+	}
+	d->bus = bus;
+	d->unit = unit;
+	d->index = bus * DRIVE_IDE_UNITS + unit;
+	return 0;
+}
+
+int drive_open_media(struct drive_info *d, const char *file, GError **err)
+{
+	struct blk_config cfg = {
+		.filename = file,
+		.format = d->format,
+		.read_only = d->read_only,
+		.cache = d->cache,
+		.snapshot = d->snapshot && !d->read_only,
+	};
+	struct block_backend *b = blk_open(&cfg, err);
+
+	if (!b)
+		return -EIO;
+	blk_close(d->blk);
+	d->blk = b;
+	g_free(d->file);
+	d->file = g_strdup(file);
+	return 0;
+}
+
+static void drive_free(struct drive_info *d)
+{
+	blk_close(d->blk);
+	g_free(d->id);
+	g_free(d->file);
+	g_free(d->format);
+	g_free(d);
+}
+
+static int drive_read_flags(struct drive_info *d, struct opts *o, GError **err)
+{
+	static const char *const ifs[] = { "none", "ide", "virtio" };
+	static const char *const medias[] = { "disk", "cdrom" };
+	const char *v;
+	int e;
+
+	if ((v = opts_get(o, "if"))) {
+		if (drive_parse_enum(v, "if", ifs, G_N_ELEMENTS(ifs), &e, err))
+			return -EINVAL;
+		d->iface = e;
+	}
+	if ((v = opts_get(o, "media"))) {
+		if (drive_parse_enum(v, "media", medias, G_N_ELEMENTS(medias), &e, err))
+			return -EINVAL;
+		d->media = e;
+	}
+	if ((v = opts_get(o, "cache")) && !blk_parse_cache_mode(v, &d->cache)) {
+		g_set_error(err, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+			    "invalid cache option '%s'", v);
+		return -EINVAL;
+	}
+	if (opts_get_bool(o, "readonly", false, &d->read_only, err) ||
+	    opts_get_bool(o, "snapshot", false, &d->snapshot, err))
+		return -EINVAL;
+	if ((v = opts_get(o, "format"))) {
+		if (strcmp(v, "raw")) {
+			g_set_error(err, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+				    "image format '%s' is not supported yet (only raw)", v);
+			return -EINVAL;
+		}
+		d->format = g_strdup(v);
+	}
+	d->id = g_strdup(opts_get(o, "id"));
+	d->file = g_strdup(opts_get(o, "file"));
+	if (d->file && !*d->file)
+		g_clear_pointer(&d->file, g_free);
+	if (d->media == DRIVE_MEDIA_CDROM)
+		d->read_only = true;
+	/* Accepted for compatibility, no effect here. */
+	opts_get(o, "aio");
+	opts_get(o, "discard");
+	opts_get(o, "werror");
+	opts_get(o, "rerror");
+	return 0;
+}
+
+static int drive_place(struct machine *m, struct drive_info *d, struct opts *o, GError **err)
+{
+	if (d->iface == DRIVE_IF_IDE)
+		return drive_place_ide(m, d, o, err);
+	if (drive_get_int(o, "index", 1 << 16, &d->index, err) ||
+	    drive_get_int(o, "bus", 1 << 16, &d->bus, err) ||
+	    drive_get_int(o, "unit", 1 << 16, &d->unit, err))
+		return -EINVAL;
+	return 0;
+}
+
+static int drive_check(struct machine *m, struct drive_info *d, GError **err)
+{
+	if (d->id && drive_find_id(m, d->id)) {
+		g_set_error(err, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+			    "Duplicate ID '%s' for drive", d->id);
+		return -EEXIST;
+	}
+	if (!d->file && d->media != DRIVE_MEDIA_CDROM && d->iface != DRIVE_IF_NONE) {
+		g_set_error(err, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+			    "drive needs a file= (only media=cdrom may be empty)");
+		return -EINVAL;
+	}
+	if (d->media == DRIVE_MEDIA_CDROM && d->iface == DRIVE_IF_VIRTIO) {
+		g_set_error(err, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+			    "media=cdrom is not supported with if=virtio");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int drive_parse(struct machine *m, const char *optstr, GError **err)
+{
+	struct drive_info *d = g_new0(struct drive_info, 1);
+	struct opts *o = opts_parse(optstr, NULL, err);
+	int ret = -EINVAL;
+
+	d->iface = DRIVE_IF_IDE;
+	d->bus = d->unit = d->index = -1;
+	if (!o)
+		goto out;
+	if (drive_read_flags(d, o, err) || drive_place(m, d, o, err) ||
+	    opts_check_unused(o, "drive", err) || drive_check(m, d, err))
+		goto out;
+	if (d->file && drive_open_media(d, d->file, err) < 0)
+		goto out;
+	g_ptr_array_add(drive_array(m), d);
+	d = NULL;
+	ret = 0;
+out:
+	if (o)
+		opts_free(o);
+	if (d)
+		drive_free(d);
+	return ret;
+}
+
+int drive_add_legacy(struct machine *m, const char *optname, const char *file, GError **err)
+{
+	static const char *const names[] = { "hda", "hdb", "hdc", "hdd" };
+	char **parts, *esc, *spec;
+	int ret;
+
+	parts = g_strsplit(file, ",", -1);
+	esc = g_strjoinv(",,", parts); /* a comma in a path is doubled */
+	g_strfreev(parts);
+	if (!strcmp(optname, "cdrom")) {
+		spec = g_strdup_printf("file=%s,index=2,media=cdrom", esc);
+	} else {
+		int idx = -1;
+
+		for (int i = 0; i < 4; i++)
+			if (!strcmp(optname, names[i]))
+				idx = i;
+		if (idx < 0) {
+			g_free(esc);
+			g_set_error(err, G_OPTION_ERROR, G_OPTION_ERROR_UNKNOWN_OPTION,
+				    "unknown drive option -%s", optname);
+			return -EINVAL;
+		}
+		spec = g_strdup_printf("file=%s,index=%d,media=disk", esc, idx);
+	}
+	ret = drive_parse(m, spec, err);
+	g_free(spec);
+	g_free(esc);
+	return ret;
+}
+
+char *drive_unclaimed_warning(struct machine *m)
+{
+	GPtrArray *a = drive_array(m);
+	GString *s = NULL;
+
+	for (guint i = 0; i < a->len; i++) {
+		struct drive_info *d = a->pdata[i];
+
+		if (d->claimed || d->iface == DRIVE_IF_NONE)
+			continue;
+		if (!s)
+			s = g_string_new("drive(s) not used by any device:");
+		g_string_append_printf(s, " %s", d->id ? d->id : (d->file ? d->file : "(empty)"));
+	}
+	return s ? g_string_free(s, FALSE) : NULL;
+}
+
+void drive_close_all(struct machine *m)
+{
+	if (!m->drives)
+		return;
+	for (guint i = 0; i < m->drives->len; i++)
+		drive_free(m->drives->pdata[i]);
+	g_ptr_array_free(m->drives, TRUE);
+	m->drives = NULL;
+}

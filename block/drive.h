@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The drive registry: -drive, -hda..-hdd and -cdrom parsed into drive_info
+ * records kept in machine->drives, looked up by interface/bus/unit or id by
+ * the devices that attach them.  The image is opened (and locked) when the
+ * option is parsed, so a bad path fails at start-up with one clear message.
+ */
+#ifndef BLOCK_DRIVE_H
+#define BLOCK_DRIVE_H
+
+#include <stdbool.h>
+#include <glib.h>
+#include "block/block.h"
+
+struct machine;
+
+enum drive_if { DRIVE_IF_NONE, DRIVE_IF_IDE, DRIVE_IF_VIRTIO };
+enum drive_media { DRIVE_MEDIA_DISK, DRIVE_MEDIA_CDROM };
+
+#define DRIVE_IDE_BUSES 2
+#define DRIVE_IDE_UNITS 2
+
+struct drive_info {
+	char *id;
+	char *file;            /* NULL: empty CD-ROM drive */
+	char *format;          /* NULL: probe */
+	enum drive_if iface;
+	enum drive_media media;
+	int bus, unit, index;  /* IDE: index = bus * 2 + unit */
+	bool read_only;
+	bool snapshot;
+	enum blk_cache_mode cache;
+	struct block_backend *blk; /* NULL when empty */
+	bool claimed;          /* a device attached it */
+};
+
+/* -drive OPTSTR.  0 or -errno with *err set. */
+int drive_parse(struct machine *m, const char *optstr, GError **err);
+/* -hda/-hdb/-hdc/-hdd/-cdrom FILE (optname without the dash). */
+int drive_add_legacy(struct machine *m, const char *optname, const char *file, GError **err);
+
+struct drive_info *drive_find(struct machine *m, enum drive_if iface, int bus, int unit);
+struct drive_info *drive_find_id(struct machine *m, const char *id);
+/* Drives nobody claimed (e.g. if=none never used): warning text, or NULL. */
+char *drive_unclaimed_warning(struct machine *m);
+/* Close all images (at exit). */
+void drive_close_all(struct machine *m);
+
+/* Open cfg-like settings of d on file (media change); replaces d->blk. */
+int drive_open_media(struct drive_info *d, const char *file, GError **err);
+
+#endif
