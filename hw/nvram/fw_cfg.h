@@ -58,6 +58,13 @@ void fw_cfg_add_i64(struct fw_cfg *f, uint16_t key, uint64_t v);
 /* Add or replace a named file; keys are reassigned by name order when the
  * directory is built (at machine start). */
 void fw_cfg_add_file(struct fw_cfg *f, const char *name, const void *data, size_t len);
+/*
+ * A file the guest may overwrite by DMA (select+write).  After each accepted
+ * write, cb (may be NULL) gets the item's data and the range written.
+ */
+typedef void (*fw_cfg_write_cb)(void *opaque, uint8_t *data, uint32_t off, uint32_t len);
+void fw_cfg_add_file_writable(struct fw_cfg *f, const char *name, const void *data,
+			      size_t len, fw_cfg_write_cb cb, void *opaque);
 /* Build the directory at key 0x19; call once all files are added. */
 void fw_cfg_finalize(struct fw_cfg *f);
 void fw_cfg_reset(struct fw_cfg *f);
