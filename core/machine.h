@@ -48,6 +48,15 @@ struct machine_config {
 	bool boot_menu, boot_strict;
 	int boot_splash_time;   /* ms, -1 unset */
 	int boot_reboot_timeout; /* ms, -1 = never retry (QEMU default) */
+	char *vga;              /* -vga: std (default) or none */
+	char *display;          /* -display: sdl, none, ... */
+	char *vnc;              /* -vnc argument */
+	GPtrArray *drive_opts;  /* -drive option strings */
+	GPtrArray *drive_legacy; /* "hda=FILE", "cdrom=FILE" ... */
+	bool snapshot;          /* -snapshot */
+	GPtrArray *monitors;    /* "mode=readline|control,spec" strings */
+	GPtrArray *netdevs;     /* -netdev option strings */
+	GPtrArray *nics;        /* -nic option strings */
 };
 
 enum run_state { RUN_STATE_RUNNING, RUN_STATE_PAUSED, RUN_STATE_SHUTDOWN };
@@ -111,6 +120,9 @@ void machine_reset(struct machine *m);
 
 /* ISA interrupt line n (0..15) and GSI n (0..23). */
 struct irq_line *machine_gsi(struct machine *m, int n);
+
+/* Point every GSI at the machine's sink (KVM and/or qtest). */
+void machine_init_gsi(struct machine *m);
 
 /* Register a device for reset and save/restore. */
 void machine_add_device(struct machine *m, struct device *d);

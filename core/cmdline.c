@@ -1,0 +1,656 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Command-line parsing in QEMU's dialect for what kvmpc supports.  Each
+ * option is validated here and stored in struct machine_config; anything
+ * unknown, malformed or out of range is a one-line error.  Options that
+ * QEMU has but kvmpc does not yet are refused by name, not ignored.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include "config.h"
+#include "core/cmdline.h"
+#include "core/chardev.h"
+#include "core/device.h"
+#include "core/log.h"
+#include "core/machine.h"
+#include "accel/cpu-model.h"
+
+#define MAX_RAM (1ULL << 40)
+#define MAX_CPUS 255
+
+struct option_def {
+	const char *name;
+	bool has_arg;
+	int (*handler)(struct machine_config *cfg, const char *arg, GError **err);
+};
+
+static int opt_m(struct machine_config *cfg, const char *arg, GError **err)
+{
+	struct opts *o = opts_parse(arg, "size", err);
+	const char *size;
+	uint64_t v;
+
+	if (!o)
+		return -1;
+	size = opts_get(o, "size");
+	opts_get(o, "slots");
+	opts_get(o, "maxmem");
+	if (!size || parse_size(size, true, &v) < 0) {
+		error_setg(err, "-m %s: invalid RAM size", arg);
+		opts_free(o);
+		return -1;
+	}
+	opts_free(o);
+	if (v < (2ULL << 20)) {
+		error_setg(err, "-m %s: RAM size too small (at least 2 MiB)", arg);
+		return -1;
+	}
+	if (v > MAX_RAM) {
+		error_setg(err, "-m %s: RAM size too large (at most 1 TiB)", arg);
+		return -1;
+	}
+	cfg->ram_size = v & ~0xfffULL;
+	return 0;
+}
+
+static int smp_get(struct opts *o, const char *key, unsigned *out, GError **err)
+{
+	uint64_t v;
+
+	if (opts_get_u64(o, key, 0, &v, err) < 0)
+		return -1;
+	if (v > MAX_CPUS) {
+		error_setg(err, "-smp: %s=%llu exceeds the maximum of %d", key,
+			   (unsigned long long)v, MAX_CPUS);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static int opt_smp(struct machine_config *cfg, const char *arg, GError **err)
+{
+	struct opts *o = opts_parse(arg, "cpus", err);
+	unsigned cpus, sockets, cores, threads, maxcpus;
+	int ret = -1;
+
+	if (!o)
+		return -1;
+	if (smp_get(o, "cpus", &cpus, err) || smp_get(o, "sockets", &sockets, err) ||
+	    smp_get(o, "cores", &cores, err) || smp_get(o, "threads", &threads, err) ||
+	    smp_get(o, "maxcpus", &maxcpus, err) || opts_check_unused(o, "-smp", err))
+		goto out;
+	threads = threads ? threads : 1;
+	cores = cores ? cores : 1;
+	if (!sockets)
+		sockets = MAX(1u, (MAX(cpus, maxcpus) + cores * threads - 1) / (cores * threads));
+	if (!cpus)
+		cpus = opts_has(o, "cpus") ? 0 : sockets * cores * threads;
+	if (!maxcpus)
+		maxcpus = MAX(cpus, sockets * cores * threads);
+	if (cpus == 0) {
+		error_setg(err, "-smp %s: the number of CPUs must be at least 1", arg);
+		goto out;
+	}
+	if (maxcpus < cpus || sockets * cores * threads < maxcpus || maxcpus > MAX_CPUS) {
+		error_setg(err, "-smp %s: inconsistent topology (cpus=%u maxcpus=%u, "
+			   "sockets*cores*threads=%u)", arg, cpus, maxcpus,
+			   sockets * cores * threads);
+		goto out;
+	}
+	cfg->smp_cpus = cpus;
+	cfg->sockets = sockets;
+	cfg->cores = cores;
+	cfg->threads = threads;
+	cfg->maxcpus = maxcpus;
+	ret = 0;
+out:
+	opts_free(o);
+	return ret;
+}
+
+static int opt_str(char **dst, const char *arg)
+{
+	g_free(*dst);
+	*dst = g_strdup(arg);
+	return 0;
+}
+
+static int opt_bios(struct machine_config *cfg, const char *arg, GError **err)
+{
+	return opt_str(&cfg->bios, arg);
+}
+
+static int opt_L(struct machine_config *cfg, const char *arg, GError **err)
+{
+	g_ptr_array_add(cfg->bios_dirs, g_strdup(arg));
+	return 0;
+}
+
+static int set_accel(struct machine_config *cfg, const char *name, GError **err)
+{
+	if (!strcmp(name, "kvm")) {
+		cfg->accel = ACCEL_KVM;
+	} else if (!strcmp(name, "qtest")) {
+		cfg->accel = ACCEL_QTEST;
+	} else {
+		error_setg(err, "invalid accelerator %s (kvmpc supports kvm and qtest)", name);
+		return -1;
+	}
+	return 0;
+}
+
+static int opt_machine(struct machine_config *cfg, const char *arg, GError **err)
+{
+	struct opts *o = opts_parse(arg, "type", err);
+	const char *type, *accel;
+	int ret = -1;
+
+	if (!o)
+		return -1;
+	type = opts_get(o, "type");
+	if (type && !strcmp(type, "help")) {
+		printf("Supported machines are:\npc                   Standard PC (i440FX + PIIX, 1996)\n");
+		exit(0);
+	}
+	if (type && strcmp(type, "pc") && !g_str_has_prefix(type, "pc-i440fx")) {
+		error_setg(err, "unsupported machine type '%s' (use -machine help)", type);
+		goto out;
+	}
+	accel = opts_get(o, "accel");
+	if (accel && set_accel(cfg, accel, err) < 0)
+		goto out;
+	opts_get(o, "kernel-irqchip");
+	opts_get(o, "usb");
+	opts_get(o, "vmport");
+	opts_get(o, "smm");
+	opts_get(o, "hpet");
+	ret = opts_check_unused(o, "-machine", err);
+out:
+	opts_free(o);
+	return ret;
+}
+
+static int opt_accel(struct machine_config *cfg, const char *arg, GError **err)
+{
+	struct opts *o = opts_parse(arg, "accel", err);
+	int ret;
+
+	if (!o)
+		return -1;
+	ret = set_accel(cfg, opts_get(o, "accel"), err);
+	opts_free(o);
+	return ret;
+}
+
+static int opt_enable_kvm(struct machine_config *cfg, const char *arg, GError **err)
+{
+	cfg->accel = ACCEL_KVM;
+	return 0;
+}
+
+static int opt_cpu(struct machine_config *cfg, const char *arg, GError **err)
+{
+	if (!strcmp(arg, "help")) {
+		printf("Available CPUs:\n  host\n  max\n  qemu64\n  kvm64\n");
+		exit(0);
+	}
+	return cpu_model_parse(cfg, arg, err);
+}
+
+static int opt_serial(struct machine_config *cfg, const char *arg, GError **err)
+{
+	if (cfg->nserial >= MAX_SERIAL) {
+		error_setg(err, "-serial: at most %d serial ports", MAX_SERIAL);
+		return -1;
+	}
+	cfg->serial[cfg->nserial++] = g_strdup(arg);
+	return 0;
+}
+
+static int opt_chardev(struct machine_config *cfg, const char *arg, GError **err)
+{
+	g_ptr_array_add(cfg->chardevs, g_strdup(arg));
+	return 0;
+}
+
+static int opt_nographic(struct machine_config *cfg, const char *arg, GError **err)
+{
+	cfg->nographic = true;
+	return 0;
+}
+
+static int opt_display(struct machine_config *cfg, const char *arg, GError **err)
+{
+	struct opts *o = opts_parse(arg, "type", err);
+	const char *t;
+
+	if (!o)
+		return -1;
+	t = opts_get(o, "type");
+	if (strcmp(t, "none") && strcmp(t, "sdl") && strcmp(t, "default")) {
+		error_setg(err, "-display %s: unsupported display (none, sdl)", t);
+		opts_free(o);
+		return -1;
+	}
+	opts_free(o);
+	return opt_str(&cfg->display, arg);
+}
+
+static int opt_vga(struct machine_config *cfg, const char *arg, GError **err)
+{
+	if (strcmp(arg, "std") && strcmp(arg, "none")) {
+		error_setg(err, "-vga %s: unsupported (std, none)", arg);
+		return -1;
+	}
+	return opt_str(&cfg->vga, arg);
+}
+
+static int opt_flag(bool *b)
+{
+	*b = true;
+	return 0;
+}
+
+static int opt_nodefaults(struct machine_config *c, const char *a, GError **e)
+{
+	return opt_flag(&c->nodefaults);
+}
+
+static int opt_no_reboot(struct machine_config *c, const char *a, GError **e)
+{
+	return opt_flag(&c->no_reboot);
+}
+
+static int opt_no_shutdown(struct machine_config *c, const char *a, GError **e)
+{
+	return opt_flag(&c->no_shutdown);
+}
+
+static int opt_S(struct machine_config *c, const char *a, GError **e)
+{
+	return opt_flag(&c->start_paused);
+}
+
+static int opt_snapshot(struct machine_config *c, const char *a, GError **e)
+{
+	return opt_flag(&c->snapshot);
+}
+
+static int opt_name(struct machine_config *cfg, const char *arg, GError **err)
+{
+	struct opts *o = opts_parse(arg, "guest", err);
+
+	if (!o)
+		return -1;
+	opt_str(&cfg->name, opts_get(o, "guest"));
+	opts_free(o);
+	return 0;
+}
+
+static int opt_d(struct machine_config *cfg, const char *arg, GError **err)
+{
+	char *bad = NULL;
+
+	if (!strcmp(arg, "help")) {
+		printf("Log items: guest_errors unimp ioport int cpu\n");
+		exit(0);
+	}
+	if (!log_parse_mask(arg, &bad)) {
+		error_setg(err, "-d: unknown log item '%s' (try -d help)", bad);
+		g_free(bad);
+		return -1;
+	}
+	return 0;
+}
+
+static int opt_D(struct machine_config *cfg, const char *arg, GError **err)
+{
+	int ret = log_set_file(arg);
+
+	if (ret < 0)
+		error_setg(err, "-D %s: %s", arg, strerror(-ret));
+	return ret < 0 ? -1 : 0;
+}
+
+static int opt_debugcon(struct machine_config *cfg, const char *arg, GError **err)
+{
+	return opt_str(&cfg->debugcon, arg);
+}
+
+static int opt_device(struct machine_config *cfg, const char *arg, GError **err)
+{
+	if (!strcmp(arg, "help") || !strcmp(arg, "?")) {
+		device_print_help();
+		exit(0);
+	}
+	g_ptr_array_add(cfg->devices, g_strdup(arg));
+	return 0;
+}
+
+static int opt_qtest(struct machine_config *c, const char *a, GError **e)
+{
+	return opt_str(&c->qtest, a);
+}
+
+static int opt_qtest_log(struct machine_config *c, const char *a, GError **e)
+{
+	return opt_str(&c->qtest_log, a);
+}
+
+static int opt_kernel(struct machine_config *c, const char *a, GError **e)
+{
+	return opt_str(&c->kernel, a);
+}
+
+static int opt_initrd(struct machine_config *c, const char *a, GError **e)
+{
+	return opt_str(&c->initrd, a);
+}
+
+static int opt_append(struct machine_config *c, const char *a, GError **e)
+{
+	return opt_str(&c->append, a);
+}
+
+static int check_boot_letters(const char *s, GError **err)
+{
+	for (const char *p = s; *p; p++) {
+		if (!strchr("abcdnop", *p)) {
+			error_setg(err, "-boot: invalid boot device '%c' in '%s'", *p, s);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int opt_boot(struct machine_config *cfg, const char *arg, GError **err)
+{
+	struct opts *o = opts_parse(arg, "order", err);
+	const char *v;
+	uint64_t n;
+	int ret = -1;
+
+	if (!o)
+		return -1;
+	if ((v = opts_get(o, "order")) && (check_boot_letters(v, err) || opt_str(&cfg->boot_order, v)))
+		goto out;
+	if ((v = opts_get(o, "once")) && (check_boot_letters(v, err) || opt_str(&cfg->boot_once, v)))
+		goto out;
+	if (opts_get_bool(o, "menu", false, &cfg->boot_menu, err) ||
+	    opts_get_bool(o, "strict", false, &cfg->boot_strict, err))
+		goto out;
+	if (opts_has(o, "splash-time")) {
+		if (opts_get_u64(o, "splash-time", 0, &n, err) || n > 0xffff) {
+			if (!*err)
+				error_setg(err, "-boot: splash-time out of range");
+			goto out;
+		}
+		cfg->boot_splash_time = n;
+	}
+	if (opts_has(o, "reboot-timeout")) {
+		if (opts_get_u64(o, "reboot-timeout", 0, &n, err) || n > 0xffff) {
+			if (!*err)
+				error_setg(err, "-boot: reboot-timeout out of range");
+			goto out;
+		}
+		cfg->boot_reboot_timeout = n;
+	}
+	opts_get(o, "splash");
+	ret = opts_check_unused(o, "-boot", err);
+out:
+	opts_free(o);
+	return ret;
+}
+
+static int opt_drive(struct machine_config *cfg, const char *arg, GError **err)
+{
+	g_ptr_array_add(cfg->drive_opts, g_strdup(arg));
+	return 0;
+}
+
+static int add_legacy_drive(struct machine_config *cfg, const char *which, const char *arg)
+{
+	g_ptr_array_add(cfg->drive_legacy, g_strdup_printf("%s=%s", which, arg));
+	return 0;
+}
+
+static int opt_hda(struct machine_config *c, const char *a, GError **e)
+{
+	return add_legacy_drive(c, "hda", a);
+}
+
+static int opt_hdb(struct machine_config *c, const char *a, GError **e)
+{
+	return add_legacy_drive(c, "hdb", a);
+}
+
+static int opt_hdc(struct machine_config *c, const char *a, GError **e)
+{
+	return add_legacy_drive(c, "hdc", a);
+}
+
+static int opt_hdd(struct machine_config *c, const char *a, GError **e)
+{
+	return add_legacy_drive(c, "hdd", a);
+}
+
+static int opt_cdrom(struct machine_config *c, const char *a, GError **e)
+{
+	return add_legacy_drive(c, "cdrom", a);
+}
+
+static int opt_monitor(struct machine_config *c, const char *a, GError **e)
+{
+	g_ptr_array_add(c->monitors, g_strdup_printf("readline,%s", a));
+	return 0;
+}
+
+static int opt_qmp(struct machine_config *c, const char *a, GError **e)
+{
+	g_ptr_array_add(c->monitors, g_strdup_printf("control,%s", a));
+	return 0;
+}
+
+static int opt_mon(struct machine_config *c, const char *a, GError **e)
+{
+	g_ptr_array_add(c->monitors, g_strdup_printf("mon,%s", a));
+	return 0;
+}
+
+static int opt_vnc(struct machine_config *c, const char *a, GError **e)
+{
+	return opt_str(&c->vnc, a);
+}
+
+static int opt_netdev(struct machine_config *c, const char *a, GError **e)
+{
+	g_ptr_array_add(c->netdevs, g_strdup(a));
+	return 0;
+}
+
+static int opt_nic(struct machine_config *c, const char *a, GError **e)
+{
+	g_ptr_array_add(c->nics, g_strdup(a));
+	return 0;
+}
+
+static int opt_help(struct machine_config *c, const char *a, GError **e);
+
+static int opt_version(struct machine_config *c, const char *a, GError **e)
+{
+	printf("kvmpc version %s (QEMU-compatible command line; KVM only)\n", KVMPC_VERSION);
+	exit(0);
+}
+
+static const struct option_def option_defs[] = {
+	{ "m", true, opt_m }, { "smp", true, opt_smp }, { "bios", true, opt_bios },
+	{ "L", true, opt_L }, { "machine", true, opt_machine }, { "M", true, opt_machine },
+	{ "accel", true, opt_accel }, { "enable-kvm", false, opt_enable_kvm },
+	{ "cpu", true, opt_cpu }, { "serial", true, opt_serial },
+	{ "chardev", true, opt_chardev }, { "nographic", false, opt_nographic },
+	{ "display", true, opt_display }, { "vga", true, opt_vga },
+	{ "nodefaults", false, opt_nodefaults }, { "no-reboot", false, opt_no_reboot },
+	{ "no-shutdown", false, opt_no_shutdown }, { "S", false, opt_S },
+	{ "name", true, opt_name }, { "d", true, opt_d }, { "D", true, opt_D },
+	{ "debugcon", true, opt_debugcon }, { "device", true, opt_device },
+	{ "qtest", true, opt_qtest }, { "qtest-log", true, opt_qtest_log },
+	{ "kernel", true, opt_kernel }, { "initrd", true, opt_initrd },
+	{ "append", true, opt_append }, { "boot", true, opt_boot },
+	{ "drive", true, opt_drive }, { "hda", true, opt_hda }, { "hdb", true, opt_hdb },
+	{ "hdc", true, opt_hdc }, { "hdd", true, opt_hdd }, { "cdrom", true, opt_cdrom },
+	{ "snapshot", false, opt_snapshot }, { "monitor", true, opt_monitor },
+	{ "qmp", true, opt_qmp }, { "mon", true, opt_mon }, { "vnc", true, opt_vnc },
+	{ "netdev", true, opt_netdev }, { "nic", true, opt_nic },
+	{ "help", false, opt_help }, { "h", false, opt_help },
+	{ "version", false, opt_version },
+};
+
+static int opt_help(struct machine_config *c, const char *a, GError **e)
+{
+	printf("usage: kvmpc [options] [disk_image]\n\n"
+	       "A PC (i440FX/PIIX) virtual machine on KVM, with QEMU's command line.\n\n"
+	       "-m SIZE             RAM size (default 128M; suffixes K, M, G, T)\n"
+	       "-smp N[,sockets=S,cores=C,threads=T,maxcpus=M]\n"
+	       "-cpu host|max|qemu64[,+feat,-feat]\n"
+	       "-machine pc[,accel=kvm|qtest]   -enable-kvm   -accel kvm|qtest\n"
+	       "-bios FILE  -L DIR  BIOS image (default bios-256k.bin from /usr/share/seabios)\n"
+	       "-hda/-hdb/-hdc/-hdd FILE  -cdrom FILE  -drive file=...,if=ide|virtio,...\n"
+	       "-snapshot  -boot [order=cdn][,once=d][,menu=on][,splash-time=MS][,strict=on]\n"
+	       "-kernel FILE -initrd FILE -append CMDLINE   direct kernel boot\n"
+	       "-serial DEV  -chardev BACKEND,id=ID,...  -debugcon DEV\n"
+	       "-device TYPE[,prop=value...]   (-device help lists the types)\n"
+	       "-nographic  -display none|sdl  -vga std|none  -vnc DISPLAY\n"
+	       "-monitor DEV  -qmp DEV  -mon chardev=ID,mode=control\n"
+	       "-nodefaults  -no-reboot  -no-shutdown  -S  -name NAME\n"
+	       "-d ITEM[,...]  -D LOGFILE  -qtest DEV  -qtest-log FILE\n"
+	       "-h, --help  -version, --version\n");
+	exit(0);
+}
+
+static const struct option_def *find_option(const char *name)
+{
+	for (size_t i = 0; i < G_N_ELEMENTS(option_defs); i++)
+		if (!strcmp(option_defs[i].name, name))
+			return &option_defs[i];
+	return NULL;
+}
+
+static void config_defaults(struct machine_config *cfg)
+{
+	cfg->ram_size = 128ULL << 20;
+	cfg->smp_cpus = cfg->sockets = cfg->cores = cfg->threads = cfg->maxcpus = 1;
+	cfg->bios_dirs = g_ptr_array_new_with_free_func(g_free);
+	cfg->cpu_feats = g_ptr_array_new_with_free_func(g_free);
+	cfg->chardevs = g_ptr_array_new_with_free_func(g_free);
+	cfg->devices = g_ptr_array_new_with_free_func(g_free);
+	cfg->drive_opts = g_ptr_array_new_with_free_func(g_free);
+	cfg->drive_legacy = g_ptr_array_new_with_free_func(g_free);
+	cfg->monitors = g_ptr_array_new_with_free_func(g_free);
+	cfg->netdevs = g_ptr_array_new_with_free_func(g_free);
+	cfg->nics = g_ptr_array_new_with_free_func(g_free);
+	cfg->accel = ACCEL_KVM;
+	cfg->cpu_model = g_strdup("host");
+	cfg->boot_splash_time = -1;
+	cfg->boot_reboot_timeout = -1;
+}
+
+/* Find the BIOS: a path with '/' as given, else -L dirs then the defaults. */
+static int resolve_bios(struct machine_config *cfg, GError **err)
+{
+	const char *name = cfg->bios ? cfg->bios : "bios-256k.bin";
+	static const char *const defaults[] = { "/usr/share/seabios", "/usr/share/qemu" };
+
+	if (strchr(name, '/')) {
+		if (access(name, R_OK) == 0)
+			return 0;
+		error_setg(err, "could not load BIOS '%s': %s", name, strerror(errno));
+		return -1;
+	}
+	for (unsigned i = 0; i < cfg->bios_dirs->len + G_N_ELEMENTS(defaults); i++) {
+		const char *dir = i < cfg->bios_dirs->len ? g_ptr_array_index(cfg->bios_dirs, i) :
+			defaults[i - cfg->bios_dirs->len];
+		char *p = g_build_filename(dir, name, NULL);
+		if (access(p, R_OK) == 0) {
+			g_free(cfg->bios);
+			cfg->bios = p;
+			return 0;
+		}
+		g_free(p);
+	}
+	error_setg(err, "could not load BIOS '%s' (install the seabios package or use -L/-bios)",
+		   name);
+	return -1;
+}
+
+static int finish_config(struct machine_config *cfg, GError **err)
+{
+	if (cfg->accel == ACCEL_QTEST && !cfg->qtest) {
+		error_setg(err, "-accel qtest needs -qtest DEV");
+		return -1;
+	}
+	if ((cfg->initrd || cfg->append) && !cfg->kernel) {
+		error_setg(err, "%s only allowed with -kernel option", cfg->initrd ? "-initrd" : "-append");
+		return -1;
+	}
+	if (cfg->nographic && !cfg->display)
+		cfg->display = g_strdup("none");
+	if (!cfg->nodefaults && cfg->nserial == 0)
+		cfg->serial[cfg->nserial++] = g_strdup(cfg->nographic ? "mon:stdio" : "null");
+	if (!cfg->vga)
+		cfg->vga = g_strdup(cfg->nodefaults ? "none" : "std");
+	return resolve_bios(cfg, err);
+}
+
+int cmdline_parse(struct machine *m, int argc, char **argv, GError **err)
+{
+	struct machine_config *cfg = m->cfg;
+
+	config_defaults(cfg);
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const struct option_def *d;
+
+		if (a[0] != '-') {
+			add_legacy_drive(cfg, "hda", a);
+			continue;
+		}
+		d = find_option(a + 1 + (a[1] == '-'));
+		if (!d) {
+			error_setg(err, "%s: invalid option", a);
+			return -1;
+		}
+		if (d->has_arg && i + 1 >= argc) {
+			error_setg(err, "%s: requires an argument", a);
+			return -1;
+		}
+		if (d->handler(cfg, d->has_arg ? argv[++i] : NULL, err) < 0)
+			return -1;
+	}
+	return finish_config(cfg, err) < 0 ? -1 : 0;
+}
+
+int cmdline_create_chardevs(struct machine *m, GError **err)
+{
+	struct machine_config *cfg = m->cfg;
+
+	for (unsigned i = 0; i < cfg->chardevs->len; i++)
+		if (!chardev_new_opts(m, g_ptr_array_index(cfg->chardevs, i), err))
+			return -1;
+	return 0;
+}
+
+int cmdline_create_devices(struct machine *m, GError **err)
+{
+	struct machine_config *cfg = m->cfg;
+
+	for (unsigned i = 0; i < cfg->devices->len; i++) {
+		const char *s = g_ptr_array_index(cfg->devices, i);
+		struct opts *o = opts_parse(s, "driver", err);
+		if (!o || !device_create_from_opts(m, o, err))
+			return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Machine run control: reset and shutdown requests raised by devices or
+ * vCPUs are served on the I/O thread (pause vCPUs, reset, resume), GSI
+ * sinks, and the device list used for reset and save/restore.
+ */
+#include "core/machine.h"
+#include "core/device.h"
+#include "core/log.h"
+#include "accel/kvm.h"
+#include "accel/qtest.h"
+#include "hw/i386/pc.h"
+
+static gboolean machine_serve_requests(gpointer opaque)
+{
+	struct machine *m = opaque;
+
+	machine_lock(m);
+	if (m->shutdown_requested) {
+		m->state = RUN_STATE_SHUTDOWN;
+		g_main_loop_quit(m->loop);
+	} else if (m->reset_requested) {
+		m->reset_requested = false;
+		if (m->cfg->no_reboot) {
+			m->exit_code = 0;
+			m->shutdown_requested = true;
+			m->state = RUN_STATE_SHUTDOWN;
+			g_main_loop_quit(m->loop);
+		} else {
+			bool was_running = m->state == RUN_STATE_RUNNING;
+			machine_pause(m);
+			machine_reset(m);
+			if (was_running)
+				machine_resume(m);
+		}
+	}
+	machine_unlock(m);
+	return G_SOURCE_REMOVE;
+}
+
+static void machine_wake(struct machine *m)
+{
+	GSource *s = g_idle_source_new();
+
+	g_source_set_priority(s, G_PRIORITY_HIGH);
+	g_source_set_callback(s, machine_serve_requests, m, NULL);
+	g_source_attach(s, m->ctx);
+	g_source_unref(s);
+}
+
+void machine_request_reset(struct machine *m)
+{
+	m->reset_requested = true;
+	machine_wake(m);
+}
+
+void machine_request_shutdown(struct machine *m, int exit_code)
+{
+	if (m->shutdown_requested)
+		return;
+	m->shutdown_requested = true;
+	m->exit_code = exit_code;
+	machine_wake(m);
+}
+
+void machine_pause(struct machine *m)
+{
+	if (m->state != RUN_STATE_RUNNING)
+		return;
+	if (m->kvm)
+		kvm_vcpus_pause(m);
+	vclock_pause(&m->clock);
+	m->state = RUN_STATE_PAUSED;
+}
+
+void machine_resume(struct machine *m)
+{
+	if (m->state != RUN_STATE_PAUSED)
+		return;
+	vclock_resume(&m->clock);
+	m->state = RUN_STATE_RUNNING;
+	if (m->kvm)
+		kvm_vcpus_resume(m);
+}
+
+void machine_reset(struct machine *m)
+{
+	for (unsigned i = 0; i < m->devices->len; i++)
+		device_reset(g_ptr_array_index(m->devices, i));
+	pc_machine_reset(m);
+	if (m->kvm)
+		kvm_reset(m);
+}
+
+static void machine_gsi_set(void *opaque, int n, int level)
+{
+	struct machine *m = opaque;
+
+	if (m->gsi_level[n] == level)
+		return;
+	m->gsi_level[n] = level;
+	log_cat(LOG_INT, "gsi %d -> %d", n, level);
+	if (m->kvm)
+		kvm_set_irq(m->kvm, n, level);
+	if (m->qtest)
+		qtest_irq_changed(m->qtest, n, level);
+}
+
+void machine_init_gsi(struct machine *m)
+{
+	for (int i = 0; i < NUM_GSI; i++) {
+		m->gsi[i].handler = machine_gsi_set;
+		m->gsi[i].opaque = m;
+		m->gsi[i].n = i;
+	}
+}
+
+struct irq_line *machine_gsi(struct machine *m, int n)
+{
+	if (n < 0 || n >= NUM_GSI)
+		return NULL;
+	return &m->gsi[n];
+}
+
+void machine_add_device(struct machine *m, struct device *d)
+{
+	g_ptr_array_add(m->devices, d);
+}

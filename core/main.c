@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * kvmpc's entry point: QEMU-dialect command line into struct machine_config,
+ * then the machine is built, the vCPU threads started and the glib main
+ * loop run on this (the I/O) thread until the guest or a signal ends it.
+ * Option parsing lives in core/cmdline.c.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <glib-unix.h>
+#include "core/cmdline.h"
+#include "core/log.h"
+#include "core/machine.h"
+#include "core/chardev.h"
+#include "accel/kvm.h"
+#include "accel/qtest.h"
+#include "hw/i386/pc.h"
+
+static gboolean on_signal(gpointer opaque)
+{
+	struct machine *m = opaque;
+
+	machine_lock(m);
+	machine_request_shutdown(m, 0);
+	machine_unlock(m);
+	return G_SOURCE_CONTINUE;
+}
+
+static int machine_build(struct machine *m, GError **err)
+{
+	struct machine_config *cfg = m->cfg;
+
+	g_mutex_init(&m->lock);
+	m->ctx = g_main_context_default();
+	m->loop = g_main_loop_new(m->ctx, FALSE);
+	as_init(&m->mem, "memory", UINT64_MAX);
+	as_init(&m->io, "io", 0x10000);
+	vclock_init(&m->clock, cfg->accel == ACCEL_QTEST, m->ctx, &m->lock);
+	m->devices = g_ptr_array_new();
+	m->chardevs = g_hash_table_new(g_str_hash, g_str_equal);
+	m->anon_chardevs = g_ptr_array_new();
+	if (!m->drives)
+		m->drives = g_ptr_array_new();
+	machine_init_gsi(m);
+	if (cfg->accel == ACCEL_KVM && kvm_accel_init(m, err) < 0)
+		return -1;
+	if (cmdline_create_chardevs(m, err) < 0)
+		return -1;
+	if (pc_machine_init(m, err) < 0)
+		return -1;
+	if (cmdline_create_devices(m, err) < 0)
+		return -1;
+	if (cfg->accel == ACCEL_QTEST) {
+		if (qtest_server_start(m, cfg->qtest, cfg->qtest_log, err) < 0)
+			return -1;
+	} else if (kvm_vcpus_create(m, err) < 0) {
+		return -1;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct machine_config *cfg = g_new0(struct machine_config, 1);
+	struct machine *m = g_new0(struct machine, 1);
+	GError *err = NULL;
+	int ret;
+
+	m->cfg = cfg;
+	ret = cmdline_parse(m, argc, argv, &err);
+	if (ret != 0) {
+		if (err)
+			error_report("%s", err->message);
+		return ret < 0 ? 1 : 0;
+	}
+	if (machine_build(m, &err) < 0) {
+		error_report("%s", err ? err->message : "machine set-up failed");
+		chardev_close_all(m);
+		return 1;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	g_unix_signal_add(SIGTERM, on_signal, m);
+	g_unix_signal_add(SIGINT, on_signal, m);
+	g_unix_signal_add(SIGHUP, on_signal, m);
+	machine_lock(m);
+	m->state = RUN_STATE_PAUSED;
+	vclock_pause(&m->clock);
+	if (!cfg->start_paused)
+		machine_resume(m);
+	machine_unlock(m);
+	if (m->kvm)
+		kvm_vcpus_start(m);
+	g_main_loop_run(m->loop);
+	if (m->kvm)
+		kvm_vcpus_stop(m);
+	chardev_close_all(m);
+	return m->exit_code;
+}

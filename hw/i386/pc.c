@@ -1,0 +1,260 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The PC memory map and firmware for an i440FX machine, as SeaBIOS 1.16.2
+ * expects it (shared/docs/machine-contract.md §1, §2, §5): RAM split at
+ * 3 GiB when it does not fit below the PCI hole, the BIOS image read-only
+ * at the top of 4 GiB and its last 128 KiB at 0xe0000, the 0xc0000-0xfffff
+ * area as 13 PAM segments switched between ROM and shadow RAM, port 0x92,
+ * the CMOS memory bytes and the fw_cfg items (e820, CPU counts, boot
+ * order).  Device creation lives in pc_devices.c.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/mman.h>
+#include "hw/i386/pc.h"
+#include "hw/i386/pc_internal.h"
+#include "hw/nvram/fw_cfg.h"
+#include "core/log.h"
+#include "core/machine.h"
+
+#define BIOS_LOW_SIZE 0x20000ULL
+#define PCI_HOLE_START 0xe0000000ULL
+#define E820_RAM 1
+#define E820_RESERVED 2
+
+static uint64_t pam_seg_base(int seg)
+{
+	return seg == 0 ? 0xf0000 : 0xc0000 + (uint64_t)(seg - 1) * 0x4000;
+}
+
+static uint64_t pam_seg_size(int seg)
+{
+	return seg == 0 ? 0x10000 : 0x4000;
+}
+
+void pc_pam_update(struct machine *m, int seg, int mode)
+{
+	struct pc_machine *pc = m->pc;
+	struct mem_region *want;
+
+	if (seg < 0 || seg >= PC_PAM_SEGS)
+		return;
+	want = mode ? &pc->pam_ram[seg] : (pc->pam_rom[seg].ram ? &pc->pam_rom[seg] : NULL);
+	if (pc->pam_ram[seg].as && want != &pc->pam_ram[seg])
+		as_del(&pc->pam_ram[seg]);
+	if (pc->pam_rom[seg].as && want != &pc->pam_rom[seg])
+		as_del(&pc->pam_rom[seg]);
+	if (want && !want->as && as_add(&m->mem, want, pam_seg_base(seg)) < 0)
+		error_report("PAM segment %d: cannot map", seg);
+	pc->pam_mode[seg] = mode;
+}
+
+static void pc_pam_init(struct machine *m)
+{
+	struct pc_machine *pc = m->pc;
+	uint8_t *bios_low = m->bios + m->bios_size - BIOS_LOW_SIZE;
+
+	for (int seg = 0; seg < PC_PAM_SEGS; seg++) {
+		uint64_t base = pam_seg_base(seg), size = pam_seg_size(seg);
+		mr_init_ram(&pc->pam_ram[seg], "pam-ram", size, m->ram + base, false);
+		if (base >= 0xe0000)
+			mr_init_ram(&pc->pam_rom[seg], "bios-low", size,
+				    bios_low + (base - 0xe0000), true);
+		else
+			memset(&pc->pam_rom[seg], 0, sizeof(pc->pam_rom[seg]));
+		pc->pam_mode[seg] = -1;
+		pc_pam_update(m, seg, 0);
+	}
+}
+
+/* Port 0x92: A20 (stored only; KVM cannot mask it) and fast reset on bit 0. */
+static uint64_t port92_read(void *opaque, uint64_t addr, unsigned size)
+{
+	struct pc_machine *pc = opaque;
+
+	return pc->port92;
+}
+
+static void port92_write(void *opaque, uint64_t addr, uint64_t val, unsigned size)
+{
+	struct pc_machine *pc = opaque;
+	uint8_t old = pc->port92;
+
+	pc->port92 = val & 0x03;
+	if ((val & 1) && !(old & 1))
+		machine_request_reset(pc->m);
+}
+
+static const struct mem_ops port92_ops = {
+	.read = port92_read, .write = port92_write, .min_access = 1, .max_access = 1,
+};
+
+static int pc_load_bios(struct machine *m, GError **err)
+{
+	gchar *data;
+	gsize len;
+	GError *e = NULL;
+
+	if (!g_file_get_contents(m->cfg->bios, &data, &len, &e)) {
+		error_setg(err, "could not load BIOS '%s': %s", m->cfg->bios, e->message);
+		g_error_free(e);
+		return -ENOENT;
+	}
+	if (len < BIOS_LOW_SIZE || len > 16 * 1024 * 1024 || len % 0x10000) {
+		error_setg(err, "BIOS '%s' has an invalid size %zu (want 128 KiB..16 MiB, "
+			   "a multiple of 64 KiB)", m->cfg->bios, (size_t)len);
+		g_free(data);
+		return -EINVAL;
+	}
+	m->bios = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	memcpy(m->bios, data, len);
+	m->bios_size = len;
+	g_free(data);
+	return 0;
+}
+
+static int pc_map_ram(struct machine *m, GError **err)
+{
+	struct pc_machine *pc = m->pc;
+	uint64_t size = m->cfg->ram_size;
+
+	m->ram_below_4g = size >= PCI_HOLE_START ? 0xc0000000ULL : size;
+	m->ram_above_4g = size - m->ram_below_4g;
+	m->ram = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (m->ram == MAP_FAILED) {
+		error_setg(err, "cannot allocate %llu MiB of guest RAM",
+			   (unsigned long long)(size >> 20));
+		return -ENOMEM;
+	}
+	madvise(m->ram, size, MADV_MERGEABLE);
+	mr_init_ram(&pc->ram_low, "ram-low", 0xa0000, m->ram, false);
+	as_add(&m->mem, &pc->ram_low, 0);
+	mr_init_ram(&pc->ram_mid, "ram-below-4g", m->ram_below_4g - 0x100000,
+		    m->ram + 0x100000, false);
+	as_add(&m->mem, &pc->ram_mid, 0x100000);
+	if (m->ram_above_4g) {
+		mr_init_ram(&pc->ram_high, "ram-above-4g", m->ram_above_4g,
+			    m->ram + m->ram_below_4g, false);
+		as_add(&m->mem, &pc->ram_high, 1ULL << 32);
+	}
+	mr_init_ram(&pc->bios_high, "bios", m->bios_size, m->bios, true);
+	as_add(&m->mem, &pc->bios_high, (1ULL << 32) - m->bios_size);
+	pc_pam_init(m);
+	mr_init_io(&pc->port92_region, "port92", 1, &port92_ops, pc);
+	as_add(&m->io, &pc->port92_region, 0x92);
+	return 0;
+}
+
+static void e820_add(GByteArray *a, uint64_t addr, uint64_t len, uint32_t type)
+{
+	uint64_t v[2] = { GUINT64_TO_LE(addr), GUINT64_TO_LE(len) };
+	uint32_t t = GUINT32_TO_LE(type);
+
+	g_byte_array_append(a, (guint8 *)v, 16);
+	g_byte_array_append(a, (guint8 *)&t, 4);
+}
+
+/* CMOS 0x3d/0x38 boot device codes: floppy 1, disk 2, CD 3, network 4. */
+static int boot_code(char c)
+{
+	switch (c) {
+	case 'a': case 'b': return 1;
+	case 'c': return 2;
+	case 'd': return 3;
+	case 'n': case 'o': case 'p': return 4;
+	}
+	return 0;
+}
+
+static void pc_fill_cmos(struct machine *m)
+{
+	uint64_t ram = m->cfg->ram_size, kb;
+	const char *order = m->cfg->boot_once ? m->cfg->boot_once :
+			    m->cfg->boot_order ? m->cfg->boot_order : "cad";
+	uint64_t above16 = m->ram_below_4g > (16 << 20) ? (m->ram_below_4g - (16 << 20)) >> 16 : 0;
+	uint64_t above4g = m->ram_above_4g >> 16;
+	int b[3] = { 0 };
+
+	kb = ram > (1 << 20) ? MIN((ram >> 10) - 1024, 65535) : 0;
+	pc_cmos_set(m, 0x15, 640 & 0xff);
+	pc_cmos_set(m, 0x16, 640 >> 8);
+	pc_cmos_set(m, 0x17, kb & 0xff);
+	pc_cmos_set(m, 0x18, kb >> 8);
+	pc_cmos_set(m, 0x30, kb & 0xff);
+	pc_cmos_set(m, 0x31, kb >> 8);
+	above16 = MIN(above16, 0xffff);
+	pc_cmos_set(m, 0x34, above16 & 0xff);
+	pc_cmos_set(m, 0x35, above16 >> 8);
+	pc_cmos_set(m, 0x5b, above4g & 0xff);
+	pc_cmos_set(m, 0x5c, (above4g >> 8) & 0xff);
+	pc_cmos_set(m, 0x5d, (above4g >> 16) & 0xff);
+	pc_cmos_set(m, 0x5f, m->cfg->smp_cpus - 1);
+	pc_cmos_set(m, 0x10, 0);    /* no floppy */
+	pc_cmos_set(m, 0x12, 0);    /* no legacy hard disk types */
+	pc_cmos_set(m, 0x14, 0x06); /* FPU, display: EGA/VGA, no floppy */
+	for (int i = 0; i < 3 && order[i]; i++)
+		b[i] = boot_code(order[i]);
+	pc_cmos_set(m, 0x3d, b[0] | (b[1] << 4));
+	pc_cmos_set(m, 0x38, (b[2] << 4) | 1);
+}
+
+static void pc_fill_fw_cfg(struct machine *m)
+{
+	struct fw_cfg *fw = m->fw_cfg;
+	GByteArray *e820 = g_byte_array_new();
+	uint32_t fail_wait = GUINT32_TO_LE((uint32_t)m->cfg->boot_reboot_timeout);
+
+	e820_add(e820, 0xfeffc000, 0x4000, E820_RESERVED);
+	e820_add(e820, 0, m->ram_below_4g, E820_RAM);
+	if (m->ram_above_4g)
+		e820_add(e820, 1ULL << 32, m->ram_above_4g, E820_RAM);
+	fw_cfg_add_file(fw, "etc/e820", e820->data, e820->len);
+	g_byte_array_free(e820, TRUE);
+	fw_cfg_add_file(fw, "etc/boot-fail-wait", &fail_wait, 4);
+	fw_cfg_add_i64(fw, FW_CFG_RAM_SIZE, m->cfg->ram_size);
+	fw_cfg_add_i16(fw, FW_CFG_NOGRAPHIC, m->cfg->nographic);
+	fw_cfg_add_i16(fw, FW_CFG_NB_CPUS, m->cfg->smp_cpus);
+	fw_cfg_add_i16(fw, FW_CFG_MAX_CPUS, m->cfg->maxcpus);
+	fw_cfg_add_i16(fw, FW_CFG_BOOT_MENU, m->cfg->boot_menu);
+	fw_cfg_add_i32(fw, FW_CFG_IRQ0_OVERRIDE, 0);
+	fw_cfg_add_i16(fw, FW_CFG_ACPI_TABLES, 0);
+	if (m->cfg->boot_menu && m->cfg->boot_splash_time >= 0) {
+		uint16_t t = GUINT16_TO_LE(m->cfg->boot_splash_time);
+		fw_cfg_add_file(fw, "etc/boot-menu-wait", &t, 2);
+	}
+}
+
+void pc_machine_reset(struct machine *m)
+{
+	struct pc_machine *pc = m->pc;
+
+	pc->port92 = 0;
+	for (int seg = 0; seg < PC_PAM_SEGS; seg++)
+		pc_pam_update(m, seg, 0);
+}
+
+int pc_machine_init(struct machine *m, GError **err)
+{
+	struct pc_machine *pc = g_new0(struct pc_machine, 1);
+	int ret;
+
+	pc->m = m;
+	m->pc = pc;
+	ret = pc_load_bios(m, err);
+	if (!ret)
+		ret = pc_map_ram(m, err);
+	if (ret)
+		return ret;
+	m->fw_cfg = fw_cfg_new(m, true);
+	ret = pc_devices_init(m, err);
+	if (ret)
+		return ret;
+	pc_fill_cmos(m);
+	pc_fill_fw_cfg(m);
+	ret = pc_boot_init(m, err);
+	if (ret)
+		return ret;
+	fw_cfg_finalize(m->fw_cfg);
+	return 0;
+}
