@@ -27,6 +27,7 @@ DEPFLAGS = -MMD -MP
 all: kvmpc guests
 
 config.mak:
+	sh scripts/setup.sh
 	./configure
 
 kvmpc: core/main.o libkvmpc.a
@@ -48,14 +49,18 @@ tests/qtest/%: tests/qtest/%.o $(TEST_LIB_OBJS)
 # Guest payloads (freestanding, built with the system gcc)
 GUEST_MK = tests/guest/guest.mk
 -include $(GUEST_MK)
+-include pc-bios/pc-bios.mk
 guests: $(GUEST_TARGETS)
 
 tests-build: kvmpc guests $(UNIT_TESTS) $(QTEST_TESTS)
 
-check: tests-build
+check: setup tests-build
 	sh tests/run.sh
 
-demo: kvmpc
+setup:
+	sh scripts/setup.sh
+
+demo: setup kvmpc
 	sh scripts/demo.sh
 
 install: kvmpc
@@ -71,7 +76,7 @@ clean:
 distclean: clean
 	rm -f config.mak config.h
 
-.PHONY: all check demo install clean distclean guests tests-build
+.PHONY: all check demo install clean distclean guests tests-build setup
 .SECONDARY:
 
 -include $(shell find . -name '*.d' 2>/dev/null)

@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The devices of the i440FX PC, created in the order SeaBIOS meets them:
+ * PCI host bridge 00:00.0, PIIX3 ISA bridge 00:01.0, IDE 00:01.1, PIIX4
+ * PM 00:01.3, VGA 00:02.0; ISA RTC, i8042, UARTs, debug console; then the
+ * boot configuration (bootorder, direct kernel boot).
+ */
+#include <string.h>
+#include "hw/i386/pc.h"
+#include "hw/i386/pc_internal.h"
+#include "hw/i386/kernel_loader.h"
+#include "hw/nvram/fw_cfg.h"
+#include "hw/char/serial.h"
+#include "hw/rtc/mc146818.h"
+#include "core/chardev.h"
+#include "core/log.h"
+#include "core/machine.h"
+
+void pc_cmos_set(struct machine *m, int index, uint8_t val)
+{
+	struct pc_machine *pc = m->pc;
+
+	if (pc->rtc)
+		rtc_set_cmos(pc->rtc, index, val);
+}
+
+static int pc_serials_init(struct machine *m, GError **err)
+{
+	struct machine_config *cfg = m->cfg;
+
+	for (int i = 0; i < cfg->nserial; i++) {
+		struct serial_config sc;
+		struct chardev *chr = NULL;
+		char *id = g_strdup_printf("serial%d", i);
+
+		if (strcmp(cfg->serial[i], "none")) {
+			chr = chardev_new_legacy(m, cfg->serial[i], id, err);
+			if (!chr) {
+				g_free(id);
+				return -1;
+			}
+		}
+		g_free(id);
+		serial_isa_default(i, &sc);
+		sc.chr = chr;
+		if (!serial_isa_create(m, &sc, err))
+			return -1;
+	}
+	return 0;
+}
+
+int pc_devices_init(struct machine *m, GError **err)
+{
+	struct pc_machine *pc = m->pc;
+	struct rtc_config rc = RTC_CONFIG_DEFAULT;
+
+	pc->rtc = rtc_create(m, &rc, err);
+	if (!pc->rtc)
+		return -1;
+	if (pc_serials_init(m, err) < 0)
+		return -1;
+	return 0;
+}
+
+int pc_boot_init(struct machine *m, GError **err)
+{
+	if (m->cfg->kernel && pc_load_kernel(m, m->fw_cfg, err) < 0)
+		return -1;
+	return 0;
+}
