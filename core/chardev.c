@@ -31,7 +31,7 @@
 #include "core/machine.h"
 
 #define CHR_READ_MAX 4096
-#define CHR_OUT_MAX (64 * 1024) /* queued output before we drop */
+#define CHR_OUT_MAX (4 << 20) /* queued output before we drop (qtest replies are big) */
 #define CHR_ESCAPE 0x01         /* Ctrl-A */
 
 #define chr_error(err, ...) \

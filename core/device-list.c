@@ -7,10 +7,16 @@
 #include "core/device.h"
 
 /* BEGIN extern declarations */
+extern const struct device_class serial_isa_class;
+extern const struct device_class debugcon_isa_class;
+extern const struct device_class debug_exit_isa_class;
 /* END extern declarations */
 
 const struct device_class *const device_classes[] = {
 	/* BEGIN table */
+	&serial_isa_class,
+	&debugcon_isa_class,
+	&debug_exit_isa_class,
 	/* END table */
 	NULL,
 };
