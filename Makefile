@@ -49,8 +49,6 @@ tests/qtest/%: tests/qtest/%.o $(TEST_LIB_OBJS)
 # Guest payloads (freestanding, built with the system gcc)
 GUEST_MK = tests/guest/guest.mk
 -include $(GUEST_MK)
-# Boot option ROM for -kernel (embedded as pc-bios/kvmpc-boot-rom.o)
--include pc-bios/pc-bios.mk
 -include pc-bios/pc-bios.mk
 guests: $(GUEST_TARGETS)
 
