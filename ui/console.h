@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Graphical consoles.  A display device (VGA) owns a console and draws into
+ * its surface, a 32-bit x8r8g8b8 pixman image; frontends (SDL, VNC, the
+ * screendump command) attach listeners.  The device is asked to redraw by
+ * console_refresh(); it reports the rectangles it changed through
+ * console_update() and a new size through console_resize().
+ *
+ * Locking: every call here runs with the machine lock held (the device's
+ * registers and VRAM are read during a refresh).
+ */
+#ifndef UI_CONSOLE_H
+#define UI_CONSOLE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <glib.h>
+#include <pixman.h>
+
+struct display_surface {
+	pixman_image_t *image; /* PIXMAN_x8r8g8b8, owned by the console */
+	int width, height;
+};
+
+static inline uint32_t *surface_data(struct display_surface *s)
+{
+	return pixman_image_get_data(s->image);
+}
+
+/* Bytes from one row to the next. */
+static inline int surface_stride(struct display_surface *s)
+{
+	return pixman_image_get_stride(s->image);
+}
+
+/* The device side: what console_refresh() calls. */
+struct console_hw_ops {
+	/* Redraw what changed since the last call (full redraw if asked). */
+	void (*update)(void *opaque);
+	/* Forget all change tracking: the next update redraws everything. */
+	void (*invalidate)(void *opaque);
+};
+
+/* A frontend.  All hooks are optional. */
+struct display_listener {
+	/* The surface was replaced (new size); the old one is gone. */
+	void (*switch_surface)(void *opaque, struct display_surface *s);
+	/* Pixels in the rectangle changed. */
+	void (*update)(void *opaque, int x, int y, int w, int h);
+	/* A refresh pass ended (flush point for network frontends). */
+	void (*refresh)(void *opaque);
+	void *opaque;
+};
+
+struct console {
+	int index;
+	const struct console_hw_ops *hw_ops;
+	void *hw;
+	struct display_surface *surface; /* never NULL */
+	GPtrArray *listeners; /* struct display_listener * */
+};
+
+/* Register a console driven by hw (the first one gets index 0). */
+struct console *console_new(const struct console_hw_ops *ops, void *hw);
+void console_free(struct console *con);
+/* The console with this index, or NULL. */
+struct console *console_lookup(int index);
+
+/* Device side: make the surface w x h (a new one starts black). */
+struct display_surface *console_resize(struct console *con, int w, int h);
+/* Device side: these pixels changed (clipped to the surface). */
+void console_update(struct console *con, int x, int y, int w, int h);
+
+/* Frontend side. */
+void console_add_listener(struct console *con, struct display_listener *l);
+void console_remove_listener(struct console *con, struct display_listener *l);
+/* Ask the device to bring the surface up to date, then tell listeners. */
+void console_refresh(struct console *con);
+/* Make the next refresh a full redraw. */
+void console_invalidate(struct console *con);
+
+/*
+ * Write the current picture of con to path after a refresh.  format is
+ * "ppm" (binary P6, as QEMU's screendump) or "png"; NULL means "ppm".
+ * Returns 0, or -errno with *err set.
+ */
+int console_screendump(struct console *con, const char *path, const char *format,
+		       GError **err);
+
+#endif
