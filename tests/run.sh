@@ -1,0 +1,168 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Test runner behind `make check` (run from anywhere; it works in the repo
+# root).  Runs, in order:
+#   1. every executable in tests/unit/ and tests/qtest/ (GLib TAP output),
+#      timeout 300 s each, against ./kvmpc;
+#   2. every tests/qtest/ binary again with QTEST_BINARY=qemu-system-x86_64
+#      as the reference, results labelled "[qemu]" (a loud SKIP if absent);
+#   3. every tests/boot/*.sh with sh, timeout 600 s each (TAP lines).
+# A binary that crashes, times out or exits non-zero without reporting a
+# failure counts as one failure; "1..0 # SKIP" counts as one skip.  Full
+# logs go to build/test-logs/; failures show the tail of theirs.  The last
+# line is "N passed, N failed[, N skipped]"; the exit status is 1 if any
+# test failed.
+#
+# Usage: sh tests/run.sh [SUBSTRING...]   (only tests whose path matches)
+# Environment: KVMPC (default ./kvmpc), QEMU (default qemu-system-x86_64),
+# UNIT_TIMEOUT / BOOT_TIMEOUT in seconds.
+
+cd "$(dirname "$0")/.." || exit 2
+
+LOGDIR=build/test-logs
+KVMPC=${KVMPC:-./kvmpc}
+QEMU=${QEMU:-qemu-system-x86_64}
+UNIT_TIMEOUT=${UNIT_TIMEOUT:-300}
+BOOT_TIMEOUT=${BOOT_TIMEOUT:-600}
+TAIL_LINES=30
+
+mkdir -p "$LOGDIR" || exit 2
+rm -f "$LOGDIR"/*.log
+counts=$(mktemp) || exit 2
+trap 'rm -f "$counts"' EXIT
+trap 'exit 130' INT TERM
+
+npass=0
+nfail=0
+nskip=0
+
+FILTERS="$*"
+
+# selected PATH: true when no filter was given or PATH contains one of them
+selected() {
+	[ -z "$FILTERS" ] && return 0
+	for pat in $FILTERS; do
+		case "$1" in
+		*"$pat"*) return 0 ;;
+		esac
+	done
+	return 1
+}
+
+# parse LABEL LOG: print the TAP results prefixed with LABEL, write counts
+parse() {
+	awk -v label="$1" -v cf="$counts" '
+	function out(s) { print label ": " s }
+	/^ok [0-9]+/ {
+		seen++
+		if ($0 ~ /# *[Ss][Kk][Ii][Pp]/) skip++; else pass++
+		out($0); next
+	}
+	/^not ok [0-9]+/ {
+		seen++
+		if ($0 ~ /# *TODO/) skip++; else fail++
+		out($0); next
+	}
+	/^1\.\.[0-9]+/ {
+		hasplan = 1; plan = substr($1, 4) + 0
+		if (plan == 0) { allskip = 1; out($0) }
+		next
+	}
+	/^Bail out!/ { out($0); next }
+	END {
+		printf "%d %d %d %d %d %d %d\n", pass, fail, skip, hasplan, plan,
+			seen, allskip > cf
+	}' "$2"
+}
+
+# show_tail LOG
+show_tail() {
+	echo "---- last $TAIL_LINES lines of $1 ----"
+	tail -n "$TAIL_LINES" "$1" | sed 's/^/    /'
+	echo "----"
+}
+
+# run_test LABEL LOG TIMEOUT CMD...: run, parse, count
+run_test() {
+	label=$1 log=$2 limit=$3
+	shift 3
+	timeout -k 10 "$limit" "$@" </dev/null >"$log" 2>&1
+	rc=$?
+	parse "$label" "$log"
+	read -r p f s hasplan plan seen allskip <"$counts"
+	npass=$((npass + p))
+	nfail=$((nfail + f))
+	nskip=$((nskip + s))
+	why=
+	if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+		why="timed out after ${limit}s"
+	elif [ "$rc" -gt 128 ]; then
+		why="killed by signal $((rc - 128))"
+	elif [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		why="exited with status $rc without reporting a failure"
+	elif [ "$rc" -eq 0 ] && [ "$hasplan" -eq 1 ] && [ "$seen" -lt "$plan" ]; then
+		why="reported $seen of $plan planned results"
+	fi
+	if [ "$allskip" -eq 1 ] && [ "$rc" -eq 0 ] && [ "$seen" -eq 0 ]; then
+		nskip=$((nskip + 1))
+	elif [ -n "$why" ] && [ "$f" -eq 0 ]; then
+		echo "$label: not ok - $why"
+		nfail=$((nfail + 1))
+		f=1
+	elif [ -n "$why" ]; then
+		echo "$label: ($why)"
+	elif [ "$seen" -eq 0 ] && [ "$hasplan" -eq 0 ]; then
+		echo "$label: ok - no TAP output, exit status 0"
+		npass=$((npass + 1))
+	fi
+	[ "$f" -gt 0 ] && show_tail "$log"
+	return 0
+}
+
+is_test_binary() {
+	case "$1" in
+	*.c|*.o|*.d|*.h|*.sh|*.txt|*.md) return 1 ;;
+	esac
+	[ -f "$1" ] && [ -x "$1" ]
+}
+
+# 1. unit and qtest binaries against kvmpc
+for t in tests/unit/* tests/qtest/*; do
+	is_test_binary "$t" || continue
+	selected "$t" || continue
+	dir=$(basename "$(dirname "$t")")
+	name=$(basename "$t")
+	QTEST_BINARY=$KVMPC run_test "$name" "$LOGDIR/$dir-$name.log" \
+		"$UNIT_TIMEOUT" "./$t"
+done
+
+# 2. qtest binaries against QEMU, the reference
+if command -v "$QEMU" >/dev/null 2>&1; then
+	for t in tests/qtest/*; do
+		is_test_binary "$t" || continue
+		selected "$t" || continue
+		name=$(basename "$t")
+		QTEST_BINARY=$QEMU run_test "[qemu] $name" \
+			"$LOGDIR/qtest-$name.qemu.log" "$UNIT_TIMEOUT" "./$t"
+	done
+else
+	echo "########################################################################"
+	echo "SKIP: $QEMU not found: the [qemu] reference runs of tests/qtest were NOT"
+	echo "      done (apt-get install qemu-system-x86)"
+	echo "########################################################################"
+	nskip=$((nskip + 1))
+fi
+
+# 3. boot tests (KVM)
+for t in tests/boot/*.sh; do
+	[ -f "$t" ] || continue
+	selected "$t" || continue
+	name=$(basename "$t" .sh)
+	run_test "$name" "$LOGDIR/boot-$name.log" "$BOOT_TIMEOUT" sh "./$t"
+done
+
+summary="$npass passed, $nfail failed"
+[ "$nskip" -gt 0 ] && summary="$summary, $nskip skipped"
+echo "$summary"
+[ "$nfail" -eq 0 ]
