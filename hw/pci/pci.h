@@ -64,6 +64,7 @@ struct pci_device {
 	uint8_t w1cmask[256];   /* write-1-to-clear bits */
 	struct pci_bar bars[PCI_NUM_BARS];
 	int irq_level;          /* INTx level as driven by the device */
+	uint8_t cap_next;       /* next free capability offset (0 = 0x40) */
 	/* Optional hooks: called for config accesses at any offset */
 	uint32_t (*config_read)(struct pci_device *d, uint32_t addr, unsigned size);
 	void (*config_write)(struct pci_device *d, uint32_t addr, uint32_t val, unsigned size);
@@ -83,8 +84,10 @@ uint32_t pci_default_config_read(struct pci_device *d, uint32_t addr, unsigned s
 void pci_default_config_write(struct pci_device *d, uint32_t addr, uint32_t val, unsigned size);
 /* Reset config to power-on values; unmap BARs. */
 void pci_device_reset(struct pci_device *d);
-/* Add a capability of len bytes; returns its offset. */
+/* Add a capability of len bytes; returns its offset, or -ENOSPC. */
 int pci_add_capability(struct pci_device *d, uint8_t cap_id, uint8_t len);
+/* After vmstate_load of d->config: re-map BARs, refresh the INTx level. */
+int pci_device_post_load(struct pci_device *d);
 
 struct machine;
 struct pci_bus *pci_bus_new(struct machine *m, GError **err); /* maps 0xcf8/0xcfc */
@@ -97,5 +100,11 @@ void pci_bus_set_router(struct pci_bus *bus, int (*map_irq)(void *opaque, int pi
 			void *opaque);
 /* Re-evaluate all INTx levels after the router changed. */
 void pci_bus_update_irqs(struct pci_bus *bus);
+/*
+ * The byte at 0xcf9 (PIIX3 reset control) sits inside the 0xcf8 dword: the
+ * bus owns the four ports and hands non-dword accesses to that byte here.
+ */
+void pci_bus_set_reset_control(struct pci_bus *bus, uint8_t (*read)(void *opaque),
+			       void (*write)(void *opaque, uint8_t val), void *opaque);
 
 #endif
