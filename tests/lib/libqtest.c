@@ -301,6 +301,21 @@ const char *qtest_cmd(struct qtest *q, const char *fmt, ...)
 	}
 }
 
+void qtest_send_only(struct qtest *q, const char *fmt, ...)
+{
+	va_list ap;
+	char *cmd;
+
+	va_start(ap, fmt);
+	cmd = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	if (q->log)
+		fprintf(stderr, "[R] %s\n", cmd);
+	send_all(q, cmd, strlen(cmd));
+	send_all(q, "\n", 1);
+	g_free(cmd);
+}
+
 static void expect_ok(struct qtest *q, const char *reply, const char *what)
 {
 	if (strcmp(reply, "OK"))

@@ -29,6 +29,12 @@ bool qtest_has_clock(struct qtest *q);
 
 /* Raw command; returns the reply line (without "\n"), valid until the next call. */
 const char *qtest_cmd(struct qtest *q, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/*
+ * Send a command without waiting for its reply: for one after which the VMM
+ * exits (isa-debug-exit); QEMU exits before answering.  Follow with
+ * qtest_wait_exit().
+ */
+void qtest_send_only(struct qtest *q, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 void qtest_outb(struct qtest *q, uint16_t port, uint8_t v);
 void qtest_outw(struct qtest *q, uint16_t port, uint16_t v);
