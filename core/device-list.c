@@ -10,6 +10,7 @@
 extern const struct device_class serial_isa_class;
 extern const struct device_class debugcon_isa_class;
 extern const struct device_class debug_exit_isa_class;
+extern const struct device_class vga_pci_class;
 /* END extern declarations */
 
 const struct device_class *const device_classes[] = {
@@ -17,6 +18,7 @@ const struct device_class *const device_classes[] = {
 	&serial_isa_class,
 	&debugcon_isa_class,
 	&debug_exit_isa_class,
+	&vga_pci_class,
 	/* END table */
 	NULL,
 };
