@@ -1,0 +1,511 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The PIIX3 IDE function (8086:7010 at 00:01.1, class 0x010180): both
+ * channels in legacy mode (0x1f0-0x1f7 + 0x3f6 on IRQ 14, 0x170-0x177 +
+ * 0x376 on IRQ 15, decoded whatever IDETIM says, as QEMU does) and the
+ * SFF-8038i bus-master DMA engine in BAR4 (16 I/O bytes, 8 per channel).
+ * The PRD table and every region it names are checked against guest RAM;
+ * a bad entry ends the transfer with the BM error bit and ABRT, a table
+ * longer than 4096 entries is refused, and a table shorter than the
+ * transfer ends it without an interrupt.  Transfers run on the block
+ * layer's pool straight into guest RAM.  Omitted: native-mode channels,
+ * PIIX timing registers beyond storing them, regions crossing 64 KiB are
+ * accepted rather than refused.
+ */
+#include <errno.h>
+#include <string.h>
+#include "block/block.h"
+#include "block/drive.h"
+#include "core/device.h"
+#include "core/log.h"
+#include "core/machine.h"
+#include "hw/ide/ide.h"
+
+#define PIIX_IDE_DEVFN 0x09
+#define PIIX_IDETIM 0x40
+#define PIIX_TIMING_END 0x4c
+
+static const struct mem_ops ide_cmd_ops = {
+	.read = ide_ioport_read,
+	.write = ide_ioport_write,
+	.min_access = 1,
+	.max_access = 4,
+};
+
+static const struct mem_ops ide_ctl_ops = {
+	.read = ide_ctl_read,
+	.write = ide_ctl_write,
+	.min_access = 1,
+	.max_access = 1,
+};
+
+/* ---- bus-master DMA ---- */
+
+struct bmdma_req {
+	struct ide_bus *bus;
+	struct ide_unit *s;
+	uint32_t generation;
+	bool prd_exact;        /* PRD table ended exactly with the transfer */
+	GArray *iov;
+};
+
+/* Map guest [addr, addr+len) into iovecs, page by page if need be. */
+static bool bmdma_map(struct ide_bus *bus, uint64_t addr, uint32_t len, GArray *iov)
+{
+	struct address_space *as = &bus->m->mem;
+	void *p = as_ram_ptr(as, addr, len);
+
+	while (!p && len) {
+		uint32_t chunk = MIN(len, (uint32_t)(4096 - (addr & 4095)));
+		struct iovec v = { .iov_base = as_ram_ptr(as, addr, chunk), .iov_len = chunk };
+
+		if (!v.iov_base)
+			return false;
+		g_array_append_val(iov, v);
+		addr += chunk;
+		len -= chunk;
+	}
+	if (p) {
+		struct iovec v = { .iov_base = p, .iov_len = len };
+
+		g_array_append_val(iov, v);
+	}
+	return true;
+}
+
+enum bmdma_prep { BMDMA_OK, BMDMA_SHORT, BMDMA_FAULT };
+
+/* Walk the PRD table for len bytes. */
+static enum bmdma_prep bmdma_prepare(struct ide_bus *bus, uint32_t len, GArray *iov,
+				     bool *exact)
+{
+	uint64_t addr = bus->bm.prd_addr;
+	uint32_t got = 0;
+
+	for (int i = 0; i < BM_MAX_PRD; i++, addr += 8) {
+		uint8_t *e = as_ram_ptr(&bus->m->mem, addr, 8);
+		uint32_t base, cnt, take;
+		bool eot;
+
+		if (!e) {
+			guest_error("ide: PRD entry at 0x%llx is not in RAM",
+				    (unsigned long long)addr);
+			return BMDMA_FAULT;
+		}
+		base = e[0] | e[1] << 8 | e[2] << 16 | (uint32_t)e[3] << 24;
+		cnt = (e[4] | e[5] << 8) & 0xfffe;
+		cnt = cnt ? cnt : 0x10000;
+		eot = e[7] & 0x80;
+		take = MIN(cnt, len - got);
+		if (!bmdma_map(bus, base, take, iov)) {
+			guest_error("ide: PRD region 0x%x+0x%x is not in RAM", base, take);
+			return BMDMA_FAULT;
+		}
+		got += take;
+		if (got == len) {
+			*exact = eot && take == cnt;
+			return BMDMA_OK;
+		}
+		if (eot)
+			return BMDMA_SHORT;
+	}
+	guest_error("ide: PRD table longer than %d entries", BM_MAX_PRD);
+	return BMDMA_FAULT;
+}
+
+static void bmdma_finish(struct bmdma_req *r, int ret)
+{
+	struct ide_bus *bus = r->bus;
+
+	bus->dma_inflight = false;
+	if (ret == -EFAULT) {
+		bus->bm.status = (bus->bm.status & ~BM_ST_ACTIVE) | BM_ST_ERROR;
+	} else if (r->prd_exact || ret < 0) {
+		bus->bm.status &= ~BM_ST_ACTIVE;
+	}
+	bus->bm.status |= BM_ST_INT;
+	ide_dma_done(r->s, ret, false);
+	if (r->iov)
+		g_array_free(r->iov, TRUE);
+	g_free(r);
+}
+
+static void bmdma_cb(void *opaque, int ret)
+{
+	struct bmdma_req *r = opaque;
+
+	if (r->generation != r->bus->generation) {
+		/* The channel was reset meanwhile: nobody waits for this. */
+		g_array_free(r->iov, TRUE);
+		g_free(r);
+		return;
+	}
+	bmdma_finish(r, ret < 0 ? -EIO : 0);
+}
+
+static struct ide_unit *bmdma_unit(struct ide_bus *bus)
+{
+	if (bus->units[bus->cur].dma_op != IDE_DMA_NONE)
+		return &bus->units[bus->cur];
+	if (bus->units[!bus->cur].dma_op != IDE_DMA_NONE)
+		return &bus->units[!bus->cur];
+	return NULL;
+}
+
+static int bmdma_submit(struct bmdma_req *r)
+{
+	struct ide_unit *s = r->s;
+	const struct iovec *v = (const struct iovec *)r->iov->data;
+	int n = r->iov->len;
+
+	switch (s->dma_op) {
+	case IDE_DMA_READ:
+		return blk_aio_preadv(s->blk, s->cur_lba * IDE_SECTOR, v, n, bmdma_cb, r);
+	case IDE_DMA_WRITE:
+		return blk_aio_pwritev(s->blk, s->cur_lba * IDE_SECTOR, v, n, bmdma_cb, r);
+	case IDE_DMA_CD_READ:
+		if (!s->blk)
+			return -ENOMEDIUM;
+		return blk_aio_preadv(s->blk, s->cur_lba * IDE_CD_SECTOR, v, n, bmdma_cb, r);
+	default:
+		return -EINVAL;
+	}
+}
+
+void bmdma_kick(struct ide_bus *bus)
+{
+	struct ide_unit *s = bmdma_unit(bus);
+	struct bmdma_req *r;
+	enum bmdma_prep prep;
+
+	if (!s || !(bus->bm.cmd & BM_CMD_START) || bus->dma_inflight)
+		return;
+	if (!(bus->pci->config[PCI_COMMAND] & PCI_COMMAND_MASTER)) {
+		guest_error("ide: bus-master DMA started with bus mastering disabled");
+		return;
+	}
+	r = g_new0(struct bmdma_req, 1);
+	r->bus = bus;
+	r->s = s;
+	r->generation = bus->generation;
+	r->iov = g_array_new(FALSE, FALSE, sizeof(struct iovec));
+	prep = bmdma_prepare(bus, s->dma_bytes, r->iov, &r->prd_exact);
+	bus->dma_inflight = true;
+	if (prep == BMDMA_SHORT) {
+		bus->dma_inflight = false;
+		bus->bm.status &= ~BM_ST_ACTIVE;
+		ide_dma_done(s, 0, true);
+		g_array_free(r->iov, TRUE);
+		g_free(r);
+		return;
+	}
+	if (prep == BMDMA_FAULT) {
+		bmdma_finish(r, -EFAULT);
+		return;
+	}
+	if (s->dma_op == IDE_DMA_CD_BUF) {
+		blk_iov_from_buf((const struct iovec *)r->iov->data, r->iov->len, 0, s->buf,
+				 s->dma_bytes);
+		bmdma_finish(r, 0);
+		return;
+	}
+	if (bmdma_submit(r) < 0)
+		bmdma_finish(r, -EIO);
+}
+
+static void bmdma_write_cmd(struct ide_bus *bus, uint8_t val)
+{
+	uint8_t old = bus->bm.cmd;
+
+	bus->bm.cmd = val & (BM_CMD_START | BM_CMD_TO_MEM);
+	if (!(val & BM_CMD_START)) {
+		/* Stop: a transfer in flight still completes on the device side. */
+		bus->bm.status &= ~BM_ST_ACTIVE;
+		return;
+	}
+	if (!(old & BM_CMD_START)) {
+		bus->bm.status |= BM_ST_ACTIVE;
+		bmdma_kick(bus);
+	}
+}
+
+static uint8_t bmdma_read_byte(struct piix_ide *d, unsigned off)
+{
+	struct bmdma *bm = &d->bus[off >> 3].bm;
+
+	switch (off & 7) {
+	case 0: return bm->cmd;
+	case 2: return bm->status;
+	case 4: case 5: case 6: case 7:
+		return bm->prd_addr >> (8 * ((off & 7) - 4));
+	default: return 0;
+	}
+}
+
+static void bmdma_write_byte(struct piix_ide *d, unsigned off, uint8_t val)
+{
+	struct ide_bus *bus = &d->bus[off >> 3];
+	struct bmdma *bm = &bus->bm;
+	unsigned shift;
+
+	switch (off & 7) {
+	case 0:
+		bmdma_write_cmd(bus, val);
+		break;
+	case 2:
+		bm->status = (bm->status & ~(val & (BM_ST_ERROR | BM_ST_INT)) & ~BM_ST_CAP_MASK) |
+			     (val & BM_ST_CAP_MASK);
+		break;
+	case 4: case 5: case 6: case 7:
+		shift = 8 * ((off & 7) - 4);
+		bm->prd_addr = (bm->prd_addr & ~(0xffu << shift)) | (uint32_t)val << shift;
+		bm->prd_addr &= ~3u;
+		break;
+	}
+}
+
+static uint64_t bmdma_read(void *opaque, uint64_t addr, unsigned size)
+{
+	uint64_t v = 0;
+
+	for (unsigned i = 0; i < size && addr + i < 16; i++)
+		v |= (uint64_t)bmdma_read_byte(opaque, addr + i) << (8 * i);
+	return v;
+}
+
+static void bmdma_write(void *opaque, uint64_t addr, uint64_t val, unsigned size)
+{
+	for (unsigned i = 0; i < size && addr + i < 16; i++)
+		bmdma_write_byte(opaque, addr + i, val >> (8 * i));
+}
+
+static const struct mem_ops bmdma_ops = {
+	.read = bmdma_read,
+	.write = bmdma_write,
+	.min_access = 1,
+	.max_access = 4,
+};
+
+/* ---- the PCI function ---- */
+
+static int piix_ide_map_bus(struct piix_ide *d, int i, GError **err)
+{
+	struct machine *m = d->pci.dev.m;
+	struct ide_bus *bus = &d->bus[i];
+
+	ide_bus_init(bus, m, i, machine_gsi(m, 14 + i));
+	bus->pci = &d->pci;
+	mr_init_io(&bus->cmd_region, i ? "ide1-cmd" : "ide0-cmd", 8, &ide_cmd_ops, bus);
+	mr_init_io(&bus->ctl_region, i ? "ide1-ctl" : "ide0-ctl", 1, &ide_ctl_ops, bus);
+	if (as_add(&m->io, &bus->cmd_region, i ? 0x170 : 0x1f0) < 0 ||
+	    as_add(&m->io, &bus->ctl_region, i ? 0x376 : 0x3f6) < 0) {
+		g_set_error(err, G_IO_ERROR, G_IO_ERROR_EXISTS,
+			    "piix3-ide: legacy IDE ports of channel %d are taken", i);
+		return -EBUSY;
+	}
+	for (int u = 0; u < 2; u++) {
+		struct drive_info *dr = drive_find(m, DRIVE_IF_IDE, i, u);
+
+		if (dr && ide_unit_attach(&bus->units[u], dr, err) < 0)
+			return -EINVAL;
+	}
+	return 0;
+}
+
+static void piix_ide_reset(struct device *dev)
+{
+	struct piix_ide *d = container_of(dev, struct piix_ide, pci.dev);
+
+	pci_device_reset(&d->pci);
+	memset(d->pci.config + PIIX_IDETIM, 0, PIIX_TIMING_END - PIIX_IDETIM);
+	for (int i = 0; i < 2; i++) {
+		ide_bus_reset(&d->bus[i]);
+		for (int u = 0; u < 2; u++)
+			d->bus[i].units[u].tray_locked = false;
+	}
+}
+
+static int piix_ide_realize(struct device *dev, GError **err)
+{
+	struct piix_ide *d = container_of(dev, struct piix_ide, pci.dev);
+	struct pci_bus *pbus = d->pci.bus ? d->pci.bus : dev->m->pci;
+
+	if (!pbus) {
+		g_set_error(err, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "piix3-ide: no PCI bus");
+		return -ENODEV;
+	}
+	pci_config_set_ids(&d->pci, 0x8086, 0x7010, 0x00, 0x010180);
+	d->pci.config[PCI_STATUS + 1] = 0x02;   /* DEVSEL medium */
+	d->pci.config[PCI_STATUS] = 0x80;       /* fast back-to-back */
+	memset(d->pci.wmask + 0x40, 0, 256 - 0x40);
+	memset(d->pci.wmask + PIIX_IDETIM, 0xff, PIIX_TIMING_END - PIIX_IDETIM);
+	mr_init_io(&d->bm_region, "piix-bmdma", 16, &bmdma_ops, d);
+	pci_register_bar(&d->pci, 4, PCI_BAR_IO, false, &d->bm_region);
+	if (pci_device_attach(pbus, &d->pci, PIIX_IDE_DEVFN, err) < 0)
+		return -EBUSY;
+	for (int i = 0; i < 2; i++) {
+		if (piix_ide_map_bus(d, i, err) < 0)
+			return -EINVAL;
+	}
+	piix_ide_reset(dev);
+	return 0;
+}
+
+struct piix_ide *piix3_ide_create(struct machine *m, struct pci_bus *bus, GError **err)
+{
+	struct device *dev = device_new(m, &piix3_ide_class, NULL, NULL);
+	struct piix_ide *d = container_of(dev, struct piix_ide, pci.dev);
+
+	d->pci.bus = bus;
+	if (device_realize(dev, err) < 0) {
+		g_free(dev);
+		return NULL;
+	}
+	return d;
+}
+
+/* ---- media change (monitor) ---- */
+
+static struct ide_unit *ide_find_cd(struct machine *m, const char *id, GError **err)
+{
+	for (guint i = 0; m->devices && i < m->devices->len; i++) {
+		struct device *dev = m->devices->pdata[i];
+		struct piix_ide *d;
+
+		if (dev->cls != &piix3_ide_class)
+			continue;
+		d = container_of(dev, struct piix_ide, pci.dev);
+		for (int b = 0; b < 4; b++) {
+			struct ide_unit *s = &d->bus[b / 2].units[b % 2];
+
+			if (s->kind == IDE_CD && s->dinfo && s->dinfo->id &&
+			    !strcmp(s->dinfo->id, id))
+				return s;
+		}
+	}
+	g_set_error(err, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+		    "Device '%s' not found (or not an IDE CD-ROM)", id);
+	return NULL;
+}
+
+int ide_cd_eject(struct machine *m, const char *drive_id, bool force, GError **err)
+{
+	struct ide_unit *s = ide_find_cd(m, drive_id, err);
+
+	if (!s)
+		return -ENODEV;
+	if (s->tray_locked && !force) {
+		g_set_error(err, G_IO_ERROR, G_IO_ERROR_BUSY,
+			    "Device '%s' is locked and force was not specified, "
+			    "wait for tray to open and try again", drive_id);
+		return -EBUSY;
+	}
+	if (s->blk) {
+		blk_close(s->blk);
+		s->dinfo->blk = s->blk = NULL;
+		g_clear_pointer(&s->dinfo->file, g_free);
+		s->media_event = 3;     /* media removal */
+	}
+	s->tray_open = true;
+	s->nb_sectors = 0;
+	return 0;
+}
+
+int ide_cd_change_media(struct machine *m, const char *drive_id, const char *path,
+			GError **err)
+{
+	struct ide_unit *s;
+
+	if (!path)
+		return ide_cd_eject(m, drive_id, false, err);
+	s = ide_find_cd(m, drive_id, err);
+	if (!s)
+		return -ENODEV;
+	if (s->tray_locked) {
+		g_set_error(err, G_IO_ERROR, G_IO_ERROR_BUSY,
+			    "Device '%s' is locked and force was not specified, "
+			    "wait for tray to open and try again", drive_id);
+		return -EBUSY;
+	}
+	if (drive_open_media(s->dinfo, path, err) < 0)
+		return -EIO;
+	s->blk = s->dinfo->blk;
+	blk_set_aio_context(s->blk, m->ctx, &m->lock);
+	s->nb_sectors = (uint64_t)blk_length(s->blk) / IDE_SECTOR;
+	s->tray_open = false;
+	s->cd_changed = 1;
+	s->media_event = 2;             /* new media */
+	return 0;
+}
+
+/* ---- save/restore ---- */
+
+#define U8F(b, u, f) VMSTATE_U8(struct piix_ide, bus[b].units[u].f)
+#define U16F(b, u, f) VMSTATE_U16(struct piix_ide, bus[b].units[u].f)
+#define U32F(b, u, f) VMSTATE_U32(struct piix_ide, bus[b].units[u].f)
+#define BF(b, u, f) VMSTATE_BOOL(struct piix_ide, bus[b].units[u].f)
+#define IDE_UNIT_FIELDS(b, u) \
+	U8F(b, u, feature), U8F(b, u, nsector), U8F(b, u, sector), U8F(b, u, lcyl), \
+	U8F(b, u, hcyl), U8F(b, u, hob_feature), U8F(b, u, hob_nsector), \
+	U8F(b, u, hob_sector), U8F(b, u, hob_lcyl), U8F(b, u, hob_hcyl), \
+	U8F(b, u, select), U8F(b, u, status), U8F(b, u, error), U8F(b, u, cmd), \
+	BF(b, u, lba48), U16F(b, u, lheads), U16F(b, u, lsecs), \
+	U8F(b, u, mult_sectors), U8F(b, u, xfer_mode), BF(b, u, wcache), \
+	U32F(b, u, data_pos), U32F(b, u, data_end), U8F(b, u, end_op), \
+	VMSTATE_U64(struct piix_ide, bus[b].units[u].cur_lba), \
+	U32F(b, u, remaining), U32F(b, u, req_sectors), U8F(b, u, dma_op), \
+	U32F(b, u, dma_bytes), U8F(b, u, sense_key), U8F(b, u, asc), U8F(b, u, ascq), \
+	BF(b, u, tray_open), BF(b, u, tray_locked), U8F(b, u, cd_changed), \
+	BF(b, u, atapi_dma), U8F(b, u, media_event), \
+	VMSTATE_U8_ARRAY(struct piix_ide, bus[b].units[u].cdb), \
+	U32F(b, u, atapi_buf_len), U32F(b, u, byte_limit), \
+	VMSTATE_U8_ARRAY(struct piix_ide, bus[b].units[u].buf)
+#define IDE_BUS_FIELDS(b) \
+	VMSTATE_U8(struct piix_ide, bus[b].cur), VMSTATE_U8(struct piix_ide, bus[b].devctl), \
+	VMSTATE_BOOL(struct piix_ide, bus[b].irq_pending), \
+	VMSTATE_U8(struct piix_ide, bus[b].bm.cmd), \
+	VMSTATE_U8(struct piix_ide, bus[b].bm.status), \
+	VMSTATE_U32(struct piix_ide, bus[b].bm.prd_addr), \
+	IDE_UNIT_FIELDS(b, 0), IDE_UNIT_FIELDS(b, 1)
+
+static const struct vmstate_field piix_ide_fields[] = {
+	VMSTATE_U8_ARRAY(struct piix_ide, pci.config),
+	IDE_BUS_FIELDS(0),
+	IDE_BUS_FIELDS(1),
+	VMSTATE_END,
+};
+
+static int piix_ide_post_load(void *opaque)
+{
+	struct piix_ide *d = opaque;
+
+	pci_device_post_load(&d->pci);
+	for (int i = 0; i < 2; i++) {
+		struct ide_bus *bus = &d->bus[i];
+
+		/* A transfer in flight at save time is restarted by the guest's timeout. */
+		bus->dma_inflight = false;
+		bus->generation++;
+		irq_set(bus->irq, bus->irq_pending && !(bus->devctl & IDE_CTL_NIEN));
+		bmdma_kick(bus);
+	}
+	return 0;
+}
+
+static const struct vmstate_desc piix_ide_vmstate = {
+	.name = "piix3-ide",
+	.version = 1,
+	.fields = piix_ide_fields,
+	.post_load = piix_ide_post_load,
+};
+
+const struct device_class piix3_ide_class = {
+	.name = "piix3-ide",
+	.bus = "PCI",
+	.desc = "Intel PIIX3 IDE controller (legacy channels, bus-master DMA)",
+	.instance_size = sizeof(struct piix_ide),
+	.user_creatable = false,
+	.realize = piix_ide_realize,
+	.reset = piix_ide_reset,
+	.vmsd = &piix_ide_vmstate,
+};
