@@ -11,12 +11,24 @@
 #include "accel/qtest.h"
 #include "hw/i386/pc.h"
 
+/* Tell the monitor (QMP SHUTDOWN / RESET events). */
+static void machine_notify(struct machine *m, bool shutdown, const char *guest_reason)
+{
+	const char *reason = m->request_reason ? m->request_reason : guest_reason;
+
+	m->request_reason = NULL;
+	if (m->request_hook)
+		m->request_hook(m, shutdown, reason);
+}
+
 static gboolean machine_serve_requests(gpointer opaque)
 {
 	struct machine *m = opaque;
 
 	machine_lock(m);
 	if (m->shutdown_requested) {
+		if (m->state != RUN_STATE_SHUTDOWN)
+			machine_notify(m, true, "guest-shutdown");
 		m->state = RUN_STATE_SHUTDOWN;
 		g_main_loop_quit(m->loop);
 	} else if (m->reset_requested) {
@@ -24,6 +36,7 @@ static gboolean machine_serve_requests(gpointer opaque)
 		if (m->cfg->no_reboot) {
 			m->exit_code = 0;
 			m->shutdown_requested = true;
+			machine_notify(m, true, "guest-reset");
 			m->state = RUN_STATE_SHUTDOWN;
 			g_main_loop_quit(m->loop);
 		} else {
@@ -32,6 +45,7 @@ static gboolean machine_serve_requests(gpointer opaque)
 			machine_reset(m);
 			if (was_running)
 				machine_resume(m);
+			machine_notify(m, false, "guest-reset");
 		}
 	}
 	machine_unlock(m);

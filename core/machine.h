@@ -103,6 +103,16 @@ struct machine {
 
 	void *pc; /* struct pc_machine * (hw/i386/pc.c) */
 	GPtrArray *drives; /* struct drive_info * (block/drive.c) */
+
+	/*
+	 * Monitor (ui/monitor.c).  request_reason is the QMP reason of the
+	 * pending reset/shutdown request ("host-signal", ...); NULL means the
+	 * guest asked.  request_hook, when set, is told (lock held) as each
+	 * request is served, before the main loop quits on a shutdown.
+	 */
+	void *monitor;
+	const char *request_reason;
+	void (*request_hook)(struct machine *m, bool shutdown, const char *reason);
 };
 
 static inline void machine_lock(struct machine *m) { g_mutex_lock(&m->lock); }
