@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * isa-serial on a bare machine: save -> reset -> load restores registers,
+ * FIFO contents, the interrupt line and the pending character timeout; a
+ * snapshot with out-of-range FIFO indices is tamed instead of trusted; the
+ * -device path takes the COMn defaults and rejects a taken port range.
+ */
+#include <string.h>
+#include <glib.h>
+
+#include "hw/char/serial.h"
+#include "core/machine.h"
+#include "core/opts.h"
+#include "core/vmstate.h"
+
+static int irq_levels[NUM_GSI];
+
+static void record_irq(void *opaque, int n, int level)
+{
+	irq_levels[n] = level;
+}
+
+static struct machine *fake_machine(void)
+{
+	struct machine *m = g_new0(struct machine, 1);
+
+	m->cfg = g_new0(struct machine_config, 1);
+	g_mutex_init(&m->lock);
+	as_init(&m->io, "io", 0x10000);
+	vclock_init(&m->clock, true, NULL, &m->lock);
+	m->devices = g_ptr_array_new();
+	m->chardevs = g_hash_table_new(g_str_hash, g_str_equal);
+	for (int i = 0; i < NUM_GSI; i++) {
+		m->gsi[i].handler = record_irq;
+		m->gsi[i].n = i;
+	}
+	memset(irq_levels, 0, sizeof(irq_levels));
+	return m;
+}
+
+static uint8_t in8(struct machine *m, uint16_t port)
+{
+	return as_read(&m->io, port, 1);
+}
+
+static void out8(struct machine *m, uint16_t port, uint8_t v)
+{
+	as_write(&m->io, port, v, 1);
+}
+
+static struct serial *make_com1(struct machine *m)
+{
+	struct serial_config cfg;
+	struct serial *s;
+	GError *err = NULL;
+
+	serial_isa_default(0, &cfg);
+	s = serial_isa_create(m, &cfg, &err);
+	g_assert_no_error(err);
+	g_assert_nonnull(s);
+	return s;
+}
+
+static void test_roundtrip(void)
+{
+	struct machine *m = fake_machine();
+	struct serial *s = make_com1(m);
+	const struct vmstate_desc *vmsd = s->dev.cls->vmsd;
+	GByteArray *a = g_byte_array_new(), *b = g_byte_array_new();
+	GError *err = NULL;
+
+	out8(m, 0x3fb, 0x83);
+	out8(m, 0x3f8, 0x01); /* 115200 baud */
+	out8(m, 0x3fb, 0x03);
+	out8(m, 0x3fa, 0xc7);
+	out8(m, 0x3fc, 0x10);
+	out8(m, 0x3ff, 0x77);
+	out8(m, 0x3f9, 0x01);
+	for (int i = 0; i < 5; i++)
+		out8(m, 0x3f8, 'a' + i);
+	vclock_warp(&m->clock, vclock_ns(&m->clock) + 10000000); /* timeout fires */
+	g_assert_cmphex(in8(m, 0x3fa), ==, 0xcc);
+	g_assert_cmpint(irq_levels[4], ==, 1);
+	g_assert_cmphex(in8(m, 0x3f8), ==, 'a'); /* re-arms the timeout */
+	g_assert_true(timer_pending(&s->timeout_timer));
+
+	vmstate_save(vmsd, s, a);
+	device_reset(&s->dev);
+	g_assert_cmphex(in8(m, 0x3fd), ==, 0x60);
+	g_assert_cmpint(irq_levels[4], ==, 0);
+	g_assert_false(timer_pending(&s->timeout_timer));
+	g_assert_cmpint(vmstate_load(vmsd, s, a->data, a->len, &err), ==, (long)a->len);
+	g_assert_no_error(err);
+	vmstate_save(vmsd, s, b);
+	g_assert_cmpmem(a->data, a->len, b->data, b->len);
+
+	g_assert_true(timer_pending(&s->timeout_timer));
+	g_assert_cmphex(in8(m, 0x3fb), ==, 0x03);
+	g_assert_cmphex(in8(m, 0x3ff), ==, 0x77);
+	g_assert_cmphex(in8(m, 0x3fc), ==, 0x10);
+	g_assert_cmphex(in8(m, 0x3fd), ==, 0x61);
+	vclock_warp(&m->clock, vclock_ns(&m->clock) + 10000000);
+	g_assert_cmpint(irq_levels[4], ==, 1);
+	for (int i = 1; i < 5; i++)
+		g_assert_cmphex(in8(m, 0x3f8), ==, 'a' + i);
+	g_assert_cmphex(in8(m, 0x3fd), ==, 0x60);
+	g_assert_cmphex(in8(m, 0x3fa), ==, 0xc1);
+	g_assert_cmpint(irq_levels[4], ==, 0);
+	g_byte_array_free(a, TRUE);
+	g_byte_array_free(b, TRUE);
+}
+
+static void test_hostile_snapshot(void)
+{
+	struct machine *m = fake_machine();
+	struct serial *s = make_com1(m);
+	const struct vmstate_desc *vmsd = s->dev.cls->vmsd;
+	GByteArray *a = g_byte_array_new();
+
+	out8(m, 0x3fa, 0x01);
+	s->rx_head = 200;
+	s->rx_count = 250;
+	s->rx_itl = 99;
+	s->lsr |= 0x01;
+	vmstate_save(vmsd, s, a);
+	device_reset(&s->dev);
+	g_assert_cmpint(vmstate_load(vmsd, s, a->data, a->len, NULL), >, 0);
+	g_assert_cmpuint(s->rx_head, <, SERIAL_FIFO_LEN);
+	g_assert_cmpuint(s->rx_count, <=, SERIAL_FIFO_LEN);
+	for (int i = 0; i < 40; i++)
+		in8(m, 0x3f8);
+	g_assert_cmpuint(s->rx_count, ==, 0);
+	g_assert_cmphex(in8(m, 0x3fd) & 0x01, ==, 0);
+	g_byte_array_free(a, TRUE);
+}
+
+static struct device *device_from(struct machine *m, const char *spec, GError **err)
+{
+	struct opts *o = opts_parse(spec, "driver", err);
+
+	return o ? device_create_from_opts(m, o, err) : NULL;
+}
+
+static void test_device_opts(void)
+{
+	struct machine *m = fake_machine();
+	GError *err = NULL;
+	struct device *d1, *d2;
+
+	d1 = device_from(m, "isa-serial", &err);
+	g_assert_no_error(err);
+	d2 = device_from(m, "isa-serial", &err);
+	g_assert_no_error(err);
+	g_assert_cmphex(container_of(d1, struct serial, dev)->cfg.iobase, ==, 0x3f8);
+	g_assert_cmpint(container_of(d1, struct serial, dev)->cfg.irq, ==, 4);
+	g_assert_cmphex(container_of(d2, struct serial, dev)->cfg.iobase, ==, 0x2f8);
+	g_assert_cmpint(container_of(d2, struct serial, dev)->cfg.irq, ==, 3);
+	g_assert_cmphex(in8(m, 0x2fd), ==, 0x60);
+
+	g_assert_null(device_from(m, "isa-serial,iobase=0x3f8", &err));
+	g_assert_cmpstr(err->message, ==,
+			"isa-serial: I/O ports 0x3f8-0x3ff are already in use");
+	g_clear_error(&err);
+	g_assert_null(device_from(m, "isa-serial,chardev=nope", &err));
+	g_assert_cmpstr(err->message, ==, "isa-serial: chardev 'nope' not found");
+	g_clear_error(&err);
+	g_assert_null(device_from(m, "isa-serial,irq=16,iobase=0x100", &err));
+	g_assert_nonnull(err);
+	g_clear_error(&err);
+}
+
+int main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	g_test_add_func("/serial/vmstate-roundtrip", test_roundtrip);
+	g_test_add_func("/serial/hostile-snapshot", test_hostile_snapshot);
+	g_test_add_func("/serial/device-opts", test_device_opts);
+	return g_test_run();
+}
