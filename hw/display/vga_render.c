@@ -7,8 +7,9 @@
  * (mode X) graphics, and VBE linear modes of 4/8/15/16/24/32 bpp.  The
  * output geometry is what the CRTC would send (mode 13h comes out 640x400,
  * as on QEMU).  Colour expansion: 6-bit DAC values become 8 bits as QEMU's
- * std-vga does (v << 2 with bit 0 copied into bits 1 and 0), 15/16 bpp
- * components by repeating their high bits.
+ * std-vga does (v << 2 with bit 0 copied into bits 1 and 0); 16 bpp
+ * components repeat their high bits, 15 bpp ones are only shifted (both as
+ * QEMU 7.2's screendump shows them).
  *
  * Change detection: text modes keep a shadow of the cells last drawn and
  * the palette; graphics modes redraw scanlines whose VRAM pages are dirty
@@ -377,8 +378,7 @@ static void draw_line15(struct vga_state *s, uint32_t *d, const uint8_t *src, in
 {
 	for (int x = 0; x < w; x++, src += 2) {
 		unsigned v = src[0] | (src[1] << 8);
-		d[x] = rgb(expand5((v >> 10) & 0x1f), expand5((v >> 5) & 0x1f),
-			   expand5(v & 0x1f));
+		d[x] = rgb(((v >> 10) & 0x1f) << 3, ((v >> 5) & 0x1f) << 3, (v & 0x1f) << 3);
 	}
 }
 
@@ -586,8 +586,8 @@ void vga_render_update(struct vga_state *s)
 	if (!s->con)
 		return;
 	s->full_update = false;
-	if (!(s->ar_index & 0x20) && !vbe_enabled(s))
-		mode = GMODE_BLANK;
+	if (!(s->ar_index & 0x20))
+		mode = GMODE_BLANK; /* palette access: the screen shows the border */
 	else
 		mode = s->gr[VGA_GFX_MISC] & 1;
 	if (mode != s->graphic_mode) {
