@@ -38,7 +38,7 @@ struct vm {
 	FILE *in;
 };
 
-typedef void scenario_fn(struct qtest *q);
+typedef void scenario_fn(struct vm *vm);
 typedef uint32_t model_fn(int x, int y);
 
 static unsigned sock_counter;
@@ -181,7 +181,7 @@ static void assert_same(const struct image *a, const struct image *b)
 static struct image *run_scenario(scenario_fn *setup)
 {
 	struct vm *vm = vm_start();
-	setup(vm->q);
+	setup(vm);
 	struct image *img = vm_dump(vm);
 	vm_stop(vm);
 	return img;
@@ -246,8 +246,15 @@ static unsigned c6_to_8(unsigned v)
 	return (v << 2) | ((v & 1) << 1) | (v & 1);
 }
 
+/* Scenarios that repaint after a first dump change DAC entry 1 to this. */
+static int update_phase;
+static const uint8_t dac1_new[3] = { 10, 20, 30 };
+
 static uint32_t dac_rgb(int i)
 {
+	if (update_phase && i == 1)
+		return c6_to_8(dac1_new[0]) << 16 | c6_to_8(dac1_new[1]) << 8 |
+		       c6_to_8(dac1_new[2]);
 	return c6_to_8(dac6(i, 0)) << 16 | c6_to_8(dac6(i, 1)) << 8 | c6_to_8(dac6(i, 2));
 }
 
@@ -305,7 +312,7 @@ static const struct vga_mode_regs mode3 = {
 	  0x3d, 0x3e, 0x3f, 0x0c, 0x00, 0x0f, 0x08, 0x00 },
 };
 
-#define CURSOR_POS (3 * 80 + 10)
+#define CURSOR_POS (update_phase ? 12 * 80 + 40 : 3 * 80 + 10)
 
 static uint8_t font_row(int c, int l)
 {
@@ -314,7 +321,9 @@ static uint8_t font_row(int c, int l)
 
 static uint8_t cell_char(int cx, int cy)
 {
-	return (cx + cy * 3) & 0xff;
+	uint8_t c = (cx + cy * 3) & 0xff;
+
+	return update_phase && (cx + cy) % 7 == 0 ? c ^ 0x55 : c;
 }
 
 static uint8_t cell_attr(int cx, int cy)
@@ -322,10 +331,29 @@ static uint8_t cell_attr(int cx, int cy)
 	return (cx * 7 + cy * 13) & 0xff;
 }
 
-static void setup_text(struct qtest *q)
+static void write_cells(struct qtest *q)
 {
-	static uint8_t font[8192], cells[80 * 25 * 2];
+	static uint8_t cells[80 * 25 * 2];
 
+	for (int cy = 0; cy < 25; cy++) {
+		for (int cx = 0; cx < 80; cx++) {
+			cells[(cy * 80 + cx) * 2] = cell_char(cx, cy);
+			cells[(cy * 80 + cx) * 2 + 1] = cell_attr(cx, cy);
+		}
+	}
+	qtest_memwrite(q, 0xb8000, cells, sizeof(cells));
+	qtest_outb(q, 0x3d4, 0x0e);
+	qtest_outb(q, 0x3d5, CURSOR_POS >> 8);
+	qtest_outb(q, 0x3d4, 0x0f);
+	qtest_outb(q, 0x3d5, CURSOR_POS & 0xff);
+}
+
+static void setup_text(struct vm *vm)
+{
+	struct qtest *q = vm->q;
+	static uint8_t font[8192];
+
+	update_phase = 0;
 	set_mode_regs(q, &mode3);
 	/* load the font into plane 2: planar access, A0000 64 KiB */
 	sr_write(q, 2, 0x04);
@@ -342,17 +370,24 @@ static void setup_text(struct qtest *q)
 	gr_write(q, 4, 0x00);
 	gr_write(q, 5, 0x10);
 	gr_write(q, 6, 0x0e);
-	for (int cy = 0; cy < 25; cy++) {
-		for (int cx = 0; cx < 80; cx++) {
-			cells[(cy * 80 + cx) * 2] = cell_char(cx, cy);
-			cells[(cy * 80 + cx) * 2 + 1] = cell_attr(cx, cy);
-		}
-	}
-	qtest_memwrite(q, 0xb8000, cells, sizeof(cells));
-	qtest_outb(q, 0x3d4, 0x0e);
-	qtest_outb(q, 0x3d5, CURSOR_POS >> 8);
-	qtest_outb(q, 0x3d4, 0x0f);
-	qtest_outb(q, 0x3d5, CURSOR_POS & 0xff);
+	write_cells(q);
+}
+
+static void set_dac1(struct qtest *q)
+{
+	qtest_outb(q, 0x3c8, 1);
+	for (int c = 0; c < 3; c++)
+		qtest_outb(q, 0x3c9, dac1_new[c]);
+}
+
+/* Show the text screen, then change cells, the cursor and a colour. */
+static void setup_text_update(struct vm *vm)
+{
+	setup_text(vm);
+	image_free(vm_dump(vm));
+	update_phase = 1;
+	write_cells(vm->q);
+	set_dac1(vm->q);
 }
 
 /* 9-dot cells; line-graphics characters repeat their 8th column. */
@@ -377,6 +412,11 @@ static void test_text(void)
 	check_scenario(setup_text, 720, 400, model_text);
 }
 
+static void test_text_update(void)
+{
+	check_scenario(setup_text_update, 720, 400, model_text);
+}
+
 /* ---- mode 13h: chain-4, 320x200 doubled to 640x400 ---- */
 
 static const struct vga_mode_regs mode13 = {
@@ -390,13 +430,17 @@ static const struct vga_mode_regs mode13 = {
 
 static uint8_t pix13(int x, int y)
 {
+	if (update_phase && x >= 100 && x < 120 && y >= 50 && y < 60)
+		return (uint8_t)(x * y);
 	return (uint8_t)(x ^ (y * 3));
 }
 
-static void setup_mode13(struct qtest *q)
+static void setup_mode13(struct vm *vm)
 {
+	struct qtest *q = vm->q;
 	static uint8_t fb[320 * 200];
 
+	update_phase = 0;
 	set_mode_regs(q, &mode13);
 	for (int y = 0; y < 200; y++)
 		for (int x = 0; x < 320; x++)
@@ -409,9 +453,39 @@ static uint32_t model_mode13(int x, int y)
 	return dac_rgb(pix13(x / 2, y / 2));
 }
 
+/* Show mode 13h, then draw a rectangle through the window, change a colour. */
+static void setup_mode13_update(struct vm *vm)
+{
+	setup_mode13(vm);
+	image_free(vm_dump(vm));
+	update_phase = 1;
+	for (int y = 50; y < 60; y++)
+		for (int x = 100; x < 120; x++)
+			qtest_writeb(vm->q, 0xa0000 + y * 320 + x, pix13(x, y));
+	set_dac1(vm->q);
+}
+
+/* Text after graphics: a resize and a mode change. */
+static void setup_13h_then_text(struct vm *vm)
+{
+	setup_mode13(vm);
+	image_free(vm_dump(vm));
+	setup_text(vm);
+}
+
 static void test_mode13(void)
 {
 	check_scenario(setup_mode13, 640, 400, model_mode13);
+}
+
+static void test_mode13_update(void)
+{
+	check_scenario(setup_mode13_update, 640, 400, model_mode13);
+}
+
+static void test_mode_switch(void)
+{
+	check_scenario(setup_13h_then_text, 720, 400, model_text);
 }
 
 /* ---- mode 12h: 640x480, 16 colours in 4 planes ---- */
@@ -430,8 +504,9 @@ static uint8_t plane12(int p, int off)
 	return (uint8_t)(off * (p + 3) + (off >> 5) * (p + 1));
 }
 
-static void setup_mode12(struct qtest *q)
+static void setup_mode12(struct vm *vm)
 {
+	struct qtest *q = vm->q;
 	static uint8_t plane[80 * 480];
 
 	set_mode_regs(q, &mode12);
@@ -497,14 +572,14 @@ static void setup_vbe(struct qtest *q, uint16_t enable)
 	g_free(fb);
 }
 
-static void setup_vbe_6bit(struct qtest *q)
+static void setup_vbe_6bit(struct vm *vm)
 {
-	setup_vbe(q, 0x41);
+	setup_vbe(vm->q, 0x41);
 }
 
-static void setup_vbe_8bit(struct qtest *q)
+static void setup_vbe_8bit(struct vm *vm)
 {
-	setup_vbe(q, 0x61);
+	setup_vbe(vm->q, 0x61);
 }
 
 static unsigned expand(unsigned v, int bits)
@@ -607,7 +682,7 @@ static void test_png(void)
 		return;
 	}
 	struct vm *vm = vm_start();
-	setup_mode13(vm->q);
+	setup_mode13(vm);
 	g_autofree char *png = g_strdup_printf("%s.png", vm->sock);
 	g_autofree char *ppm = g_strdup_printf("%s.conv.ppm", vm->sock);
 	vm_screendump(vm, png, "png");
@@ -633,7 +708,10 @@ int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/vga-display/text", test_text);
+	g_test_add_func("/vga-display/text-update", test_text_update);
 	g_test_add_func("/vga-display/mode13", test_mode13);
+	g_test_add_func("/vga-display/mode13-update", test_mode13_update);
+	g_test_add_func("/vga-display/mode-switch", test_mode_switch);
 	g_test_add_func("/vga-display/mode12", test_mode12);
 	g_test_add_func("/vga-display/vbe32", test_vbe32);
 	g_test_add_func("/vga-display/vbe24", test_vbe24);
