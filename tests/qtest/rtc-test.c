@@ -285,6 +285,28 @@ static void test_alarm_irq(void)
 	qtest_quit(q);
 }
 
+/*
+ * With rate select RS in A, each interval of period_ns holds exactly one
+ * periodic interrupt: step it in two halves, acknowledging each time.
+ */
+static void check_rate(struct qtest *q, uint8_t a, int64_t period_ns)
+{
+	cmos_write(q, REG_A, a);
+	cmos_read(q, REG_C);
+	for (int i = 0; i < 16; i++) {
+		int n = 0;
+
+		for (int j = 0; j < 2; j++) {
+			qtest_clock_step(q, period_ns / 2);
+			n += qtest_get_irq(q, 8);
+			if (qtest_get_irq(q, 8))
+				g_assert_cmphex(cmos_read(q, REG_C) & 0xc0, ==, 0xc0);
+			g_assert_false(qtest_get_irq(q, 8));
+		}
+		g_assert_cmpint(n, ==, 1);
+	}
+}
+
 static void test_periodic_irq(void)
 {
 	struct qtest *q = start_clocked();
@@ -306,28 +328,9 @@ static void test_periodic_irq(void)
 	g_assert_true(qtest_get_irq(q, 8));
 	cmos_read(q, REG_C);
 
-	/* RS 1 means 256 Hz: every 3.90625 ms exactly one interrupt */
-	cmos_write(q, REG_A, 0x21);
-	cmos_read(q, REG_C);
-	for (int i = 0; i < 20; i++) {
-		qtest_clock_step(q, 3906250);
-		g_assert_true(qtest_get_irq(q, 8));
-		g_assert_cmphex(cmos_read(q, REG_C) & 0xc0, ==, 0xc0);
-		g_assert_false(qtest_get_irq(q, 8));
-	}
-	/* RS 2 means 128 Hz: one of two 3.90625 ms halves sees it */
-	cmos_write(q, REG_A, 0x22);
-	cmos_read(q, REG_C);
-	for (int i = 0; i < 10; i++) {
-		int n = 0;
-
-		for (int j = 0; j < 2; j++) {
-			qtest_clock_step(q, 3906250);
-			n += qtest_get_irq(q, 8);
-			cmos_read(q, REG_C);
-		}
-		g_assert_cmpint(n, ==, 1);
-	}
+	/* RS 1 and 2 are 256 and 128 Hz (not 32768 >> 0 or >> 1) */
+	check_rate(q, 0x21, 3906250);
+	check_rate(q, 0x22, 7812500);
 	/* PIE off: no interrupt, no timer left running */
 	cmos_write(q, REG_B, 0x02);
 	cmos_read(q, REG_C);
