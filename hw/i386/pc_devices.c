@@ -12,6 +12,12 @@
 #include "hw/nvram/fw_cfg.h"
 #include "hw/char/serial.h"
 #include "hw/rtc/mc146818.h"
+#include "hw/misc/debugcon.h"
+#include "hw/pci/pci.h"
+#include "hw/pci/i440fx.h"
+#include "hw/isa/piix3.h"
+#include "hw/acpi/piix4_pm.h"
+#include "hw/input/i8042.h"
 #include "core/chardev.h"
 #include "core/log.h"
 #include "core/machine.h"
@@ -49,15 +55,46 @@ static int pc_serials_init(struct machine *m, GError **err)
 	return 0;
 }
 
+/* -debugcon DEV: QEMU's shorthand for an isa-debugcon at port 0xe9. */
+static int pc_debugcon_init(struct machine *m, GError **err)
+{
+	struct debugcon_config dc;
+
+	if (!m->cfg->debugcon)
+		return 0;
+	debugcon_default(&dc);
+	dc.chr = chardev_new_legacy(m, m->cfg->debugcon, "debugcon", err);
+	if (!dc.chr)
+		return -1;
+	return debugcon_create(m, &dc, err) ? 0 : -1;
+}
+
+static int pc_pci_init(struct machine *m, GError **err)
+{
+	struct pc_machine *pc = m->pc;
+	struct piix4_pm_config pmc = PIIX4_PM_CONFIG_DEFAULT;
+
+	m->pci = pci_bus_new(m, err);
+	if (!m->pci || !i440fx_create(m, m->pci, err) || !piix3_create(m, m->pci, err))
+		return -1;
+	pc->pm = piix4_pm_create(m, m->pci, &pmc, err);
+	return pc->pm ? 0 : -1;
+}
+
 int pc_devices_init(struct machine *m, GError **err)
 {
 	struct pc_machine *pc = m->pc;
 	struct rtc_config rc = RTC_CONFIG_DEFAULT;
 
+	if (pc_pci_init(m, err) < 0)
+		return -1;
 	pc->rtc = rtc_create(m, &rc, err);
 	if (!pc->rtc)
 		return -1;
-	if (pc_serials_init(m, err) < 0)
+	pc->i8042 = i8042_create(m, err);
+	if (!pc->i8042)
+		return -1;
+	if (pc_serials_init(m, err) < 0 || pc_debugcon_init(m, err) < 0)
 		return -1;
 	return 0;
 }

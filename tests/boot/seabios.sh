@@ -1,0 +1,71 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Real SeaBIOS under KVM: POST to "No bootable device" on the debug console
+# with 1 and 4 vCPUs, the CPU count it found, its screen on the terminal
+# under -nographic, and -no-reboot on a guest reset request.
+cd "$(dirname "$0")/../.." || exit 1
+KVMPC=${KVMPC:-./kvmpc}
+if [ ! -c /dev/kvm ]; then
+	echo "1..0 # SKIP no /dev/kvm: SeaBIOS boot tests need KVM"
+	exit 0
+fi
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+n=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+notok() { n=$((n + 1)); echo "not ok $n - $1"; [ -f "$2" ] && tail -n 15 "$2" | sed 's/^/#   /'; }
+check() { if eval "$2"; then ok "$1"; else notok "$1" "$3"; fi; }
+
+# wait_for FILE PATTERN SECONDS
+wait_for() {
+	i=0
+	while [ $i -lt $(($3 * 10)) ]; do
+		grep -aq "$2" "$1" 2>/dev/null && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# boot_smp N: SeaBIOS with N vCPUs, debug log in $T/smpN.log
+boot_smp() {
+	log=$T/smp$1.log
+	$KVMPC -m 512 -smp "$1" -nodefaults -display none \
+		-chardev file,id=dbg,path="$log" -device isa-debugcon,iobase=0x402,chardev=dbg \
+		>"$T/smp$1.out" 2>&1 &
+	pid=$!
+	wait_for "$log" "No bootable device" 90
+	kill $pid 2>/dev/null
+	wait $pid 2>/dev/null
+}
+
+boot_smp 1
+L=$T/smp1.log
+check "banner on the debug console" "grep -aq 'SeaBIOS (version 1.16' $L" $L
+check "SeaBIOS sees the i440FX" "grep -aq 'Running on QEMU (i440fx)' $L" $L
+check "fw_cfg with DMA found" "grep -aq 'QEMU fw_cfg DMA interface supported' $L" $L
+check "e820 RAM of 512 MiB" "grep -aq 'qemu/e820: addr 0x0000000000000000 len 0x0000000020000000 \[RAM\]' $L" $L
+check "PIIX3 PIRQ/ELCR set-up" "grep -aq 'PIIX3/PIIX4 init: elcr=00 0c' $L" $L
+check "PIIX4 PM found" "grep -aq 'PCI: init bdf=00:01.3 id=8086:7113' $L" $L
+check "SeaBIOS built ACPI tables" "grep -aq 'ACPI DSDT=' $L" $L
+check "PS/2 keyboard initialised" "grep -aq 'PS2 keyboard initialized' $L" $L
+check "1 vCPU found" "grep -aq 'Found 1 cpu(s) max supported 1 cpu(s)' $L" $L
+check "No bootable device with 1 vCPU" "grep -aq 'No bootable device' $L" $L
+check "kvmpc did not crash" "! grep -aq 'internal error\|Segmentation' $T/smp1.out" $T/smp1.out
+
+boot_smp 4
+L=$T/smp4.log
+check "4 vCPUs found" "grep -aq 'Found 4 cpu(s) max supported 4 cpu(s)' $L" $L
+check "No bootable device with 4 vCPUs" "grep -aq 'No bootable device' $L" $L
+
+# -nographic: SeaBIOS copies its screen to COM1, which is the terminal
+$KVMPC -nographic -m 512 </dev/null >"$T/ng.out" 2>&1 &
+pid=$!
+wait_for "$T/ng.out" "No bootable device" 90
+kill $pid 2>/dev/null
+wait $pid 2>/dev/null
+check "-nographic shows the banner on stdout" "grep -aq 'SeaBIOS (version' $T/ng.out" $T/ng.out
+check "-nographic shows boot attempts" "grep -aq 'Booting from' $T/ng.out" $T/ng.out
+check "-nographic shows No bootable device" "grep -aq 'No bootable device' $T/ng.out" $T/ng.out
+
+echo "1..$n"
