@@ -137,8 +137,11 @@ static void test_hostile_snapshot(void)
 static struct device *device_from(struct machine *m, const char *spec, GError **err)
 {
 	struct opts *o = opts_parse(spec, "driver", err);
+	struct device *d = o ? device_create_from_opts(m, o, err) : NULL;
 
-	return o ? device_create_from_opts(m, o, err) : NULL;
+	if (o && !d)
+		opts_free(o); /* kept by the device only when it exists */
+	return d;
 }
 
 static void test_device_opts(void)
