@@ -18,6 +18,9 @@
 #include "hw/isa/piix3.h"
 #include "hw/acpi/piix4_pm.h"
 #include "hw/input/i8042.h"
+#include "hw/ide/ide.h"
+#include "hw/display/vga.h"
+#include "block/drive.h"
 #include "core/chardev.h"
 #include "core/log.h"
 #include "core/machine.h"
@@ -69,6 +72,40 @@ static int pc_debugcon_init(struct machine *m, GError **err)
 	return debugcon_create(m, &dc, err) ? 0 : -1;
 }
 
+/* -drive, then -hda..-hdd/-cdrom; -snapshot applies to all of them. */
+static int pc_drives_init(struct machine *m, GError **err)
+{
+	struct machine_config *cfg = m->cfg;
+
+	for (unsigned i = 0; i < cfg->drive_opts->len; i++) {
+		const char *o = g_ptr_array_index(cfg->drive_opts, i);
+		char *opt = cfg->snapshot && !strstr(o, "snapshot=") ?
+			g_strconcat(o, ",snapshot=on", NULL) : g_strdup(o);
+		int ret = drive_parse(m, opt, err);
+		g_free(opt);
+		if (ret < 0)
+			return -1;
+	}
+	for (unsigned i = 0; i < cfg->drive_legacy->len; i++) {
+		gchar **kv = g_strsplit(g_ptr_array_index(cfg->drive_legacy, i), "=", 2);
+		char *opt = g_strdup_printf("file=%s,%s%s", kv[1],
+			!strcmp(kv[0], "cdrom") ? "media=cdrom,index=2" :
+			!strcmp(kv[0], "hda") ? "index=0" : !strcmp(kv[0], "hdb") ? "index=1" :
+			!strcmp(kv[0], "hdc") ? "index=2" : "index=3",
+			cfg->snapshot ? ",snapshot=on" : "");
+		int ret;
+		if (strchr(kv[1], ','))
+			ret = drive_add_legacy(m, kv[0], kv[1], err);
+		else
+			ret = drive_parse(m, opt, err);
+		g_free(opt);
+		g_strfreev(kv);
+		if (ret < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int pc_pci_init(struct machine *m, GError **err)
 {
 	struct pc_machine *pc = m->pc;
@@ -77,8 +114,18 @@ static int pc_pci_init(struct machine *m, GError **err)
 	m->pci = pci_bus_new(m, err);
 	if (!m->pci || !i440fx_create(m, m->pci, err) || !piix3_create(m, m->pci, err))
 		return -1;
+	if (!piix3_ide_create(m, m->pci, err))
+		return -1;
 	pc->pm = piix4_pm_create(m, m->pci, &pmc, err);
-	return pc->pm ? 0 : -1;
+	if (!pc->pm)
+		return -1;
+	if (!strcmp(m->cfg->vga, "std")) {
+		struct vga_config vc = { .vgamem_mb = 16, .devfn = -1, .edid = true };
+		pc->vga = vga_pci_create(m, m->pci, &vc, err);
+		if (!pc->vga)
+			return -1;
+	}
+	return 0;
 }
 
 int pc_devices_init(struct machine *m, GError **err)
@@ -86,7 +133,7 @@ int pc_devices_init(struct machine *m, GError **err)
 	struct pc_machine *pc = m->pc;
 	struct rtc_config rc = RTC_CONFIG_DEFAULT;
 
-	if (pc_pci_init(m, err) < 0)
+	if (pc_drives_init(m, err) < 0 || pc_pci_init(m, err) < 0)
 		return -1;
 	pc->rtc = rtc_create(m, &rc, err);
 	if (!pc->rtc)

@@ -19,6 +19,7 @@ struct pc_machine {
 	struct rtc *rtc;
 	struct i8042 *i8042;
 	struct piix4_pm *pm;
+	struct vga_pci *vga;
 };
 
 /* pc_devices.c */
