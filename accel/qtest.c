@@ -533,6 +533,8 @@ static void qtest_event(void *opaque, enum chr_event ev)
 		if (s->log)
 			fprintf(s->log, "[I +%.06f] CLOSED\n", g_timer_elapsed(s->timer, NULL));
 		break;
+	default:
+		break;
 	}
 }
 
