@@ -44,6 +44,8 @@ static GByteArray *surface_rgb(struct display_surface *s, bool png)
 
 static int write_all(FILE *f, const void *buf, size_t len)
 {
+	if (!len)
+		return 0;
 	return fwrite(buf, 1, len, f) == len ? 0 : -EIO;
 }
 

@@ -673,6 +673,82 @@ static void test_vbe_virtual(void)
 	check_scenario(setup_vbe_6bit, 64, 48, model_vbe);
 }
 
+/* ---- hostile register values ---- */
+
+static uint32_t rng = 0x2545f491;
+
+static uint32_t rnd(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 17;
+	rng ^= rng << 5;
+	return rng;
+}
+
+static uint16_t nasty16(void)
+{
+	static const uint16_t v[] = { 0, 1, 4, 7, 8, 9, 15, 16, 24, 32, 640, 1024, 2047,
+				      12000, 16000, 0x7fff, 0xfffe, 0xffff };
+
+	return rnd() & 1 ? v[rnd() % G_N_ELEMENTS(v)] : rnd();
+}
+
+static void hostile_step(struct qtest *q)
+{
+	switch (rnd() % 7) {
+	case 0:
+		qtest_outb(q, 0x3b0 + rnd() % 0x30, rnd());
+		break;
+	case 1:
+		vbe_write(q, rnd() % 12, nasty16());
+		break;
+	case 2:
+		vbe_write(q, 4, (rnd() & 0xe3) | 0x01);
+		break;
+	case 3:
+		qtest_writeb(q, 0xa0000 + rnd() % 0x20000, rnd());
+		break;
+	case 4:
+		qtest_outb(q, 0x3d4, rnd() % 0x19);
+		qtest_outb(q, 0x3d5, rnd() & 1 ? 0xff : rnd());
+		break;
+	case 5:
+		qtest_readb(q, 0xa0000 + rnd() % 0x20000);
+		break;
+	default:
+		sr_write(q, rnd() % 5, rnd());
+		gr_write(q, rnd() % 9, rnd());
+		break;
+	}
+}
+
+/* Random and extreme register values: every picture stays within VRAM-sized
+ * bounds and the device keeps answering. */
+static void test_hostile(void)
+{
+	struct vm *vm = vm_start();
+	struct qtest *q = vm->q;
+
+	qtest_pci_writel(q, VGA_DEVFN, 0x10, LFB_ADDR);
+	qtest_pci_writew(q, VGA_DEVFN, 0x04, 0x0002);
+	for (int round = 0; round < 16; round++) {
+		for (int i = 0; i < 200; i++)
+			hostile_step(q);
+		qtest_outb(q, 0x3c2, rnd() & 0xef);
+		qtest_inb(q, 0x3da);
+		qtest_inb(q, 0x3ba);
+		qtest_outb(q, 0x3c0, 0x20);
+		struct image *img = vm_dump(vm);
+		g_assert_cmpint(img->w, >=, 1);
+		g_assert_cmpint(img->h, >=, 1);
+		g_assert_cmpuint((guint64)img->w * img->h, <=, 16000ull * 12000);
+		image_free(img);
+	}
+	qtest_outw(q, 0x1ce, 0x0a);
+	g_assert_cmphex(qtest_inw(q, 0x1cf), ==, 0x0100);
+	vm_stop(vm);
+}
+
 /* PNG and PPM dumps of the same screen hold the same pixels. */
 static void test_png(void)
 {
@@ -720,5 +796,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/vga-display/vbe8", test_vbe8);
 	g_test_add_func("/vga-display/vbe-virtual", test_vbe_virtual);
 	g_test_add_func("/vga-display/png", test_png);
+	g_test_add_func("/vga-display/hostile", test_hostile);
 	return g_test_run();
 }
