@@ -122,6 +122,20 @@ static void test_signature(void)
 	/* the DMA register reads as "QEMU CFG" in big-endian order */
 	g_assert_cmpuint(qtest_inl(q, DMA_HI_PORT), ==, 0x554d4551);
 	g_assert_cmpuint(qtest_inl(q, DMA_LO_PORT), ==, 0x47464320);
+	/*
+	 * Port widths as QEMU's "fwcfg" pair decodes them: 0x510 also reads
+	 * as data; a word at 0x511 is a data byte plus an unassigned byte; a
+	 * word write at 0x511 and byte writes do not select.
+	 */
+	fw_select(q, 0);
+	g_assert_cmpuint(qtest_inb(q, CTL_PORT), ==, 'Q');
+	g_assert_cmphex(qtest_inw(q, DATA_PORT), ==, 0xff00 | 'E');
+	qtest_outw(q, DATA_PORT, 1);
+	qtest_outb(q, CTL_PORT, 1);
+	qtest_outb(q, DATA_PORT, 1);
+	g_assert_cmpuint(qtest_inb(q, DATA_PORT), ==, 'M');
+	g_assert_cmphex(qtest_inl(q, DMA_HI_PORT + 2), ==, 0x4320554d);
+	g_assert_cmphex(qtest_inl(q, DMA_LO_PORT + 2), ==, 0xffff4746);
 	/* an unknown key selects nothing */
 	fw_select(q, 0x3fff);
 	g_assert_cmpuint(qtest_inb(q, DATA_PORT), ==, 0);
