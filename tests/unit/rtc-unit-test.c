@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * MC146818 RTC on a bare machine: a configured base time, the CMOS API the
+ * machine uses, no timer armed unless an enabled interrupt is still to
+ * come, save -> reset -> load with a pending periodic interrupt and the
+ * IRQ level, the RESET pin's effect, and a hostile guest writing every
+ * value to every register without hanging or crashing the VMM.
+ */
+#include <string.h>
+#include <glib.h>
+
+#include "hw/rtc/mc146818.h"
+#include "core/machine.h"
+#include "core/vmstate.h"
+
+static int irq_levels[NUM_GSI];
+
+static void record_irq(void *opaque, int n, int level)
+{
+	irq_levels[n] = level;
+}
+
+static struct machine *fake_machine(void)
+{
+	struct machine *m = g_new0(struct machine, 1);
+
+	m->cfg = g_new0(struct machine_config, 1);
+	g_mutex_init(&m->lock);
+	as_init(&m->io, "io", 0x10000);
+	vclock_init(&m->clock, true, NULL, &m->lock);
+	m->devices = g_ptr_array_new();
+	for (int i = 0; i < NUM_GSI; i++) {
+		m->gsi[i].handler = record_irq;
+		m->gsi[i].n = i;
+	}
+	memset(irq_levels, 0, sizeof(irq_levels));
+	return m;
+}
+
+static uint8_t cmos_in(struct machine *m, uint8_t idx)
+{
+	as_write(&m->io, 0x70, idx, 1);
+	return as_read(&m->io, 0x71, 1);
+}
+
+static void cmos_out(struct machine *m, uint8_t idx, uint8_t v)
+{
+	as_write(&m->io, 0x70, idx, 1);
+	as_write(&m->io, 0x71, v, 1);
+}
+
+static void step(struct machine *m, int64_t ns)
+{
+	vclock_warp(&m->clock, vclock_ns(&m->clock) + ns);
+}
+
+/* 2021-03-04 05:06:07 UTC, a Thursday */
+#define BASE_TIME 1614834367LL
+
+static struct rtc *make_rtc(struct machine *m)
+{
+	struct rtc_config cfg = RTC_CONFIG_DEFAULT;
+	GError *err = NULL;
+	struct rtc *s;
+
+	cfg.has_base_time = true;
+	cfg.base_time = BASE_TIME;
+	s = rtc_create(m, &cfg, &err);
+	g_assert_no_error(err);
+	g_assert_nonnull(s);
+	return s;
+}
+
+static void test_base_time(void)
+{
+	struct machine *m = fake_machine();
+	struct rtc *s = make_rtc(m);
+
+	g_assert_cmphex(cmos_in(m, RTC_SECONDS), ==, 0x07);
+	g_assert_cmphex(cmos_in(m, RTC_MINUTES), ==, 0x06);
+	g_assert_cmphex(cmos_in(m, RTC_HOURS), ==, 0x05);
+	g_assert_cmphex(cmos_in(m, RTC_DAY_OF_WEEK), ==, 0x05);
+	g_assert_cmphex(cmos_in(m, RTC_DAY_OF_MONTH), ==, 0x04);
+	g_assert_cmphex(cmos_in(m, RTC_MONTH), ==, 0x03);
+	g_assert_cmphex(cmos_in(m, RTC_YEAR), ==, 0x21);
+	g_assert_cmphex(cmos_in(m, RTC_CENTURY), ==, 0x20);
+	g_assert_cmpint(rtc_get_time(s), ==, BASE_TIME);
+	step(m, 61 * NS_PER_SEC);
+	g_assert_cmpint(rtc_get_time(s), ==, BASE_TIME + 61);
+	g_assert_cmphex(cmos_in(m, RTC_MINUTES), ==, 0x07);
+	g_assert_cmphex(cmos_in(m, RTC_SECONDS), ==, 0x08);
+
+	/* the machine's CMOS bytes, and bounds */
+	rtc_set_cmos(s, CMOS_SMP_COUNT, 3);
+	g_assert_cmphex(cmos_in(m, CMOS_SMP_COUNT), ==, 3);
+	g_assert_cmphex(rtc_get_cmos(s, CMOS_SMP_COUNT), ==, 3);
+	rtc_set_cmos(s, 128, 1);
+	rtc_set_cmos(s, -1, 1);
+	g_assert_cmphex(rtc_get_cmos(s, 200), ==, 0xff);
+}
+
+static void test_no_idle_timer(void)
+{
+	struct machine *m = fake_machine();
+
+	make_rtc(m);
+	g_assert_cmpint(vclock_next_deadline(&m->clock), ==, INT64_MAX);
+	/* the BIOS rate with PIE off: flags only, no timer */
+	cmos_out(m, RTC_REG_A, 0x26);
+	g_assert_cmpint(vclock_next_deadline(&m->clock), ==, INT64_MAX);
+	/* PIE on: one timer; once PF is up and unread, none */
+	cmos_out(m, RTC_REG_B, 0x42);
+	g_assert_cmpint(vclock_next_deadline(&m->clock), <=, NS_PER_SEC / 1024 + 1);
+	step(m, 10 * 1000000);
+	g_assert_cmpint(irq_levels[8], ==, 1);
+	g_assert_cmpint(vclock_next_deadline(&m->clock), ==, INT64_MAX);
+	g_assert_cmphex(cmos_in(m, RTC_REG_C), ==, 0xc0);
+	g_assert_cmpint(irq_levels[8], ==, 0);
+	g_assert_cmpint(vclock_next_deadline(&m->clock), !=, INT64_MAX);
+	/* update interrupt under SET: nothing to wait for */
+	cmos_out(m, RTC_REG_B, 0x82 | 0x30);
+	g_assert_cmpint(vclock_next_deadline(&m->clock), ==, INT64_MAX);
+}
+
+static void test_vmstate_and_reset(void)
+{
+	struct machine *m = fake_machine();
+	struct rtc *s = make_rtc(m);
+	struct device *d = g_ptr_array_index(m->devices, 0);
+	const struct vmstate_desc *vmsd = d->cls->vmsd;
+	GByteArray *a = g_byte_array_new(), *b = g_byte_array_new();
+	GError *err = NULL;
+	int64_t dl;
+
+	cmos_out(m, 0x50, 0x5a);
+	cmos_out(m, RTC_REG_A, 0x2f); /* 2 Hz */
+	cmos_out(m, RTC_REG_B, 0x42);
+	step(m, 600 * 1000000);
+	g_assert_cmpint(irq_levels[8], ==, 1);
+	cmos_in(m, RTC_REG_C);
+	dl = vclock_next_deadline(&m->clock);
+	g_assert_cmpint(dl, ==, NS_PER_SEC);
+
+	vmstate_save(vmsd, d, a);
+	device_reset(d);
+	/* RESET: interrupt enables and flags clear; time, RAM and A stay */
+	g_assert_cmphex(cmos_in(m, RTC_REG_B), ==, 0x02);
+	g_assert_cmphex(cmos_in(m, RTC_REG_A), ==, 0x2f);
+	g_assert_cmphex(cmos_in(m, 0x50), ==, 0x5a);
+	g_assert_cmpint(vclock_next_deadline(&m->clock), ==, INT64_MAX);
+	g_assert_cmpint(vmstate_load(vmsd, d, a->data, a->len, &err), ==, (long)a->len);
+	g_assert_no_error(err);
+	vmstate_save(vmsd, d, b);
+	g_assert_cmpmem(a->data, a->len, b->data, b->len);
+	g_assert_cmpint(vclock_next_deadline(&m->clock), ==, dl);
+	step(m, 400 * 1000000);
+	g_assert_cmpint(irq_levels[8], ==, 1);
+	g_assert_cmpint(rtc_get_time(s), ==, BASE_TIME + 1);
+	g_byte_array_free(a, TRUE);
+	g_byte_array_free(b, TRUE);
+}
+
+/* Every value into every register, with time passing: must stay sane. */
+static void test_hostile_registers(void)
+{
+	struct machine *m = fake_machine();
+
+	make_rtc(m);
+	for (int idx = 0; idx < 256; idx++) {
+		for (int v = 0; v < 256; v++) {
+			as_write(&m->io, 0x70, idx, 1);
+			as_write(&m->io, 0x71, v, 1);
+			as_read(&m->io, 0x71, 1);
+			cmos_in(m, RTC_REG_C);
+			cmos_in(m, RTC_SECONDS);
+		}
+		step(m, 7 * 1000000);
+	}
+	/* B = all ones (SET among them) then run with every interrupt on */
+	cmos_out(m, RTC_REG_A, 0x23);
+	cmos_out(m, RTC_REG_B, 0x72);
+	for (int i = 0; i < 100; i++) {
+		step(m, 50 * 1000000);
+		cmos_in(m, RTC_REG_C);
+	}
+	g_assert_cmpint(vclock_next_deadline(&m->clock), >, vclock_ns(&m->clock));
+	/* the index port always reads all ones */
+	g_assert_cmphex(as_read(&m->io, 0x70, 1), ==, 0xff);
+}
+
+int main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	g_test_add_func("/rtc-unit/base-time", test_base_time);
+	g_test_add_func("/rtc-unit/no-idle-timer", test_no_idle_timer);
+	g_test_add_func("/rtc-unit/vmstate-and-reset", test_vmstate_and_reset);
+	g_test_add_func("/rtc-unit/hostile-registers", test_hostile_registers);
+	return g_test_run();
+}
