@@ -54,6 +54,9 @@ struct chardev {
 	bool has_fe;
 	bool mux_escape;     /* Ctrl-A commands on stdio */
 	bool escape_pending;
+	struct chr_frontend mux_fe; /* the monitor, reached with Ctrl-A c */
+	bool has_mux_fe;
+	bool mux_focus;      /* input goes to mux_fe */
 
 	/* output side (out_lock) */
 	GMutex out_lock;

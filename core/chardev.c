@@ -10,8 +10,9 @@
  * Follows QEMU's user-visible behaviour (file truncates unless append=on,
  * pipe tries PATH.in/PATH.out before PATH, pty prints where it went, stdio
  * goes raw and Ctrl-A x quits when multiplexed).  Left out: mux with several
- * frontends (mux=on only enables the Ctrl-A commands on stdio), the
- * monitor switch (Ctrl-A c), logfile=, telnet, websocket, udp, ringbuf.
+ * frontends beyond the monitor's (mux=on enables the Ctrl-A commands on
+ * stdio, Ctrl-A c switches to the monitor), logfile=, telnet, websocket,
+ * udp, ringbuf.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -197,6 +198,8 @@ static void chr_out_drain(struct chardev *c)
 /* Bytes we may read now (machine lock held). */
 static int chr_room(struct chardev *c)
 {
+	if (c->mux_focus)
+		return c->mux_fe.can_read ? c->mux_fe.can_read(c->mux_fe.opaque) : CHR_READ_MAX;
 	if (!c->has_fe || !c->fe.read)
 		/* nobody listens: keep sockets and Ctrl-A alive, drop the data */
 		return (c->mux_escape || c->sock) ? CHR_READ_MAX : 0;
@@ -207,7 +210,9 @@ static int chr_room(struct chardev *c)
 
 static void chr_fe_read(struct chardev *c, const uint8_t *buf, size_t len)
 {
-	if (len && c->has_fe && c->fe.read)
+	if (len && c->mux_focus)
+		c->mux_fe.read(c->mux_fe.opaque, buf, len);
+	else if (len && c->has_fe && c->fe.read)
 		c->fe.read(c->fe.opaque, buf, len);
 }
 
@@ -223,10 +228,18 @@ static void chr_escape_cmd(struct chardev *c, uint8_t ch)
 		chr_write_str(c, "kvmpc: terminated\r\n");
 		machine_request_shutdown(c->m, 0);
 		break;
+	case 'c':
+		if (c->has_mux_fe) {
+			c->mux_focus = !c->mux_focus;
+			if (c->mux_focus && c->mux_fe.event)
+				c->mux_fe.event(c->mux_fe.opaque, CHR_EVENT_MUX_IN);
+		}
+		break;
 	case 'h':
 	case '?':
 		chr_write_str(c, "\r\nC-a h    print this help\r\n"
 				 "C-a x    exit emulator\r\n"
+				 "C-a c    switch between console and monitor\r\n"
 				 "C-a C-a  sends C-a\r\n");
 		break;
 	default:
@@ -875,6 +888,22 @@ const char *chardev_id(struct chardev *c)
 bool chardev_is_stdio(struct chardev *c)
 {
 	return c && c->kind == CHR_KIND_STDIO;
+}
+
+bool chardev_is_mux(struct chardev *c)
+{
+	return c && c->mux_escape;
+}
+
+void chardev_set_mux_frontend(struct chardev *c, const struct chr_frontend *fe)
+{
+	if (!c || !fe || !fe->read)
+		return;
+	c->mux_fe = *fe;
+	c->has_mux_fe = true;
+	if (fe->event && (c->in_fd >= 0 || c->out_fd >= 0))
+		fe->event(fe->opaque, CHR_EVENT_OPENED);
+	chr_update_input(c);
 }
 
 static void chr_close(struct chardev *c)

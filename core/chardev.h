@@ -17,7 +17,11 @@
 struct machine;
 struct chardev;
 
-enum chr_event { CHR_EVENT_OPENED, CHR_EVENT_CLOSED };
+enum chr_event {
+	CHR_EVENT_OPENED,
+	CHR_EVENT_CLOSED,
+	CHR_EVENT_MUX_IN, /* mux: input now goes to this frontend (Ctrl-A c) */
+};
 
 struct chr_frontend {
 	/* How many bytes the frontend can take now (0 = stop reading). */
@@ -44,6 +48,14 @@ void chardev_set_frontend(struct chardev *c, const struct chr_frontend *fe);
 /* Re-poll after can_read went from 0 to > 0. */
 void chardev_accept_input(struct chardev *c);
 bool chardev_is_stdio(struct chardev *c);
+/* A stdio with Ctrl-A commands (mux=on, mon:stdio, -nographic). */
+bool chardev_is_mux(struct chardev *c);
+/*
+ * The monitor's frontend on a mux chardev: Ctrl-A c moves input between
+ * the main frontend and this one (which then gets CHR_EVENT_MUX_IN).
+ * Output from both goes out interleaved.
+ */
+void chardev_set_mux_frontend(struct chardev *c, const struct chr_frontend *fe);
 void chardev_close_all(struct machine *m);
 
 #endif

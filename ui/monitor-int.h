@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Internals shared by the monitor files: ui/monitor.c (transports and
+ * clients), ui/qmp.c (QMP sessions), ui/qmp-cmds.c (commands) and
+ * ui/hmp.c (the human monitor).  Everything here is used with the
+ * machine lock held.
+ */
+#ifndef UI_MONITOR_INT_H
+#define UI_MONITOR_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+struct machine;
+struct chardev;
+
+/* QMP error classes, as the GError code in the QMP_ERROR domain. */
+enum qmp_err_class {
+	QMP_ERR_GENERIC,
+	QMP_ERR_COMMAND_NOT_FOUND,
+	QMP_ERR_DEVICE_NOT_FOUND,
+	QMP_ERR_DEVICE_NOT_ACTIVE,
+	QMP_ERR_KVM_MISSING_CAP,
+};
+
+GQuark qmp_error_quark(void);
+#define QMP_ERROR qmp_error_quark()
+#define qmp_error(err, cls, ...) g_set_error((err), QMP_ERROR, (cls), __VA_ARGS__)
+/* The class name of any GError (other domains are GenericError). */
+const char *qmp_error_class(const GError *e);
+
+#define QMP_VERSION_MAJOR 7
+#define QMP_VERSION_MINOR 2
+#define QMP_VERSION_MICRO 0
+
+/* Reasons the monitor gives when it asks for a reset or shutdown. */
+extern const char MON_REASON_QUIT[];
+extern const char MON_REASON_RESET[];
+
+enum mon_mode { MON_HMP, MON_QMP };
+
+struct mon_root {
+	struct machine *m;
+	GPtrArray *monitors;  /* struct monitor * */
+	bool prelaunch;       /* -S and never continued */
+};
+
+struct monitor {
+	struct mon_root *root;
+	enum mon_mode mode;
+	bool pretty;
+	char *desc;
+	struct chardev *chr;  /* chardev transport, or NULL */
+	bool mux;             /* second frontend of a mux'd stdio */
+	int listen_fd;        /* own listening socket, or -1 */
+	GSource *listen_src;
+	char *unix_path;      /* to unlink at exit */
+	GPtrArray *clients;   /* struct mon_client * */
+	GSource *reaper;
+};
+
+struct mon_client {
+	struct monitor *mon;
+	int fd;               /* own socket, or -1 on a chardev */
+	GSource *in_src, *out_src;
+	GByteArray *out;
+	bool dead, busy;
+	void *session;        /* struct qmp_session * or struct hmp_session * */
+};
+
+/* ui/monitor.c */
+void mon_client_write(struct mon_client *c, const char *buf, size_t len);
+void mon_client_puts(struct mon_client *c, const char *s);
+/* Flush everything queued on every client (at exit, bounded wait). */
+void mon_flush_all(struct mon_root *r);
+/* Set the machine's request reason and wake it (the monitor already sent the event). */
+void mon_request_reset(struct machine *m);
+void mon_request_quit(struct machine *m);
+
+/* ui/qmp.c */
+struct qmp_session;
+struct qmp_session *qmp_session_new(struct mon_client *c);
+void qmp_session_free(struct qmp_session *s);
+void qmp_session_opened(struct qmp_session *s);  /* send the greeting */
+void qmp_session_closed(struct qmp_session *s);
+void qmp_session_input(struct qmp_session *s, const uint8_t *buf, size_t len);
+bool qmp_session_ready(struct qmp_session *s);   /* negotiated */
+char *qmp_to_json(JsonNode *node, bool pretty);
+void qmp_session_send_node(struct qmp_session *s, JsonNode *node);
+
+/* ui/qmp-cmds.c */
+/*
+ * Run a command: args may be NULL (no arguments).  Returns the "return"
+ * value (never NULL on success), or NULL with *err set.
+ */
+JsonNode *qmp_dispatch(struct machine *m, const char *name, JsonObject *args,
+		       GError **err);
+bool qmp_command_exists(const char *name);
+JsonNode *qmp_event_timestamp(void);
+
+/* ui/hmp.c */
+struct hmp_session;
+struct hmp_session *hmp_session_new(struct mon_client *c);
+void hmp_session_free(struct hmp_session *s);
+void hmp_session_opened(struct hmp_session *s);  /* banner and prompt */
+void hmp_session_focus(struct hmp_session *s);   /* Ctrl-A c: prompt */
+void hmp_session_input(struct hmp_session *s, const uint8_t *buf, size_t len);
+/* Run one command line; output lines end in "\n". */
+char *hmp_run(struct machine *m, const char *line);
+
+#endif

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The monitors: QMP (the JSON machine protocol, ui/qmp.c) and the human
+ * monitor (ui/hmp.c), reached through -qmp, -monitor, -mon chardev=ID and
+ * Ctrl-A c on a multiplexed stdio.  Commands live in ui/qmp-cmds.c; the
+ * human monitor runs most of them through the same QMP dispatcher.
+ */
+#ifndef UI_MONITOR_H
+#define UI_MONITOR_H
+
+#include <stdbool.h>
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+struct machine;
+
+/*
+ * Create every monitor listed in m->cfg->monitors ("readline,SPEC",
+ * "control,SPEC", "mon,OPTS" strings) plus the one QEMU puts on a mux'd
+ * stdio (-nographic, -serial mon:stdio).  Call once the devices exist.
+ * Returns 0, or -1 with *err set.
+ */
+int monitor_init_all(struct machine *m, GError **err);
+
+/*
+ * Send a QMP event to every negotiated QMP client (lock held).  data may
+ * be NULL; it is consumed.  Usable by any device (e.g. a guest tray move).
+ */
+void monitor_event(struct machine *m, const char *name, JsonNode *data);
+
+/* DEVICE_TRAY_MOVED for a drive id (lock held). */
+void monitor_event_tray_moved(struct machine *m, const char *device, bool open);
+
+#endif

@@ -1,0 +1,663 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * QMP commands, with QEMU 7.2's argument checking (missing, unexpected and
+ * mistyped parameters; enum values), return shapes and error classes
+ * (qapi/*.json in QEMU).  The human monitor runs them too.  Commands are
+ * called with the machine lock held.  Left out: the many query-* commands
+ * of subsystems kvmpc does not have; send-key releases the keys at once
+ * instead of after hold-time.
+ */
+#include <string.h>
+#include <unistd.h>
+#include <sys/syscall.h>
+#include <json-glib/json-glib.h>
+
+#include "ui/monitor.h"
+#include "ui/monitor-int.h"
+#include "ui/console.h"
+#include "core/device.h"
+#include "core/machine.h"
+#include "block/drive.h"
+#include "hw/acpi/piix4_pm.h"
+#include "hw/i386/pc_internal.h"
+#include "hw/ide/ide.h"
+#include "hw/input/i8042.h"
+#include "config.h"
+
+/* The vCPU thread ids, if the accelerator can tell (accel/kvm). */
+extern int kvm_vcpu_thread_id(struct machine *m, int index) __attribute__((weak));
+
+enum arg_type { ARG_STR, ARG_INT, ARG_BOOL, ARG_ARRAY };
+
+struct qmp_arg {
+	const char *name;
+	enum arg_type type;
+	bool optional;
+};
+
+typedef JsonNode *qmp_fn(struct machine *m, JsonObject *a, GError **err);
+
+struct qmp_cmd {
+	const char *name;
+	qmp_fn *fn;
+	struct qmp_arg args[6];
+};
+
+/* ---- helpers ---------------------------------------------------------- */
+
+static JsonNode *node_obj(JsonObject *o)
+{
+	JsonNode *n = json_node_init_object(json_node_alloc(), o);
+
+	json_object_unref(o);
+	return n;
+}
+
+static JsonNode *empty_return(void)
+{
+	return node_obj(json_object_new());
+}
+
+static const char *arg_str(JsonObject *a, const char *name)
+{
+	return a && json_object_has_member(a, name) ?
+	       json_object_get_string_member(a, name) : NULL;
+}
+
+static bool arg_bool(JsonObject *a, const char *name, bool def)
+{
+	return a && json_object_has_member(a, name) ?
+	       json_object_get_boolean_member(a, name) : def;
+}
+
+JsonNode *qmp_event_timestamp(void)
+{
+	gint64 us = g_get_real_time();
+	JsonObject *t = json_object_new();
+
+	json_object_set_int_member(t, "seconds", us / G_USEC_PER_SEC);
+	json_object_set_int_member(t, "microseconds", us % G_USEC_PER_SEC);
+	return node_obj(t);
+}
+
+static struct pc_machine *pc_of(struct machine *m)
+{
+	return m->pc;
+}
+
+/* ---- run state -------------------------------------------------------- */
+
+static const char *status_name(struct machine *m)
+{
+	struct mon_root *r = m->monitor;
+
+	switch (m->state) {
+	case RUN_STATE_RUNNING:
+		return "running";
+	case RUN_STATE_SHUTDOWN:
+		return "shutdown";
+	default:
+		return r && r->prelaunch ? "prelaunch" : "paused";
+	}
+}
+
+static JsonNode *cmd_query_status(struct machine *m, JsonObject *a, GError **err)
+{
+	JsonObject *o = json_object_new();
+
+	json_object_set_string_member(o, "status", status_name(m));
+	json_object_set_boolean_member(o, "singlestep", false);
+	json_object_set_boolean_member(o, "running", m->state == RUN_STATE_RUNNING);
+	return node_obj(o);
+}
+
+static JsonNode *cmd_stop(struct machine *m, JsonObject *a, GError **err)
+{
+	if (m->state == RUN_STATE_RUNNING) {
+		machine_pause(m);
+		monitor_event(m, "STOP", NULL);
+	}
+	return empty_return();
+}
+
+static JsonNode *cmd_cont(struct machine *m, JsonObject *a, GError **err)
+{
+	struct mon_root *r = m->monitor;
+
+	if (m->state == RUN_STATE_PAUSED) {
+		if (r)
+			r->prelaunch = false;
+		monitor_event(m, "RESUME", NULL);
+		machine_resume(m);
+	}
+	return empty_return();
+}
+
+static JsonNode *reason_data(bool guest, const char *reason)
+{
+	JsonObject *o = json_object_new();
+
+	json_object_set_boolean_member(o, "guest", guest);
+	json_object_set_string_member(o, "reason", reason);
+	return node_obj(o);
+}
+
+static JsonNode *cmd_system_reset(struct machine *m, JsonObject *a, GError **err)
+{
+	monitor_event(m, m->cfg->no_reboot ? "SHUTDOWN" : "RESET",
+		      reason_data(false, MON_REASON_RESET));
+	mon_request_reset(m);
+	return empty_return();
+}
+
+static JsonNode *cmd_system_powerdown(struct machine *m, JsonObject *a, GError **err)
+{
+	struct pc_machine *pc = pc_of(m);
+
+	if (!pc || !pc->pm) {
+		qmp_error(err, QMP_ERR_GENERIC, "This machine has no power button");
+		return NULL;
+	}
+	monitor_event(m, "POWERDOWN", NULL);
+	piix4_pm_power_button(pc->pm);
+	return empty_return();
+}
+
+static JsonNode *cmd_quit(struct machine *m, JsonObject *a, GError **err)
+{
+	monitor_event(m, "SHUTDOWN", reason_data(false, MON_REASON_QUIT));
+	mon_request_quit(m);
+	return empty_return();
+}
+
+/* ---- queries ---------------------------------------------------------- */
+
+static JsonNode *version_node(void)
+{
+	JsonObject *v = json_object_new(), *q = json_object_new();
+
+	json_object_set_int_member(q, "micro", QMP_VERSION_MICRO);
+	json_object_set_int_member(q, "minor", QMP_VERSION_MINOR);
+	json_object_set_int_member(q, "major", QMP_VERSION_MAJOR);
+	json_object_set_object_member(v, "qemu", q);
+	json_object_set_string_member(v, "package", "kvmpc-" KVMPC_VERSION);
+	return node_obj(v);
+}
+
+static JsonNode *cmd_query_version(struct machine *m, JsonObject *a, GError **err)
+{
+	return version_node();
+}
+
+static JsonNode *cmd_query_name(struct machine *m, JsonObject *a, GError **err)
+{
+	JsonObject *o = json_object_new();
+
+	if (m->cfg->name)
+		json_object_set_string_member(o, "name", m->cfg->name);
+	return node_obj(o);
+}
+
+static JsonNode *cmd_query_kvm(struct machine *m, JsonObject *a, GError **err)
+{
+	JsonObject *o = json_object_new();
+
+	json_object_set_boolean_member(o, "enabled", m->cfg->accel == ACCEL_KVM);
+	json_object_set_boolean_member(o, "present", access("/dev/kvm", R_OK | W_OK) == 0);
+	return node_obj(o);
+}
+
+static JsonNode *cmd_query_cpus_fast(struct machine *m, JsonObject *a, GError **err)
+{
+	JsonArray *arr = json_array_new();
+	struct machine_config *c = m->cfg;
+
+	for (unsigned i = 0; i < c->smp_cpus; i++) {
+		JsonObject *o = json_object_new(), *props = json_object_new();
+		unsigned per_socket = MAX(1u, c->cores * c->threads);
+		int tid = kvm_vcpu_thread_id && m->kvm ? kvm_vcpu_thread_id(m, i) : getpid();
+
+		json_object_set_int_member(o, "thread-id", tid);
+		json_object_set_int_member(props, "core-id", (i / MAX(1u, c->threads)) % MAX(1u, c->cores));
+		json_object_set_int_member(props, "thread-id", i % MAX(1u, c->threads));
+		json_object_set_int_member(props, "socket-id", i / per_socket);
+		json_object_set_object_member(o, "props", props);
+		json_object_set_string_member(o, "qom-path", "/machine/unattached/device[0]");
+		json_object_set_int_member(o, "cpu-index", i);
+		json_object_set_string_member(o, "target", "x86_64");
+		json_array_add_object_element(arr, o);
+	}
+	return json_node_init_array(json_node_alloc(), arr);
+}
+
+/* ---- block ------------------------------------------------------------ */
+
+/* QEMU's default drive names: ide1-cd0, ide0-hd0, virtio0. */
+static void name_drives(struct machine *m)
+{
+	for (unsigned i = 0; m->drives && i < m->drives->len; i++) {
+		struct drive_info *d = g_ptr_array_index(m->drives, i);
+
+		if (d->id)
+			continue;
+		if (d->iface == DRIVE_IF_IDE)
+			d->id = g_strdup_printf("ide%d-%s%d", d->bus,
+						d->media == DRIVE_MEDIA_CDROM ? "cd" : "hd", d->unit);
+		else if (d->iface == DRIVE_IF_VIRTIO)
+			d->id = g_strdup_printf("virtio%d", d->index < 0 ? (int)i : d->index);
+		else
+			d->id = g_strdup_printf("none%u", i);
+	}
+}
+
+/* The IDE unit a drive is attached to (for the tray), or NULL. */
+static struct ide_unit *drive_ide_unit(struct machine *m, struct drive_info *d)
+{
+	for (unsigned i = 0; m->devices && i < m->devices->len; i++) {
+		struct device *dev = g_ptr_array_index(m->devices, i);
+		struct piix_ide *ide;
+
+		if (dev->cls != &piix3_ide_class)
+			continue;
+		ide = container_of(dev, struct piix_ide, pci.dev);
+		for (int u = 0; u < 4; u++)
+			if (ide->bus[u / 2].units[u % 2].dinfo == d)
+				return &ide->bus[u / 2].units[u % 2];
+	}
+	return NULL;
+}
+
+static JsonNode *inserted_node(struct drive_info *d)
+{
+	JsonObject *o = json_object_new(), *img = json_object_new(), *cache = json_object_new();
+	int64_t len = blk_length(d->blk);
+	const char *fmt = d->format ? d->format : "raw";
+
+	json_object_set_string_member(o, "file", d->file ? d->file : "");
+	json_object_set_boolean_member(o, "ro", d->read_only);
+	json_object_set_string_member(o, "drv", fmt);
+	json_object_set_int_member(o, "backing_file_depth", 0);
+	json_object_set_boolean_member(o, "encrypted", false);
+	json_object_set_string_member(o, "detect_zeroes", "off");
+	json_object_set_int_member(o, "bps", 0);
+	json_object_set_int_member(o, "bps_rd", 0);
+	json_object_set_int_member(o, "bps_wr", 0);
+	json_object_set_int_member(o, "iops", 0);
+	json_object_set_int_member(o, "iops_rd", 0);
+	json_object_set_int_member(o, "iops_wr", 0);
+	json_object_set_int_member(o, "write_threshold", 0);
+	json_object_set_boolean_member(cache, "writeback", d->cache != BLK_CACHE_WRITETHROUGH &&
+				       d->cache != BLK_CACHE_DIRECTSYNC);
+	json_object_set_boolean_member(cache, "direct", d->cache == BLK_CACHE_NONE ||
+				       d->cache == BLK_CACHE_DIRECTSYNC);
+	json_object_set_boolean_member(cache, "no-flush", d->cache == BLK_CACHE_UNSAFE);
+	json_object_set_object_member(o, "cache", cache);
+	json_object_set_string_member(img, "filename", d->file ? d->file : "");
+	json_object_set_string_member(img, "format", fmt);
+	json_object_set_int_member(img, "virtual-size", len > 0 ? len : 0);
+	json_object_set_object_member(o, "image", img);
+	return node_obj(o);
+}
+
+static JsonNode *cmd_query_block(struct machine *m, JsonObject *a, GError **err)
+{
+	JsonArray *arr = json_array_new();
+
+	name_drives(m);
+	for (unsigned i = 0; m->drives && i < m->drives->len; i++) {
+		struct drive_info *d = g_ptr_array_index(m->drives, i);
+		struct ide_unit *u = drive_ide_unit(m, d);
+		bool removable = d->media == DRIVE_MEDIA_CDROM;
+		JsonObject *o = json_object_new();
+
+		json_object_set_string_member(o, "io-status", "ok");
+		json_object_set_string_member(o, "device", d->id);
+		json_object_set_boolean_member(o, "locked", u && u->tray_locked);
+		json_object_set_boolean_member(o, "removable", removable);
+		if (d->blk)
+			json_object_set_member(o, "inserted", inserted_node(d));
+		if (removable)
+			json_object_set_boolean_member(o, "tray_open", u && u->tray_open);
+		json_object_set_string_member(o, "type", "unknown");
+		json_array_add_object_element(arr, o);
+	}
+	return json_node_init_array(json_node_alloc(), arr);
+}
+
+/* Find the drive named by 'device' or 'id' (exactly one of them). */
+static struct drive_info *block_target(struct machine *m, JsonObject *a, GError **err)
+{
+	const char *dev = arg_str(a, "device"), *id = arg_str(a, "id");
+	const char *name = dev ? dev : id;
+	struct drive_info *d;
+
+	if (!dev == !id) {
+		qmp_error(err, QMP_ERR_GENERIC, "Need exactly one of 'device' and 'id'");
+		return NULL;
+	}
+	name_drives(m);
+	d = drive_find_id(m, name);
+	if (!d || !drive_ide_unit(m, d)) {
+		qmp_error(err, QMP_ERR_DEVICE_NOT_FOUND, "Device '%s' not found", name);
+		return NULL;
+	}
+	if (d->media != DRIVE_MEDIA_CDROM) {
+		qmp_error(err, QMP_ERR_GENERIC, "Device '%s' is not removable", name);
+		return NULL;
+	}
+	return d;
+}
+
+static void tray_event(struct machine *m, struct drive_info *d, bool was_open)
+{
+	struct ide_unit *u = drive_ide_unit(m, d);
+
+	if (u && u->tray_open != was_open)
+		monitor_event_tray_moved(m, d->id, u->tray_open);
+}
+
+static JsonNode *cmd_eject(struct machine *m, JsonObject *a, GError **err)
+{
+	struct drive_info *d = block_target(m, a, err);
+	bool was_open;
+
+	if (!d)
+		return NULL;
+	was_open = drive_ide_unit(m, d)->tray_open;
+	if (ide_cd_eject(m, d->id, arg_bool(a, "force", false), err) < 0)
+		return NULL;
+	tray_event(m, d, was_open);
+	return empty_return();
+}
+
+static JsonNode *cmd_change_medium(struct machine *m, JsonObject *a, GError **err)
+{
+	struct drive_info *d = block_target(m, a, err);
+	const char *fmt = arg_str(a, "format");
+	bool was_open;
+
+	if (!d)
+		return NULL;
+	if (fmt && strcmp(fmt, "raw")) {
+		qmp_error(err, QMP_ERR_GENERIC, "Unknown driver '%s'", fmt);
+		return NULL;
+	}
+	was_open = drive_ide_unit(m, d)->tray_open;
+	if (!was_open)
+		monitor_event_tray_moved(m, d->id, true);
+	if (ide_cd_change_media(m, d->id, arg_str(a, "filename"), err) < 0) {
+		tray_event(m, d, true);
+		return NULL;
+	}
+	tray_event(m, d, true);
+	return empty_return();
+}
+
+/* ---- display and input ------------------------------------------------ */
+
+static JsonNode *cmd_screendump(struct machine *m, JsonObject *a, GError **err)
+{
+	const char *fmt = arg_str(a, "format");
+	struct console *con;
+
+	if (fmt && strcmp(fmt, "ppm") && strcmp(fmt, "png")) {
+		qmp_error(err, QMP_ERR_GENERIC, "Parameter 'format' does not accept value '%s'", fmt);
+		return NULL;
+	}
+	con = console_lookup(0);
+	if (!con) {
+		qmp_error(err, QMP_ERR_GENERIC, "There is no console to take a screendump from");
+		return NULL;
+	}
+	if (console_screendump(con, arg_str(a, "filename"), fmt, err) < 0)
+		return NULL;
+	return empty_return();
+}
+
+static const struct {
+	const char *name;
+	unsigned key;
+} qcodes[] = {
+	{ "esc", 0x01 }, { "1", 0x02 }, { "2", 0x03 }, { "3", 0x04 }, { "4", 0x05 },
+	{ "5", 0x06 }, { "6", 0x07 }, { "7", 0x08 }, { "8", 0x09 }, { "9", 0x0a },
+	{ "0", 0x0b }, { "minus", 0x0c }, { "equal", 0x0d }, { "backspace", 0x0e },
+	{ "tab", 0x0f }, { "q", 0x10 }, { "w", 0x11 }, { "e", 0x12 }, { "r", 0x13 },
+	{ "t", 0x14 }, { "y", 0x15 }, { "u", 0x16 }, { "i", 0x17 }, { "o", 0x18 },
+	{ "p", 0x19 }, { "bracket_left", 0x1a }, { "bracket_right", 0x1b },
+	{ "ret", 0x1c }, { "ctrl", 0x1d }, { "a", 0x1e }, { "s", 0x1f }, { "d", 0x20 },
+	{ "f", 0x21 }, { "g", 0x22 }, { "h", 0x23 }, { "j", 0x24 }, { "k", 0x25 },
+	{ "l", 0x26 }, { "semicolon", 0x27 }, { "apostrophe", 0x28 },
+	{ "grave_accent", 0x29 }, { "shift", 0x2a }, { "backslash", 0x2b },
+	{ "z", 0x2c }, { "x", 0x2d }, { "c", 0x2e }, { "v", 0x2f }, { "b", 0x30 },
+	{ "n", 0x31 }, { "m", 0x32 }, { "comma", 0x33 }, { "dot", 0x34 },
+	{ "slash", 0x35 }, { "shift_r", 0x36 }, { "kp_multiply", 0x37 },
+	{ "asterisk", 0x37 }, { "alt", 0x38 }, { "spc", 0x39 }, { "caps_lock", 0x3a },
+	{ "f1", 0x3b }, { "f2", 0x3c }, { "f3", 0x3d }, { "f4", 0x3e }, { "f5", 0x3f },
+	{ "f6", 0x40 }, { "f7", 0x41 }, { "f8", 0x42 }, { "f9", 0x43 }, { "f10", 0x44 },
+	{ "num_lock", 0x45 }, { "scroll_lock", 0x46 }, { "kp_7", 0x47 }, { "kp_8", 0x48 },
+	{ "kp_9", 0x49 }, { "kp_subtract", 0x4a }, { "kp_4", 0x4b }, { "kp_5", 0x4c },
+	{ "kp_6", 0x4d }, { "kp_add", 0x4e }, { "kp_1", 0x4f }, { "kp_2", 0x50 },
+	{ "kp_3", 0x51 }, { "kp_0", 0x52 }, { "kp_decimal", 0x53 }, { "sysrq", 0x54 },
+	{ "less", 0x56 }, { "f11", 0x57 }, { "f12", 0x58 },
+	{ "kp_enter", 0x11c }, { "ctrl_r", 0x11d }, { "kp_divide", 0x135 },
+	{ "print", PS2_KEY_PRINT }, { "alt_r", 0x138 }, { "pause", PS2_KEY_PAUSE },
+	{ "home", 0x147 }, { "up", 0x148 }, { "pgup", 0x149 }, { "left", 0x14b },
+	{ "right", 0x14d }, { "end", 0x14f }, { "down", 0x150 }, { "pgdn", 0x151 },
+	{ "insert", 0x152 }, { "delete", 0x153 }, { "meta_l", 0x15b },
+	{ "meta_r", 0x15c }, { "menu", 0x15d },
+};
+
+/* The PS/2 key for a QEMU qcode name, or 0. */
+static unsigned qcode_key(const char *name)
+{
+	for (unsigned i = 0; i < G_N_ELEMENTS(qcodes); i++)
+		if (!strcmp(qcodes[i].name, name))
+			return qcodes[i].key;
+	return 0;
+}
+
+/* One element of send-key's "keys": {"type": "qcode"|"number", "data": ...}. */
+static unsigned key_of(JsonNode *n, GError **err)
+{
+	JsonObject *o = JSON_NODE_HOLDS_OBJECT(n) ? json_node_get_object(n) : NULL;
+	JsonNode *data = o ? json_object_get_member(o, "data") : NULL;
+	const char *type = o ? arg_str(o, "type") : NULL;
+	unsigned key;
+
+	if (!o || !type || !data || !JSON_NODE_HOLDS_VALUE(data)) {
+		qmp_error(err, QMP_ERR_GENERIC, "Parameter 'keys' expects a list of KeyValue");
+		return 0;
+	}
+	if (!strcmp(type, "number") && json_node_get_value_type(data) == G_TYPE_INT64) {
+		gint64 v = json_node_get_int(data);
+
+		key = v & 0x80 ? PS2_KEY_E0 | (v & 0x7f) : (unsigned)v;
+		if (v > 0 && v < 0x100)
+			return key;
+		qmp_error(err, QMP_ERR_GENERIC, "Parameter 'data' does not accept value %" G_GINT64_FORMAT, v);
+		return 0;
+	}
+	if (strcmp(type, "qcode") || json_node_get_value_type(data) != G_TYPE_STRING) {
+		qmp_error(err, QMP_ERR_GENERIC, "Invalid parameter type for 'data'");
+		return 0;
+	}
+	key = qcode_key(json_node_get_string(data));
+	if (!key)
+		qmp_error(err, QMP_ERR_GENERIC, "Parameter 'data' does not accept value '%s'",
+			  json_node_get_string(data));
+	return key;
+}
+
+static JsonNode *cmd_send_key(struct machine *m, JsonObject *a, GError **err)
+{
+	JsonArray *keys = json_object_get_array_member(a, "keys");
+	unsigned n = json_array_get_length(keys), codes[16];
+	struct pc_machine *pc = pc_of(m);
+	struct ps2_kbd *kbd = pc && pc->i8042 ? i8042_kbd(pc->i8042) : NULL;
+
+	if (n > G_N_ELEMENTS(codes)) {
+		qmp_error(err, QMP_ERR_GENERIC, "too many keys (at most 16)");
+		return NULL;
+	}
+	for (unsigned i = 0; i < n; i++)
+		if (!(codes[i] = key_of(json_array_get_element(keys, i), err)))
+			return NULL;
+	if (!kbd && n) {
+		qmp_error(err, QMP_ERR_DEVICE_NOT_FOUND, "No keyboard device");
+		return NULL;
+	}
+	for (unsigned i = 0; i < n; i++)
+		ps2_kbd_key_event(kbd, codes[i], true);
+	for (unsigned i = n; i-- > 0;)
+		ps2_kbd_key_event(kbd, codes[i], false);
+	return empty_return();
+}
+
+/* ---- misc ------------------------------------------------------------- */
+
+static JsonNode *cmd_hmp(struct machine *m, JsonObject *a, GError **err)
+{
+	char *out = hmp_run(m, arg_str(a, "command-line"));
+	GString *crlf = g_string_new(NULL);
+	JsonNode *n;
+
+	for (const char *p = out; *p; p++) {
+		if (*p == '\n')
+			g_string_append_c(crlf, '\r');
+		g_string_append_c(crlf, *p);
+	}
+	g_free(out);
+	n = json_node_init_string(json_node_alloc(), crlf->str);
+	g_string_free(crlf, TRUE);
+	return n;
+}
+
+static JsonNode *cmd_balloon(struct machine *m, JsonObject *a, GError **err)
+{
+	qmp_error(err, QMP_ERR_DEVICE_NOT_ACTIVE, "No balloon device has been activated");
+	return NULL;
+}
+
+static JsonNode *cmd_query_commands(struct machine *m, JsonObject *a, GError **err);
+
+static const struct qmp_cmd commands[] = {
+	{ "qmp_capabilities", NULL, { { "enable", ARG_ARRAY, true } } },
+	{ "query-commands", cmd_query_commands, { { 0 } } },
+	{ "query-version", cmd_query_version, { { 0 } } },
+	{ "query-status", cmd_query_status, { { 0 } } },
+	{ "query-name", cmd_query_name, { { 0 } } },
+	{ "query-kvm", cmd_query_kvm, { { 0 } } },
+	{ "query-cpus-fast", cmd_query_cpus_fast, { { 0 } } },
+	{ "query-block", cmd_query_block, { { 0 } } },
+	{ "query-balloon", cmd_balloon, { { 0 } } },
+	{ "stop", cmd_stop, { { 0 } } },
+	{ "cont", cmd_cont, { { 0 } } },
+	{ "system_reset", cmd_system_reset, { { 0 } } },
+	{ "system_powerdown", cmd_system_powerdown, { { 0 } } },
+	{ "quit", cmd_quit, { { 0 } } },
+	{ "screendump", cmd_screendump, { { "filename", ARG_STR, false },
+					  { "device", ARG_STR, true },
+					  { "head", ARG_INT, true },
+					  { "format", ARG_STR, true } } },
+	{ "eject", cmd_eject, { { "device", ARG_STR, true }, { "id", ARG_STR, true },
+				{ "force", ARG_BOOL, true } } },
+	{ "blockdev-change-medium", cmd_change_medium, {
+		{ "device", ARG_STR, true }, { "id", ARG_STR, true },
+		{ "filename", ARG_STR, false }, { "format", ARG_STR, true },
+		{ "force", ARG_BOOL, true }, { "read-only-mode", ARG_STR, true } } },
+	{ "human-monitor-command", cmd_hmp, { { "command-line", ARG_STR, false },
+					      { "cpu-index", ARG_INT, true } } },
+	{ "send-key", cmd_send_key, { { "keys", ARG_ARRAY, false },
+				      { "hold-time", ARG_INT, true } } },
+	{ "balloon", cmd_balloon, { { "value", ARG_INT, false } } },
+};
+
+static JsonNode *cmd_query_commands(struct machine *m, JsonObject *a, GError **err)
+{
+	JsonArray *arr = json_array_new();
+
+	for (unsigned i = 0; i < G_N_ELEMENTS(commands); i++) {
+		JsonObject *o = json_object_new();
+
+		json_object_set_string_member(o, "name", commands[i].name);
+		json_array_add_object_element(arr, o);
+	}
+	return json_node_init_array(json_node_alloc(), arr);
+}
+
+static const struct qmp_cmd *find_command(const char *name)
+{
+	for (unsigned i = 0; i < G_N_ELEMENTS(commands); i++)
+		if (!strcmp(commands[i].name, name))
+			return &commands[i];
+	return NULL;
+}
+
+bool qmp_command_exists(const char *name)
+{
+	return find_command(name) != NULL;
+}
+
+static bool type_ok(JsonNode *n, enum arg_type t)
+{
+	switch (t) {
+	case ARG_STR:
+		return JSON_NODE_HOLDS_VALUE(n) && json_node_get_value_type(n) == G_TYPE_STRING;
+	case ARG_INT:
+		return JSON_NODE_HOLDS_VALUE(n) && json_node_get_value_type(n) == G_TYPE_INT64;
+	case ARG_BOOL:
+		return JSON_NODE_HOLDS_VALUE(n) && json_node_get_value_type(n) == G_TYPE_BOOLEAN;
+	case ARG_ARRAY:
+		return JSON_NODE_HOLDS_ARRAY(n);
+	}
+	return false;
+}
+
+/* QEMU's order: each declared parameter (missing, then type), then extras. */
+static bool check_args(const struct qmp_cmd *c, JsonObject *a, GError **err)
+{
+	static const char *const tnames[] = { "string", "integer", "boolean", "array" };
+	GList *keys;
+	bool ok = true;
+
+	for (const struct qmp_arg *p = c->args; p->name; p++) {
+		JsonNode *n = a ? json_object_get_member(a, p->name) : NULL;
+
+		if (!n && !p->optional) {
+			qmp_error(err, QMP_ERR_GENERIC, "Parameter '%s' is missing", p->name);
+			return false;
+		}
+		if (n && !type_ok(n, p->type)) {
+			qmp_error(err, QMP_ERR_GENERIC, "Invalid parameter type for '%s', expected: %s",
+				  p->name, tnames[p->type]);
+			return false;
+		}
+	}
+	keys = a ? json_object_get_members(a) : NULL;
+	for (GList *k = keys; k && ok; k = k->next) {
+		const struct qmp_arg *p = c->args;
+
+		while (p->name && strcmp(p->name, k->data))
+			p++;
+		if (!p->name) {
+			qmp_error(err, QMP_ERR_GENERIC, "Parameter '%s' is unexpected",
+				  (const char *)k->data);
+			ok = false;
+		}
+	}
+	g_list_free(keys);
+	return ok;
+}
+
+JsonNode *qmp_dispatch(struct machine *m, const char *name, JsonObject *args, GError **err)
+{
+	const struct qmp_cmd *c = find_command(name);
+
+	if (!c || !c->fn) {
+		qmp_error(err, QMP_ERR_COMMAND_NOT_FOUND, "The command %s has not been found", name);
+		return NULL;
+	}
+	if (!check_args(c, args, err))
+		return NULL;
+	return c->fn(m, args, err);
+}
