@@ -19,6 +19,7 @@
 #include "core/device.h"
 #include "core/log.h"
 #include "core/machine.h"
+#include "ui/console.h"
 
 #define VGA_PCI_ROMFILE "/usr/share/seabios/vgabios-stdvga.bin"
 #define VGA_MMIO_SIZE 0x1000
@@ -246,6 +247,14 @@ static int vga_pci_vram_size(struct vga_pci *v, uint32_t *out, GError **err)
 	return 0;
 }
 
+static void vga_pci_free_rom(struct vga_pci *v)
+{
+	as_del(&v->rom);
+	if (v->rom_data)
+		munmap(v->rom_data, v->rom_size);
+	v->rom_data = NULL;
+}
+
 static int vga_pci_realize(struct device *dev, GError **err)
 {
 	struct vga_pci *v = container_of(dev, struct vga_pci, pci.dev);
@@ -254,8 +263,7 @@ static int vga_pci_realize(struct device *dev, GError **err)
 	int ret;
 
 	if (dev->opts) {
-		v->cfg.devfn = -1;
-		v->cfg.edid = true;
+		v->cfg = (struct vga_config)VGA_CONFIG_DEFAULT;
 		if ((ret = vga_pci_parse_opts(v, err)) < 0)
 			return ret;
 	}
@@ -270,19 +278,26 @@ static int vga_pci_realize(struct device *dev, GError **err)
 	if ((ret = vga_pci_load_rom(v, err)) < 0)
 		return ret;
 	if ((ret = vga_init(&v->vga, m, vram_size, err)) < 0)
-		return ret;
+		goto fail_rom;
 	vga_edid_build(v->edid);
 	vga_pci_setup_config(v);
 	mr_init_io(&v->mmio, "vga.mmio", VGA_MMIO_SIZE, &vga_mmio_ops, v);
 	pci_register_bar(&v->pci, 0, PCI_BAR_MEM32, true, &v->vga.lfb);
 	pci_register_bar(&v->pci, 2, PCI_BAR_MEM32, false, &v->mmio);
 	pci_register_bar(&v->pci, PCI_ROM_SLOT, PCI_BAR_MEM32, false, &v->rom);
-	if ((ret = pci_device_attach(v->bus, &v->pci, v->cfg.devfn, err)) < 0)
-		return ret;
 	if ((ret = vga_map_legacy(&v->vga, err)) < 0)
-		return ret;
+		goto fail_vga;
+	/* last: once attached, the bus holds on to us */
+	if ((ret = pci_device_attach(v->bus, &v->pci, v->cfg.devfn, err)) < 0)
+		goto fail_vga;
 	vga_console_init(&v->vga);
 	return 0;
+
+fail_vga:
+	vga_cleanup(&v->vga);
+fail_rom:
+	vga_pci_free_rom(v);
+	return ret;
 }
 
 static void vga_pci_reset(struct device *dev)
@@ -297,12 +312,11 @@ static void vga_pci_unrealize(struct device *dev)
 {
 	struct vga_pci *v = container_of(dev, struct vga_pci, pci.dev);
 
+	console_free(v->vga.con);
+	v->vga.con = NULL;
 	vga_cleanup(&v->vga);
 	as_del(&v->mmio);
-	as_del(&v->rom);
-	if (v->rom_data)
-		munmap(v->rom_data, v->rom_size);
-	v->rom_data = NULL;
+	vga_pci_free_rom(v);
 }
 
 static int vga_pci_post_load(void *opaque)
@@ -346,10 +360,9 @@ struct vga_pci *vga_pci_create(struct machine *m, struct pci_bus *bus,
 	v->cfg = *cfg;
 	v->bus = bus;
 	if (device_realize(dev, err) < 0) {
-		vga_pci_unrealize(dev);
+		g_free(dev); /* realize undid its own work */
 		return NULL;
 	}
-	machine_add_device(m, dev);
 	return v;
 }
 

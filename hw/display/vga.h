@@ -183,8 +183,11 @@ struct vga_config {
 	bool edid;            /* EDID blob in BAR2 (default on) */
 	const char *romfile;  /* NULL = /usr/share/seabios/vgabios-stdvga.bin */
 };
+#define VGA_CONFIG_DEFAULT { .vgamem_mb = 16, .devfn = -1, .edid = true }
 
 struct vga_pci;
+/* Create, realize and register; NULL with *err set on failure.  The console
+ * is vga_pci_console(); the VGA BIOS file must exist. */
 struct vga_pci *vga_pci_create(struct machine *m, struct pci_bus *bus,
 			       const struct vga_config *cfg, GError **err);
 struct console *vga_pci_console(struct vga_pci *v);
