@@ -16,12 +16,14 @@
 #include "accel/kvm.h"
 #include "accel/qtest.h"
 #include "hw/i386/pc.h"
+#include "ui/monitor.h"
 
 static gboolean on_signal(gpointer opaque)
 {
 	struct machine *m = opaque;
 
 	machine_lock(m);
+	m->request_reason = "host-signal";
 	machine_request_shutdown(m, 0);
 	machine_unlock(m);
 	return G_SOURCE_CONTINUE;
@@ -50,6 +52,8 @@ static int machine_build(struct machine *m, GError **err)
 	if (pc_machine_init(m, err) < 0)
 		return -1;
 	if (cmdline_create_devices(m, err) < 0)
+		return -1;
+	if (monitor_init_all(m, err) < 0)
 		return -1;
 	if (cfg->accel == ACCEL_QTEST) {
 		if (qtest_server_start(m, cfg->qtest, cfg->qtest_log, err) < 0)
