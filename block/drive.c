@@ -134,13 +134,15 @@ int drive_open_media(struct drive_info *d, const char *file, GError **err)
 		.snapshot = d->snapshot && !d->read_only,
 	};
 	struct block_backend *b = blk_open(&cfg, err);
+	char *copy;
 
 	if (!b)
 		return -EIO;
+	copy = g_strdup(file); /* file may be d->file itself */
 	blk_close(d->blk);
 	d->blk = b;
 	g_free(d->file);
-	d->file = g_strdup(file);
+	d->file = copy;
 	return 0;
 }
 
