@@ -467,7 +467,8 @@ static void hmp_execute(struct hmp_session *s)
 	hmp_put_crlf(s, out);
 	g_free(out);
 	g_free(line);
-	mon_client_puts(s->c, HMP_PROMPT);
+	if (!m->shutdown_requested)
+		mon_client_puts(s->c, HMP_PROMPT);
 }
 
 static void hmp_key(struct hmp_session *s, unsigned char ch)

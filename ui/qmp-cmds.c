@@ -2,7 +2,7 @@
 /*
  * QMP commands, with QEMU 7.2's argument checking (missing, unexpected and
  * mistyped parameters; enum values), return shapes and error classes
- * (qapi/*.json in QEMU).  The human monitor runs them too.  Commands are
+ * (the qapi schema files in QEMU).  The human monitor runs them too.  Commands are
  * called with the machine lock held.  Left out: the many query-* commands
  * of subsystems kvmpc does not have; send-key releases the keys at once
  * instead of after hold-time.
@@ -40,7 +40,7 @@ typedef JsonNode *qmp_fn(struct machine *m, JsonObject *a, GError **err);
 struct qmp_cmd {
 	const char *name;
 	qmp_fn *fn;
-	struct qmp_arg args[6];
+	struct qmp_arg args[8];
 };
 
 /* ---- helpers ---------------------------------------------------------- */

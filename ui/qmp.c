@@ -30,6 +30,7 @@ struct qmp_session {
 	GString *buf;      /* the message so far, in strict JSON */
 	int depth;
 	char quote;        /* 0 outside strings, else '"' or '\'' */
+	size_t str_start;  /* where the current string starts in buf */
 	bool escape;
 	bool scalar;       /* a top-level token that is not a container */
 	bool skipping;     /* over a limit: discard up to the message's end */
@@ -424,7 +425,8 @@ static void qmp_scan_string(struct qmp_session *s, char ch)
 		s->quote = 0;
 		qmp_putc(s, '"');
 	} else if ((unsigned char)ch < 0x20) {
-		char *t = g_strdup_printf("stray '%s%c'", s->skipping ? "..." : s->buf->str, ch);
+		const char *tok = s->skipping ? "" : s->buf->str + MIN(s->str_start, s->buf->len);
+		char *t = g_strdup_printf("stray '%.64s%c'", tok, ch);
 
 		qmp_scan_error(s, t);
 		g_free(t);
@@ -451,6 +453,7 @@ static void qmp_scan_byte(struct qmp_session *s, char ch)
 	case '"':
 	case '\'':
 		s->quote = ch;
+		s->str_start = s->buf->len;
 		qmp_putc(s, '"');
 		if (!s->depth)
 			s->scalar = true;
