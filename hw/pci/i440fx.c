@@ -89,6 +89,7 @@ static void i440fx_reset(struct device *dev)
 	memset(c + 0x40, 0, 256 - 0x40);
 	c[I440FX_RAM_SIZE] = MIN(ram_units, 255);
 	c[I440FX_SMRAM] = SMRAM_C_BASE_SEG;
+	s->config_addr = 0;
 	i440fx_smram_lock(s);
 	i440fx_pam_sync(s, NULL);
 }
@@ -103,6 +104,7 @@ static int i440fx_realize(struct device *dev, GError **err)
 	d->config_write = i440fx_config_write;
 	if (pci_device_attach(d->bus, d, 0, err) < 0)
 		return -1;
+	pci_bus_set_config_latch(d->bus, &s->config_addr);
 	i440fx_reset(dev);
 	return 0;
 }
@@ -118,6 +120,7 @@ static int i440fx_post_load(void *opaque)
 
 static const struct vmstate_field i440fx_fields[] = {
 	VMSTATE_U8_ARRAY(struct i440fx, pci.config),
+	VMSTATE_U32(struct i440fx, config_addr),
 	VMSTATE_END,
 };
 

@@ -19,6 +19,7 @@ struct machine;
 
 struct i440fx {
 	struct pci_device pci;
+	uint32_t config_addr; /* the 0xcf8 latch of the bus */
 };
 
 extern const struct device_class i440fx_class;

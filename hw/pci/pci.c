@@ -30,7 +30,8 @@
 struct pci_bus {
 	struct machine *m;
 	struct pci_device *devs[256];
-	uint32_t config_addr;       /* 0xcf8 latch */
+	uint32_t own_latch;
+	uint32_t *config_addr;      /* 0xcf8 latch (own_latch or the bridge's) */
 	struct mem_region addr_region, data_region;
 	int (*map_irq)(void *opaque, int pirq);
 	void *router;
@@ -342,7 +343,7 @@ void pci_default_config_write(struct pci_device *d, uint32_t addr, uint32_t val,
 /* The function addressed by the 0xcf8 latch, or NULL (reads all ones). */
 static struct pci_device *pci_bus_target(struct pci_bus *bus)
 {
-	uint32_t a = bus->config_addr;
+	uint32_t a = *bus->config_addr;
 	int devfn = (a >> 8) & 0xff;
 
 	if (!(a & PCI_CONFIG_ENABLE) || ((a >> 16) & 0xff) != 0)
@@ -357,7 +358,7 @@ static uint64_t pci_data_read(void *opaque, uint64_t off, unsigned size)
 {
 	struct pci_bus *bus = opaque;
 	struct pci_device *d = pci_bus_target(bus);
-	uint32_t reg = (bus->config_addr & 0xfc) + off;
+	uint32_t reg = (*bus->config_addr & 0xfc) + off;
 
 	if (!d)
 		return size >= 4 ? 0xffffffffu : (1u << (8 * size)) - 1;
@@ -370,7 +371,7 @@ static void pci_data_write(void *opaque, uint64_t off, uint64_t val, unsigned si
 {
 	struct pci_bus *bus = opaque;
 	struct pci_device *d = pci_bus_target(bus);
-	uint32_t reg = (bus->config_addr & 0xfc) + off;
+	uint32_t reg = (*bus->config_addr & 0xfc) + off;
 
 	if (!d)
 		return;
@@ -396,7 +397,7 @@ static uint64_t pci_addr_read(void *opaque, uint64_t off, unsigned size)
 	uint64_t v = 0;
 
 	if (off == 0 && size == 4)
-		return bus->config_addr;
+		return *bus->config_addr;
 	for (unsigned i = 0; i < size; i++) {
 		uint8_t b = 0xff;
 
@@ -412,7 +413,7 @@ static void pci_addr_write(void *opaque, uint64_t off, uint64_t val, unsigned si
 	struct pci_bus *bus = opaque;
 
 	if (off == 0 && size == 4) {
-		bus->config_addr = val;
+		*bus->config_addr = val;
 		return;
 	}
 	for (unsigned i = 0; i < size; i++)
@@ -424,6 +425,12 @@ static const struct mem_ops pci_addr_ops = {
 	.read = pci_addr_read, .write = pci_addr_write,
 	.min_access = 1, .max_access = 4,
 };
+
+void pci_bus_set_config_latch(struct pci_bus *bus, uint32_t *latch)
+{
+	*latch = *bus->config_addr;
+	bus->config_addr = latch;
+}
 
 void pci_bus_set_reset_control(struct pci_bus *bus, uint8_t (*read)(void *opaque),
 			       void (*write)(void *opaque, uint8_t val), void *opaque)
@@ -440,6 +447,7 @@ struct pci_bus *pci_bus_new(struct machine *m, GError **err)
 	struct pci_bus *bus = g_new0(struct pci_bus, 1);
 
 	bus->m = m;
+	bus->config_addr = &bus->own_latch;
 	mr_init_io(&bus->addr_region, "pci-conf-addr", 4, &pci_addr_ops, bus);
 	mr_init_io(&bus->data_region, "pci-conf-data", 4, &pci_data_ops, bus);
 	if (as_add(&m->io, &bus->addr_region, 0xcf8) < 0 ||

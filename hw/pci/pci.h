@@ -104,6 +104,12 @@ void pci_bus_update_irqs(struct pci_bus *bus);
  * The byte at 0xcf9 (PIIX3 reset control) sits inside the 0xcf8 dword: the
  * bus owns the four ports and hands non-dword accesses to that byte here.
  */
+/*
+ * Keep the 0xcf8 address latch in *latch (the host bridge's saved state)
+ * instead of the bus's own word, so a snapshot between "outl 0xcf8" and
+ * "inl 0xcfc" restores it.
+ */
+void pci_bus_set_config_latch(struct pci_bus *bus, uint32_t *latch);
 void pci_bus_set_reset_control(struct pci_bus *bus, uint8_t (*read)(void *opaque),
 			       void (*write)(void *opaque, uint8_t val), void *opaque);
 

@@ -12,6 +12,8 @@
 #include <glib.h>
 
 #include "hw/pci/pci.h"
+#include "hw/pci/i440fx.h"
+#include "hw/i386/pc_internal.h"
 #include "hw/isa/piix3.h"
 #include "hw/acpi/piix4_pm.h"
 #include "core/machine.h"
@@ -353,6 +355,33 @@ static void test_pm_vmstate(void)
 	g_byte_array_free(a, TRUE);
 }
 
+/* The 0xcf8 latch is part of the host bridge's saved state. */
+static void test_latch_vmstate(void)
+{
+	struct machine *m = fake_machine();
+	struct pci_bus *bus = new_bus(m);
+	struct i440fx *h;
+	GByteArray *a = g_byte_array_new();
+	GError *err = NULL;
+
+	m->pc = g_new0(struct pc_machine, 1); /* PAM stays 0: nothing mapped */
+	as_write(&m->io, 0xcf8, 0x80000008, 4);
+	h = i440fx_create(m, bus, &err);
+	g_assert_no_error(err);
+	g_assert_cmphex(as_read(&m->io, 0xcf8, 4), ==, 0); /* reset value */
+	new_piix3(m, bus);
+	as_write(&m->io, 0xcf8, 0x80000808, 4);
+	vmstate_save(h->pci.dev.cls->vmsd, h, a);
+	as_write(&m->io, 0xcf8, 0x80000000, 4);
+	device_reset(&h->pci.dev);
+	g_assert_cmpint(vmstate_load(h->pci.dev.cls->vmsd, h, a->data, a->len, &err),
+			==, a->len);
+	g_assert_no_error(err);
+	g_assert_cmphex(as_read(&m->io, 0xcf8, 4), ==, 0x80000808);
+	g_assert_cmphex(as_read(&m->io, 0xcfc, 4), ==, 0x06010000);
+	g_byte_array_free(a, TRUE);
+}
+
 static void test_capabilities(void)
 {
 	struct machine *m = fake_machine();
@@ -414,6 +443,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/pci/intx-routing", test_intx_routing);
 	g_test_add_func("/pci/vmstate", test_vmstate);
 	g_test_add_func("/pci/pm-vmstate", test_pm_vmstate);
+	g_test_add_func("/pci/latch-vmstate", test_latch_vmstate);
 	g_test_add_func("/pci/capabilities", test_capabilities);
 	g_test_add_func("/pci/hostile", test_hostile);
 	return g_test_run();
