@@ -3,7 +3,8 @@
  * PS/2 keyboard and mouse.  Each device owns a byte queue that the i8042
  * controller drains one byte at a time; the device calls the controller's
  * notify hook whenever it queued something.  The UI feeds keys and motion
- * through ps2_kbd_key_event() and ps2_mouse_event().
+ * through ps2_kbd_key_event() and ps2_mouse_event(); like every device
+ * entry point these must be called with the machine lock held.
  */
 #ifndef HW_INPUT_PS2_H
 #define HW_INPUT_PS2_H
