@@ -38,6 +38,10 @@ struct chr_spec {
 };
 
 struct chr_socket;
+struct opts;
+
+#define chr_error(err, ...) \
+	g_set_error(err, G_IO_ERROR, G_IO_ERROR_FAILED, "chardev: " __VA_ARGS__)
 
 struct chardev {
 	struct machine *m;
@@ -78,6 +82,13 @@ void chr_attach(struct chardev *c, int in_fd, int out_fd, bool is_socket);
 void chr_detach(struct chardev *c, bool notify);
 /* Start or stop the input watch according to frontend and fds. */
 void chr_update_input(struct chardev *c);
+
+/* Parsing (core/chardev-parse.c). */
+/* Fill sp from options whose key "backend" names the kind; 0 or -errno. */
+int chr_spec_parse(struct opts *o, struct chr_spec *sp, GError **err);
+void chr_spec_clear(struct chr_spec *sp);
+/* Options equivalent to a legacy spec, or NULL with *err set. */
+struct opts *chr_legacy_opts(const char *spec, GError **err);
 
 /* Socket backend (core/chardev-socket.c). */
 int chr_socket_open(struct chardev *c, const struct chr_spec *sp, GError **err);

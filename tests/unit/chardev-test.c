@@ -9,12 +9,14 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <termios.h>
 #include <glib.h>
 #include <glib/gstdio.h>
 
@@ -474,41 +476,51 @@ static void test_pty(void)
 	chardev_close_all(m);
 }
 
-/* In a child: stdin/stdout are pipes, the spec enables Ctrl-A commands. */
+/* In a child: stdin/stdout are a pty; mon:stdio enables Ctrl-A commands. */
 static void stdio_escape_child(void)
 {
 	struct machine *m = fake_machine();
-	int in[2], out[2];
+	int master = posix_openpt(O_RDWR | O_NOCTTY);
+	struct termios t;
 	struct fake_fe f;
 	struct chardev *c;
 	char buf[256] = { 0 };
-	ssize_t n;
+	int slave;
 
-	g_assert_cmpint(pipe(in), ==, 0);
-	g_assert_cmpint(pipe(out), ==, 0);
-	dup2(in[0], 0);
-	dup2(out[1], 1);
+	g_assert_cmpint(master, >=, 0);
+	g_assert_cmpint(grantpt(master), ==, 0);
+	g_assert_cmpint(unlockpt(master), ==, 0);
+	slave = open(ptsname(master), O_RDWR | O_NOCTTY);
+	g_assert_cmpint(slave, >=, 0);
+	dup2(slave, 0);
+	dup2(slave, 1);
 	c = chardev_new_legacy(m, "mon:stdio", NULL, NULL);
 	g_assert_nonnull(c);
 	g_assert_true(chardev_is_stdio(c));
 	g_assert_null(chardev_new_legacy(m, "stdio", NULL, NULL)); /* only once */
+	/* raw, and Ctrl-C is data for the guest (QEMU's mon:stdio) */
+	g_assert_cmpint(tcgetattr(0, &t), ==, 0);
+	g_assert_false(t.c_lflag & (ICANON | ECHO | ISIG));
 	fe_attach(c, &f);
-	g_assert_cmpint(write(in[1], "a\001\001b\001q", 6), ==, 6);
-	g_assert_true(fe_got(m, &f, 3));
-	g_assert_cmpmem(f.in->str, f.in->len, "a\001b", 3);
+	g_assert_cmpint(write(master, "a\001\001b\001q\003", 7), ==, 7);
+	g_assert_true(fe_got(m, &f, 4));
+	g_assert_cmpmem(f.in->str, f.in->len, "a\001b\003", 4);
 	g_assert_false(m->shutdown_requested);
-	g_assert_cmpint(write(in[1], "\001x", 2), ==, 2);
-	for (int i = 0; i < 100 && !m->shutdown_requested; i++) {
+	g_assert_cmpint(write(master, "\001x", 2), ==, 2);
+	for (int i = 0; i < 1000 && !m->shutdown_requested; i++) {
 		g_main_context_iteration(m->ctx, FALSE);
 		g_usleep(1000);
 	}
 	g_assert_true(m->shutdown_requested);
 	g_assert_cmpint(m->exit_code, ==, 0);
-	n = read(out[0], buf, sizeof(buf) - 1);
-	g_assert_cmpint(n, >, 0);
-	g_assert_nonnull(strstr(buf, "terminated"));
-	g_assert_cmpmem(f.in->str, f.in->len, "a\001b", 3);
+	read_exact(master, buf, 10);
+	g_assert_nonnull(strstr(buf, "kvmpc: ter"));
+	g_assert_cmpmem(f.in->str, f.in->len, "a\001b\003", 4);
 	chardev_close_all(m);
+	/* the terminal mode is back */
+	g_assert_cmpint(tcgetattr(0, &t), ==, 0);
+	g_assert_true(t.c_lflag & ICANON);
+	g_assert_true(t.c_lflag & ISIG);
 }
 
 static void test_stdio_escape(void)
