@@ -11,6 +11,8 @@ extern const struct device_class serial_isa_class;
 extern const struct device_class debugcon_isa_class;
 extern const struct device_class debug_exit_isa_class;
 extern const struct device_class vga_pci_class;
+extern const struct device_class pc_testdev_class;
+extern const struct device_class pci_testdev_class;
 /* END extern declarations */
 
 const struct device_class *const device_classes[] = {
@@ -19,6 +21,8 @@ const struct device_class *const device_classes[] = {
 	&debugcon_isa_class,
 	&debug_exit_isa_class,
 	&vga_pci_class,
+	&pc_testdev_class,
+	&pci_testdev_class,
 	/* END table */
 	NULL,
 };
