@@ -273,6 +273,39 @@ static void test_char_timeout(void)
 	qtest_quit(q);
 }
 
+static void test_register_masks(void)
+{
+	struct qtest *q = start_com1();
+
+	qtest_irq_intercept_in(q, "ioapic");
+	/* IER keeps 4 bits, MCR 5, LCR all 8 */
+	qtest_outb(q, COM1 + IER, 0xf0);
+	g_assert_cmphex(qtest_inb(q, COM1 + IER), ==, 0x00);
+	qtest_outb(q, COM1 + MCR, 0xe8);
+	g_assert_cmphex(qtest_inb(q, COM1 + MCR), ==, 0x08);
+	qtest_outb(q, COM1 + LCR, 0x7f);
+	g_assert_cmphex(qtest_inb(q, COM1 + LCR), ==, 0x7f);
+	qtest_outb(q, COM1 + LCR, 0x03);
+	/* LSR and MSR ignore writes */
+	qtest_outb(q, COM1 + LSR, 0x00);
+	qtest_outb(q, COM1 + MSR, 0x00);
+	g_assert_cmphex(qtest_inb(q, COM1 + LSR), ==, 0x60);
+	g_assert_cmphex(qtest_inb(q, COM1 + MSR), ==, 0xb0);
+	/* Clearing the transmit FIFO re-arms a THRE interrupt read away. */
+	qtest_outb(q, COM1 + IER, 0x02);
+	g_assert_cmphex(qtest_inb(q, COM1 + IIR), ==, 0x02);
+	g_assert_false(qtest_get_irq(q, 4));
+	qtest_outb(q, COM1 + FCR, 0x07);
+	g_assert_true(qtest_get_irq(q, 4));
+	g_assert_cmphex(qtest_inb(q, COM1 + IIR), ==, 0xc2);
+	g_assert_cmphex(qtest_inb(q, COM1 + IIR), ==, 0xc1);
+	/* Rewriting the same IER does not re-arm it (only a 0 -> 1 change). */
+	qtest_outb(q, COM1 + IER, 0x02);
+	g_assert_cmphex(qtest_inb(q, COM1 + IIR), ==, 0xc1);
+	g_assert_false(qtest_get_irq(q, 4));
+	qtest_quit(q);
+}
+
 static void send_str(struct qtest *q, uint16_t base, const char *s)
 {
 	for (; *s; s++) {
@@ -391,6 +424,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/serial/fifo", test_fifo);
 	g_test_add_func("/serial/fifo-trigger", test_fifo_trigger);
 	g_test_add_func("/serial/thre-irq", test_thre_irq);
+	g_test_add_func("/serial/register-masks", test_register_masks);
 	g_test_add_func("/serial/char-timeout", test_char_timeout);
 	g_test_add_func("/serial/output-file", test_output_file);
 	g_test_add_func("/serial/socket-io", test_socket_io);
