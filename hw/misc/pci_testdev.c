@@ -7,8 +7,8 @@
  * selected test, byte by byte: test number (0), access width (1, always
  * 1), the offset to write to (4, 32-bit), the value to write (8), the
  * count of writes seen (12, 32-bit) and the test's name from 16 ("mmio-
- * no-eventfd" ... "portio-datamatch-eventfd"); the last byte of the name
- * and anything beyond read 0, as does everything with no test selected.
+ * no-eventfd" ... "portio-datamatch-eventfd"); its terminating NUL and
+ * anything beyond read 0, as does everything with no test selected.
  * A byte written at offset 0 of BAR0 selects mmio test V, of BAR1 portio
  * test V (V < 3), and zeroes its count; V >= 3 deselects.
  *
