@@ -122,6 +122,12 @@ static void atapi_send_block(struct ide_unit *s)
 			return;
 		start = 0;
 	}
+	if (!s->byte_limit) {
+		/* Data to send but a zero byte-count limit: abort. */
+		ide_abort(s);
+		ide_set_irq(s->bus);
+		return;
+	}
 	size = atapi_block_size(s, s->atapi_buf_len - start);
 	s->data_pos = start;
 	s->data_end = start + size;
@@ -425,7 +431,6 @@ static void cmd_gesn(struct ide_unit *s, uint8_t *b)
 	memset(b, 0, 8);
 	b[3] = 0x10;                    /* supports the media class */
 	if (!(s->cdb[4] & 0x10)) {
-		put_be16(b, 2);
 		b[2] = 0x80;            /* no event available */
 		atapi_reply(s, 4, alloc);
 		return;
@@ -537,11 +542,6 @@ void atapi_packet_cmd(struct ide_unit *s)
 {
 	s->atapi_dma = s->feature & 1;
 	s->byte_limit = s->lcyl | s->hcyl << 8;
-	if (!s->byte_limit && !s->atapi_dma) {
-		ide_abort(s);
-		ide_set_irq(s->bus);
-		return;
-	}
 	s->status = IDE_ST_DRDY | IDE_ST_DSC;
 	s->nsector = (s->nsector & ~7) | IR_COD;
 	ide_transfer_start(s, sizeof(s->cdb), IDE_END_PACKET);

@@ -516,6 +516,8 @@ static bool ide_cmd_set_features(struct ide_unit *s)
 static bool ide_cmd_rw(struct ide_unit *s, bool write, bool multiple, bool dma)
 {
 	if (s->kind != IDE_DISK) {
+		if (s->kind == IDE_CD && (s->cmd == 0x20 || s->cmd == 0x21))
+			ide_set_signature(s); /* how ATAPI devices answer READ SECTORS */
 		ide_abort(s);
 		return true;
 	}
@@ -613,7 +615,9 @@ static bool ide_cmd_diagnostic(struct ide_bus *bus)
 		ide_transfer_stop(u);
 		u->status = u->kind == IDE_CD ? 0 : (u->kind == IDE_DISK ? IDE_DEFAULT_STATUS : 0);
 		u->error = 1;
+		u->select = 0xa0;
 	}
+	bus->cur = 0;
 	ide_set_irq(bus);
 	return false;
 }
