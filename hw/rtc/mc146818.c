@@ -20,6 +20,7 @@
  * the second CMOS bank at 0x72/0x73.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include "core/log.h"
@@ -653,6 +654,90 @@ uint8_t rtc_get_cmos(struct rtc *s, int index)
 	if (index < 0 || index >= RTC_CMOS_SIZE)
 		return 0xff;
 	return s->cmos[index];
+}
+
+/* "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM:SS" as UTC seconds; false if malformed. */
+static bool rtc_parse_date(const char *str, int64_t *out)
+{
+	struct tm tm = { 0 };
+	int y, mo, d, h = 0, mi = 0, sec = 0, n = 0;
+
+	if (sscanf(str, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3)
+		return false;
+	if (str[n] == 'T') {
+		int n2 = 0;
+
+		if (sscanf(str + n + 1, "%2d:%2d:%2d%n", &h, &mi, &sec, &n2) != 3)
+			return false;
+		n += 1 + n2;
+	}
+	if (str[n] || y < 1900 || mo < 1 || mo > 12 || d < 1 || d > 31 ||
+	    h > 23 || mi > 59 || sec > 59 || h < 0 || mi < 0 || sec < 0)
+		return false;
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = sec;
+	*out = timegm(&tm);
+	return true;
+}
+
+static int rtc_parse_base(struct rtc_config *cfg, const char *base, GError **err)
+{
+	if (!strcmp(base, "utc")) {
+		cfg->utc = true;
+		cfg->has_base_time = false;
+	} else if (!strcmp(base, "localtime")) {
+		cfg->utc = false;
+		cfg->has_base_time = false;
+	} else if (rtc_parse_date(base, &cfg->base_time)) {
+		cfg->has_base_time = true;
+	} else {
+		g_set_error(err, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+			    "invalid datetime format for -rtc base: '%s' "
+			    "(valid: utc, localtime, 2006-06-17T16:01:21, 2006-06-17)", base);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int rtc_parse_option(struct rtc_config *cfg, const char *spec, GError **err)
+{
+	struct opts *o = opts_parse(spec, NULL, err);
+	const char *v;
+	int ret = 0;
+
+	if (!o)
+		return -EINVAL;
+	v = opts_get(o, "base");
+	if (v)
+		ret = rtc_parse_base(cfg, v, err);
+	v = opts_get(o, "clock");
+	if (!ret && v && strcmp(v, "vm")) {
+		if (strcmp(v, "host") && strcmp(v, "rt")) {
+			g_set_error(err, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+				    "invalid -rtc clock '%s' (host, rt or vm)", v);
+			ret = -EINVAL;
+		} else {
+			warn_report("-rtc clock=%s: the RTC follows the VM clock", v);
+		}
+	}
+	v = opts_get(o, "driftfix");
+	if (!ret && v && strcmp(v, "none")) {
+		if (strcmp(v, "slew")) {
+			g_set_error(err, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+				    "invalid -rtc driftfix '%s' (none or slew)", v);
+			ret = -EINVAL;
+		} else {
+			warn_report("-rtc driftfix=slew is not supported; lost ticks are dropped");
+		}
+	}
+	if (!ret)
+		ret = opts_check_unused(o, "-rtc", err);
+	opts_free(o);
+	return ret < 0 ? -EINVAL : 0;
 }
 
 int64_t rtc_get_time(struct rtc *s)

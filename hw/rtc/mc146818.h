@@ -102,6 +102,16 @@ struct rtc *rtc_create(struct machine *m, const struct rtc_config *cfg, GError *
 void rtc_set_cmos(struct rtc *s, int index, uint8_t val);
 uint8_t rtc_get_cmos(struct rtc *s, int index);
 
+/*
+ * Apply a QEMU-style "-rtc" option to cfg:
+ *   base=utc | localtime | YYYY-MM-DD | YYYY-MM-DDTHH:MM:SS (UTC)
+ *   clock=vm (the only clock: the RTC stops while the VM is paused;
+ *         host and rt are accepted with a warning)
+ *   driftfix=none | slew (slew is accepted and ignored, with a warning)
+ * Returns 0, or -EINVAL with *err naming the bad part.
+ */
+int rtc_parse_option(struct rtc_config *cfg, const char *spec, GError **err);
+
 /* Current RTC time in seconds since the epoch (as the guest set it). */
 int64_t rtc_get_time(struct rtc *s);
 

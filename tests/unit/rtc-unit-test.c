@@ -6,6 +6,7 @@
  * IRQ level, the RESET pin's effect, and a hostile guest writing every
  * value to every register without hanging or crashing the VMM.
  */
+#include <errno.h>
 #include <string.h>
 #include <glib.h>
 
@@ -188,6 +189,47 @@ static void test_hostile_registers(void)
 	g_assert_cmphex(as_read(&m->io, 0x70, 1), ==, 0xff);
 }
 
+static void test_parse_option(void)
+{
+	struct rtc_config cfg = RTC_CONFIG_DEFAULT;
+	GError *err = NULL;
+
+	g_assert_cmpint(rtc_parse_option(&cfg, "base=2006-06-17T16:01:21", &err), ==, 0);
+	g_assert_no_error(err);
+	g_assert_true(cfg.has_base_time);
+	g_assert_cmpint(cfg.base_time, ==, 1150560081);
+	g_assert_cmpint(rtc_parse_option(&cfg, "base=2006-06-17,clock=vm,driftfix=none",
+					 &err), ==, 0);
+	g_assert_cmpint(cfg.base_time, ==, 1150502400);
+	g_assert_cmpint(rtc_parse_option(&cfg, "base=localtime", &err), ==, 0);
+	g_assert_false(cfg.has_base_time);
+	g_assert_false(cfg.utc);
+	g_assert_cmpint(rtc_parse_option(&cfg, "base=utc", &err), ==, 0);
+	g_assert_true(cfg.utc);
+
+	static const char *const bad[] = {
+		"base=yesterday", "base=2006-13-01", "base=2006-06-17T25:00:00",
+		"base=2006-06-17X", "clock=wall", "driftfix=fast", "bogus=1", "utc",
+	};
+	for (unsigned i = 0; i < G_N_ELEMENTS(bad); i++) {
+		g_assert_cmpint(rtc_parse_option(&cfg, bad[i], &err), ==, -EINVAL);
+		g_assert_nonnull(err);
+		g_clear_error(&err);
+	}
+
+	/* the configured base shows up in the registers */
+	{
+		struct machine *m = fake_machine();
+		struct rtc *s;
+
+		g_assert_cmpint(rtc_parse_option(&cfg, "base=2006-06-17T16:01:21", &err), ==, 0);
+		s = rtc_create(m, &cfg, &err);
+		g_assert_no_error(err);
+		g_assert_cmpint(rtc_get_time(s), ==, 1150560081);
+		g_assert_cmphex(cmos_in(m, RTC_HOURS), ==, 0x16);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -195,5 +237,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/rtc-unit/no-idle-timer", test_no_idle_timer);
 	g_test_add_func("/rtc-unit/vmstate-and-reset", test_vmstate_and_reset);
 	g_test_add_func("/rtc-unit/hostile-registers", test_hostile_registers);
+	g_test_add_func("/rtc-unit/parse-option", test_parse_option);
 	return g_test_run();
 }
