@@ -368,6 +368,7 @@ void ps2_kbd_write(struct ps2_kbd *k, uint8_t val)
 		ps2_kbd_defaults(k);
 		ps2_kbd_reply1(k, PS2_ACK);
 		break;
+	case 0x00: /* QEMU acknowledges it; so do we */
 	case 0xf7: case 0xf8: case 0xf9: case 0xfa:
 		ps2_kbd_reply1(k, PS2_ACK);
 		break;

@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <string.h>
+#include <time.h>
 #include <glib.h>
 
 #include "hw/rtc/mc146818.h"
@@ -230,6 +231,26 @@ static void test_parse_option(void)
 	}
 }
 
+/* base=localtime: the registers show the host's local time. */
+static void test_localtime(void)
+{
+	struct rtc_config cfg = RTC_CONFIG_DEFAULT;
+	struct machine *m = fake_machine();
+	GError *err = NULL;
+	int64_t host, t;
+
+	g_setenv("TZ", "UTC-2", TRUE);
+	tzset();
+	cfg.utc = false;
+	host = g_get_real_time() / G_USEC_PER_SEC;
+	t = rtc_get_time(rtc_create(m, &cfg, &err));
+	g_assert_no_error(err);
+	g_assert_cmpint(t, >=, host + 7200);
+	g_assert_cmpint(t, <=, host + 7201);
+	g_unsetenv("TZ");
+	tzset();
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -238,5 +259,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/rtc-unit/vmstate-and-reset", test_vmstate_and_reset);
 	g_test_add_func("/rtc-unit/hostile-registers", test_hostile_registers);
 	g_test_add_func("/rtc-unit/parse-option", test_parse_option);
+	g_test_add_func("/rtc-unit/localtime", test_localtime);
 	return g_test_run();
 }
