@@ -496,6 +496,18 @@ static void test_mmio_bar(void)
 	qtest_quit(q);
 }
 
+/* -device VGA with properties instead of -vga std */
+static void test_device_opts(void)
+{
+	struct qtest *q = qtest_start("-nodefaults -device VGA,vgamem_mb=8");
+
+	g_assert_cmphex(qtest_pci_readl(q, VGA_DEVFN, 0x00), ==, 0x11111234);
+	g_assert_cmphex(vbe_read(q, 0x0a), ==, 0x0080);
+	qtest_pci_writel(q, VGA_DEVFN, 0x10, 0xffffffff);
+	g_assert_cmphex(qtest_pci_readl(q, VGA_DEVFN, 0x10), ==, 0xff800008);
+	qtest_quit(q);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -510,5 +522,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/vga/vbe-bank", test_vbe_bank);
 	g_test_add_func("/vga/pci-header", test_pci_header);
 	g_test_add_func("/vga/mmio-bar", test_mmio_bar);
+	g_test_add_func("/vga/device-opts", test_device_opts);
 	return g_test_run();
 }
