@@ -65,8 +65,8 @@ echo "VMM RSS at idle (median):                   kvmpc ${krss} KiB, qemu ${qrss
 P=tests/guest/ioexit.elf
 if [ -f "$P" ]; then
 	args="-display none -m 128 -nodefaults -serial stdio -device isa-debug-exit,iobase=0xf4,iosize=4 -kernel $P"
-	k=$(timeout 300 ./kvmpc -enable-kvm $args 2>/dev/null | sed -n 's/.*cycles per exit: \([0-9]*\).*/\1/p' | head -1)
-	q=$(timeout 300 "$QEMU" -enable-kvm -M pc $args 2>/dev/null | sed -n 's/.*cycles per exit: \([0-9]*\).*/\1/p' | head -1)
+	k=$(timeout 300 ./kvmpc -enable-kvm $args 2>/dev/null | sed -n 's/.*per_exit=\([0-9]*\).*/\1/p' | head -1)
+	q=$(timeout 300 "$QEMU" -enable-kvm -M pc $args 2>/dev/null | sed -n 's/.*per_exit=\([0-9]*\).*/\1/p' | head -1)
 	echo "I/O exit round trip (TSC cycles per outb):  kvmpc ${k:-?}, qemu ${q:-?}, ratio $(ratio "${k:-0}" "${q:-0}")"
 else
 	echo "I/O exit round trip: $P not built (make guests)"
