@@ -7,13 +7,15 @@
  * consoles (vc), multi-head, cursor sprites, scaling.
  *
  * Consoles are UI objects, not device state: they live in a small list in
- * this file so that monitors and frontends can find them by index.
+ * this file so that monitors and frontends can find them by index.  The
+ * input sink (keyboard and mouse of the board) is likewise one per process.
  */
 #include <errno.h>
 #include <string.h>
 #include "ui/console.h"
 
 static GPtrArray *console_list; /* struct console *, index order */
+static struct console_input input_sink;
 
 static struct display_surface *surface_new(int w, int h)
 {
@@ -151,4 +153,24 @@ void console_invalidate(struct console *con)
 {
 	if (con->hw_ops && con->hw_ops->invalidate)
 		con->hw_ops->invalidate(con->hw);
+}
+
+void console_set_input(const struct console_input *in)
+{
+	if (in)
+		input_sink = *in;
+	else
+		memset(&input_sink, 0, sizeof(input_sink));
+}
+
+void console_key_event(unsigned key, bool down)
+{
+	if (input_sink.key && key)
+		input_sink.key(input_sink.opaque, key, down);
+}
+
+void console_mouse_event(int dx, int dy, int dz, unsigned buttons)
+{
+	if (input_sink.mouse)
+		input_sink.mouse(input_sink.opaque, dx, dy, dz, buttons);
 }

@@ -80,6 +80,22 @@ void console_refresh(struct console *con);
 void console_invalidate(struct console *con);
 
 /*
+ * Input: frontends report keys (hw/input/ps2.h key names: set 1 make codes,
+ * 0x100 for E0 keys) and relative mouse motion; the board routes them to
+ * its keyboard controller with console_set_input().  Lock held.
+ */
+struct console_input {
+	void (*key)(void *opaque, unsigned key, bool down);
+	void (*mouse)(void *opaque, int dx, int dy, int dz, unsigned buttons);
+	void *opaque;
+};
+
+/* The sink is copied; NULL removes it.  Events without a sink are dropped. */
+void console_set_input(const struct console_input *in);
+void console_key_event(unsigned key, bool down);
+void console_mouse_event(int dx, int dy, int dz, unsigned buttons);
+
+/*
  * Write the current picture of con to path after a refresh.  format is
  * "ppm" (binary P6, as QEMU's screendump) or "png"; NULL means "ppm".
  * Returns 0, or -errno with *err set.
