@@ -62,10 +62,21 @@ void rt_serial_init(void)
 	outb(COM1 + 4, 0x03);	/* DTR RTS, loopback off */
 }
 
+static int use_debugcon;
+
+void rt_set_debugcon(int on)
+{
+	use_debugcon = on;
+}
+
 void rt_putc(char c)
 {
 	unsigned spins = 0;
 
+	if (use_debugcon) {
+		outb(0x402, (uint8_t)c);
+		return;
+	}
 	if (c == '\n')
 		rt_putc('\r');
 	/* bounded wait: a broken UART must not hang the payload */
@@ -80,7 +91,7 @@ void rt_puts(const char *s)
 		rt_putc(*s++);
 }
 
-static uint64_t udivmod64(uint64_t n, uint32_t d, uint32_t *rem)
+uint64_t rt_udivmod64(uint64_t n, uint32_t d, uint32_t *rem)
 {
 	uint64_t q = 0, r = 0;
 	int i;
@@ -104,7 +115,7 @@ static void put_num(uint64_t v, unsigned base, int width, char pad)
 	uint32_t digit;
 
 	do {
-		v = udivmod64(v, base, &digit);
+		v = rt_udivmod64(v, base, &digit);
 		buf[n++] = "0123456789abcdef"[digit];
 	} while (v && n < (int)sizeof(buf));
 	while (width-- > n)

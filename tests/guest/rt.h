@@ -55,6 +55,8 @@ static inline uint64_t rdtsc(void)
 /* Reset COM1 to 115200 8N1, no loopback, FIFO on. */
 void rt_serial_init(void);
 void rt_putc(char c);
+/* Send rt_putc output to the debug console port 0x402 instead of COM1. */
+void rt_set_debugcon(int on);
 void rt_puts(const char *s);
 /* printf subset: %s %c %d %u %x %08x %lx(=x) %llu %llx %% */
 void rt_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -66,6 +68,9 @@ int rt_cmdline_get(const char *cmdline, const char *key, char *buf, size_t len);
 /* Same, parsed as a number (0x prefix for hex); def when absent. */
 uint32_t rt_cmdline_num(const char *cmdline, const char *key, uint32_t def);
 uint32_t rt_strtoul(const char *s, const char **end);
+
+/* 64-bit unsigned division (no libgcc for -m32 here); rem may be NULL. */
+uint64_t rt_udivmod64(uint64_t n, uint32_t d, uint32_t *rem);
 
 /* xorshift64* PRNG */
 void rt_srand(uint64_t seed);
