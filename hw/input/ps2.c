@@ -33,24 +33,32 @@ struct ps2_queue {
 	uint8_t count;
 };
 
-struct ps2_kbd {
-	struct device dev;
+/*
+ * The wire side shared by keyboard and mouse.  Replies to commands wait in
+ * their own queue and go out before pending input, as QEMU does, so that a
+ * driver waiting for an ACK does not have to skip (and lose) keystrokes.
+ */
+struct ps2_port {
 	void (*notify)(void *opaque);
 	void *opaque;
-	struct ps2_queue q;
+	struct ps2_queue q;	/* input: scan codes or movement packets */
+	struct ps2_queue rq;	/* replies */
+	uint8_t last_sent;	/* for the resend command */
+};
+
+struct ps2_kbd {
+	struct device dev;
+	struct ps2_port port;
 	uint8_t scan_enabled;
 	uint8_t set;		/* 1, 2 or 3 */
 	uint8_t leds;
 	uint8_t typematic;
 	uint8_t pending_cmd;	/* command waiting for its parameter, or 0 */
-	uint8_t last_sent;	/* for the resend command */
 };
 
 struct ps2_mouse {
 	struct device dev;
-	void (*notify)(void *opaque);
-	void *opaque;
-	struct ps2_queue q;
+	struct ps2_port port;
 	uint8_t status;		/* MOUSE_REMOTE | MOUSE_ENABLED | MOUSE_SCALE21 */
 	uint8_t resolution;
 	uint8_t rate;
@@ -58,7 +66,6 @@ struct ps2_mouse {
 	uint8_t type;		/* 0 PS/2, 3 IntelliMouse, 4 IntelliMouse Explorer */
 	uint8_t knock;		/* progress through the sample-rate knock */
 	uint8_t pending_cmd;
-	uint8_t last_sent;
 	uint8_t buttons;
 	uint8_t overflow;	/* packet byte 0 bits 6/7 for the next packet */
 	uint8_t dirty;		/* buttons changed since the last packet */
@@ -110,54 +117,34 @@ uint8_t ps2_translate_set2(uint8_t b)
 	return ps2_xlate[b];
 }
 
+/*
+ * Set 3 codes that differ from set 2 (set 3 has no E0 prefixes): Esc,
+ * Ctrl, backslash, keypad, Alt, Caps/Num/Scroll Lock, SysRq, 102nd key,
+ * F11/F12, Japanese keys, then the E0 keys (Print Screen, Pause, the
+ * editing and arrow block, Windows keys).  Pairs of key, code.
+ */
+static const uint16_t ps2_set3_diff[][2] = {
+	{ 0x01, 0x08 }, { 0x1d, 0x11 }, { 0x2b, 0x5c }, { 0x37, 0x7e },
+	{ 0x38, 0x19 }, { 0x3a, 0x14 }, { 0x45, 0x76 }, { 0x46, 0x5f },
+	{ 0x4a, 0x84 }, { 0x4e, 0x7c }, { 0x54, 0x57 }, { 0x56, 0x13 },
+	{ 0x57, 0x56 }, { 0x58, 0x5e }, { 0x70, 0x87 }, { 0x79, 0x86 },
+	{ 0x7b, 0x85 }, { 0x7d, 0x5d }, { 0x11c, 0x79 }, { 0x11d, 0x58 },
+	{ 0x135, 0x77 }, { PS2_KEY_PRINT, 0x57 }, { 0x138, 0x39 },
+	{ PS2_KEY_PAUSE, 0x62 }, { 0x147, 0x6e }, { 0x148, 0x63 },
+	{ 0x149, 0x6f }, { 0x14b, 0x61 }, { 0x14d, 0x6a }, { 0x14f, 0x65 },
+	{ 0x150, 0x60 }, { 0x151, 0x6d }, { 0x152, 0x67 }, { 0x153, 0x64 },
+	{ 0x15b, 0x8b }, { 0x15c, 0x8c }, { 0x15d, 0x8d },
+};
+
 /* Set 3 code of a key, 0 if it has none. */
 static uint8_t ps2_set3_code(unsigned key)
 {
-	static const uint8_t fkeys[10] = {
-		0x07, 0x0f, 0x17, 0x1f, 0x27, 0x2f, 0x37, 0x3f, 0x47, 0x4f,
-	};
-
+	/* F1-F10 */
 	if (key >= 0x3b && key <= 0x44)
-		return fkeys[key - 0x3b];
-	switch (key) {
-	case 0x01: return 0x08;	/* Esc */
-	case 0x1d: return 0x11;	/* left Ctrl */
-	case 0x2b: return 0x5c;	/* backslash */
-	case 0x37: return 0x7e;	/* keypad * */
-	case 0x38: return 0x19;	/* left Alt */
-	case 0x3a: return 0x14;	/* Caps Lock */
-	case 0x45: return 0x76;	/* Num Lock */
-	case 0x46: return 0x5f;	/* Scroll Lock */
-	case 0x4a: return 0x84;	/* keypad - */
-	case 0x4e: return 0x7c;	/* keypad + */
-	case 0x54: return 0x57;	/* SysRq */
-	case 0x56: return 0x13;	/* 102nd key */
-	case 0x57: return 0x56;	/* F11 */
-	case 0x58: return 0x5e;	/* F12 */
-	case 0x70: return 0x87;
-	case 0x79: return 0x86;
-	case 0x7b: return 0x85;
-	case 0x7d: return 0x5d;
-	case 0x11c: return 0x79; /* keypad Enter */
-	case 0x11d: return 0x58; /* right Ctrl */
-	case 0x135: return 0x77; /* keypad / */
-	case PS2_KEY_PRINT: return 0x57;
-	case 0x138: return 0x39; /* right Alt */
-	case PS2_KEY_PAUSE: return 0x62;
-	case 0x147: return 0x6e; /* Home */
-	case 0x148: return 0x63; /* Up */
-	case 0x149: return 0x6f; /* Page Up */
-	case 0x14b: return 0x61; /* Left */
-	case 0x14d: return 0x6a; /* Right */
-	case 0x14f: return 0x65; /* End */
-	case 0x150: return 0x60; /* Down */
-	case 0x151: return 0x6d; /* Page Down */
-	case 0x152: return 0x67; /* Insert */
-	case 0x153: return 0x64; /* Delete */
-	case 0x15b: return 0x8b; /* left Windows */
-	case 0x15c: return 0x8c; /* right Windows */
-	case 0x15d: return 0x8d; /* Menu */
-	}
+		return 0x07 + 8 * (key - 0x3b);
+	for (unsigned i = 0; i < G_N_ELEMENTS(ps2_set3_diff); i++)
+		if (ps2_set3_diff[i][0] == key)
+			return ps2_set3_diff[i][1];
 	if (key & PS2_KEY_E0)
 		return 0;
 	return ps2_set2_of_set1[key & 0x7f];
@@ -273,20 +260,53 @@ static void ps2_queue_sanitize(struct ps2_queue *q)
 		q->count = PS2_QUEUE_SIZE;
 }
 
-/* ---- keyboard ---- */
+static void ps2_port_notify(struct ps2_port *p)
+{
+	if (p->notify)
+		p->notify(p->opaque);
+}
 
-static void ps2_kbd_reply(struct ps2_kbd *k, const uint8_t *b, int n)
+static void ps2_port_reply(struct ps2_port *p, const uint8_t *b, int n)
 {
 	for (int i = 0; i < n; i++)
-		ps2_queue_push(&k->q, b[i]);
-	if (k->notify)
-		k->notify(k->opaque);
+		ps2_queue_push(&p->rq, b[i]);
+	ps2_port_notify(p);
 }
 
-static void ps2_kbd_reply1(struct ps2_kbd *k, uint8_t b)
+static void ps2_port_reply1(struct ps2_port *p, uint8_t b)
 {
-	ps2_kbd_reply(k, &b, 1);
+	ps2_port_reply(p, &b, 1);
 }
+
+static void ps2_port_reset(struct ps2_port *p)
+{
+	ps2_queue_reset(&p->q);
+	ps2_queue_reset(&p->rq);
+}
+
+static int ps2_port_pending(struct ps2_port *p)
+{
+	return p->q.count + p->rq.count;
+}
+
+/* Next byte on the wire: replies first; the last one again when empty. */
+static uint8_t ps2_port_read(struct ps2_port *p)
+{
+	if (p->rq.count)
+		p->last_sent = ps2_queue_pop(&p->rq);
+	else if (p->q.count)
+		p->last_sent = ps2_queue_pop(&p->q);
+	return p->last_sent;
+}
+
+static void ps2_port_sanitize(struct ps2_port *p)
+{
+	ps2_queue_sanitize(&p->q);
+	ps2_queue_sanitize(&p->rq);
+}
+
+/* ---- keyboard ---- */
+
 
 /* Power-on defaults; the queue is emptied as the keyboard's buffer is. */
 static void ps2_kbd_defaults(struct ps2_kbd *k)
@@ -296,7 +316,7 @@ static void ps2_kbd_defaults(struct ps2_kbd *k)
 	k->typematic = KBD_TYPEMATIC_DEFAULT;
 	k->pending_cmd = 0;
 	k->scan_enabled = 1;
-	ps2_queue_reset(&k->q);
+	ps2_port_reset(&k->port);
 }
 
 /* The byte after ED, F0, F3 or FB-FD. */
@@ -308,27 +328,27 @@ static void ps2_kbd_param(struct ps2_kbd *k, uint8_t val)
 	switch (cmd) {
 	case 0xed:
 		k->leds = val & 7;
-		ps2_kbd_reply1(k, PS2_ACK);
+		ps2_port_reply1(&k->port, PS2_ACK);
 		break;
 	case 0xf3:
 		k->typematic = val;
-		ps2_kbd_reply1(k, PS2_ACK);
+		ps2_port_reply1(&k->port, PS2_ACK);
 		break;
 	case 0xf0:
 		if (val == 0) {
 			uint8_t r[2] = { PS2_ACK, k->set };
 
-			ps2_kbd_reply(k, r, 2);
+			ps2_port_reply(&k->port, r, 2);
 		} else if (val <= 3) {
 			k->set = val;
-			ps2_kbd_reply1(k, PS2_ACK);
+			ps2_port_reply1(&k->port, PS2_ACK);
 		} else {
-			ps2_kbd_reply1(k, PS2_RESEND);
+			ps2_port_reply1(&k->port, PS2_RESEND);
 		}
 		break;
 	default: /* FB-FD take key codes until the next command */
 		k->pending_cmd = cmd;
-		ps2_kbd_reply1(k, PS2_ACK);
+		ps2_port_reply1(&k->port, PS2_ACK);
 		break;
 	}
 }
@@ -347,56 +367,53 @@ void ps2_kbd_write(struct ps2_kbd *k, uint8_t val)
 	switch (val) {
 	case 0xed: case 0xf0: case 0xf3: case 0xfb: case 0xfc: case 0xfd:
 		k->pending_cmd = val;
-		ps2_kbd_reply1(k, PS2_ACK);
+		ps2_port_reply1(&k->port, PS2_ACK);
 		break;
 	case 0xee:
-		ps2_kbd_reply1(k, KBD_ECHO);
+		ps2_port_reply1(&k->port, KBD_ECHO);
 		break;
 	case 0xf2:
-		ps2_kbd_reply(k, id, sizeof(id));
+		ps2_port_reply(&k->port, id, sizeof(id));
 		break;
 	case 0xf4:
 		k->scan_enabled = 1;
-		ps2_kbd_reply1(k, PS2_ACK);
+		ps2_port_reply1(&k->port, PS2_ACK);
 		break;
 	case 0xf5:
 		ps2_kbd_defaults(k);
 		k->scan_enabled = 0;
-		ps2_kbd_reply1(k, PS2_ACK);
+		ps2_port_reply1(&k->port, PS2_ACK);
 		break;
 	case 0xf6:
 		ps2_kbd_defaults(k);
-		ps2_kbd_reply1(k, PS2_ACK);
+		ps2_port_reply1(&k->port, PS2_ACK);
 		break;
 	case 0x00: /* QEMU acknowledges it; so do we */
 	case 0xf7: case 0xf8: case 0xf9: case 0xfa:
-		ps2_kbd_reply1(k, PS2_ACK);
+		ps2_port_reply1(&k->port, PS2_ACK);
 		break;
 	case 0xfe:
-		ps2_kbd_reply1(k, k->last_sent);
+		ps2_port_reply1(&k->port, k->port.last_sent);
 		break;
 	case 0xff:
 		ps2_kbd_defaults(k);
-		ps2_kbd_reply(k, bat, sizeof(bat));
+		ps2_port_reply(&k->port, bat, sizeof(bat));
 		break;
 	default:
 		guest_error("ps2-kbd: unknown command 0x%02x", val);
-		ps2_kbd_reply1(k, PS2_RESEND);
+		ps2_port_reply1(&k->port, PS2_RESEND);
 		break;
 	}
 }
 
 int ps2_kbd_pending(struct ps2_kbd *k)
 {
-	return k->q.count;
+	return ps2_port_pending(&k->port);
 }
 
 uint8_t ps2_kbd_read(struct ps2_kbd *k)
 {
-	if (k->q.count == 0)
-		return k->last_sent;
-	k->last_sent = ps2_queue_pop(&k->q);
-	return k->last_sent;
+	return ps2_port_read(&k->port);
 }
 
 void ps2_kbd_key_event(struct ps2_kbd *k, unsigned key, bool down)
@@ -411,9 +428,11 @@ void ps2_kbd_key_event(struct ps2_kbd *k, unsigned key, bool down)
 		log_cat(LOG_UNIMP, "ps2-kbd: no set %d code for key 0x%x", k->set, key);
 		return;
 	}
-	if (k->q.count + n > PS2_EVENT_LIMIT)
+	if (k->port.q.count + n > PS2_EVENT_LIMIT)
 		return; /* overrun: the key is lost, as on a real keyboard */
-	ps2_kbd_reply(k, seq, n);
+	for (int i = 0; i < n; i++)
+		ps2_queue_push(&k->port.q, seq[i]);
+	ps2_port_notify(&k->port);
 }
 
 uint8_t ps2_kbd_leds(struct ps2_kbd *k)
@@ -431,29 +450,32 @@ static void ps2_kbd_reset(struct device *dev)
 	struct ps2_kbd *k = container_of(dev, struct ps2_kbd, dev);
 
 	ps2_kbd_defaults(k);
-	k->last_sent = 0;
+	k->port.last_sent = 0;
 }
 
 static int ps2_kbd_post_load(void *opaque)
 {
 	struct ps2_kbd *k = opaque;
 
-	ps2_queue_sanitize(&k->q);
+	ps2_port_sanitize(&k->port);
 	if (k->set < 1 || k->set > 3)
 		k->set = 2;
 	return 0;
 }
 
 static const struct vmstate_field ps2_kbd_fields[] = {
-	VMSTATE_U8_ARRAY(struct ps2_kbd, q.data),
-	VMSTATE_U8(struct ps2_kbd, q.rptr),
-	VMSTATE_U8(struct ps2_kbd, q.count),
+	VMSTATE_U8_ARRAY(struct ps2_kbd, port.q.data),
+	VMSTATE_U8(struct ps2_kbd, port.q.rptr),
+	VMSTATE_U8(struct ps2_kbd, port.q.count),
+	VMSTATE_U8_ARRAY(struct ps2_kbd, port.rq.data),
+	VMSTATE_U8(struct ps2_kbd, port.rq.rptr),
+	VMSTATE_U8(struct ps2_kbd, port.rq.count),
+	VMSTATE_U8(struct ps2_kbd, port.last_sent),
 	VMSTATE_U8(struct ps2_kbd, scan_enabled),
 	VMSTATE_U8(struct ps2_kbd, set),
 	VMSTATE_U8(struct ps2_kbd, leds),
 	VMSTATE_U8(struct ps2_kbd, typematic),
 	VMSTATE_U8(struct ps2_kbd, pending_cmd),
-	VMSTATE_U8(struct ps2_kbd, last_sent),
 	VMSTATE_END,
 };
 
@@ -478,8 +500,8 @@ struct ps2_kbd *ps2_kbd_create(struct machine *m, void (*notify)(void *),
 	struct device *d = device_new(m, &ps2_kbd_class, "ps2-kbd", NULL);
 	struct ps2_kbd *k = container_of(d, struct ps2_kbd, dev);
 
-	k->notify = notify;
-	k->opaque = opaque;
+	k->port.notify = notify;
+	k->port.opaque = opaque;
 	ps2_kbd_defaults(k);
 	if (device_realize(d, err) < 0) {
 		g_free(d->id);
@@ -491,23 +513,6 @@ struct ps2_kbd *ps2_kbd_create(struct machine *m, void (*notify)(void *),
 
 /* ---- mouse ---- */
 
-static void ps2_mouse_notify(struct ps2_mouse *m)
-{
-	if (m->notify)
-		m->notify(m->opaque);
-}
-
-static void ps2_mouse_reply(struct ps2_mouse *m, const uint8_t *b, int n)
-{
-	for (int i = 0; i < n; i++)
-		ps2_queue_push(&m->q, b[i]);
-	ps2_mouse_notify(m);
-}
-
-static void ps2_mouse_reply1(struct ps2_mouse *m, uint8_t b)
-{
-	ps2_mouse_reply(m, &b, 1);
-}
 
 static void ps2_mouse_clear_motion(struct ps2_mouse *m)
 {
@@ -525,23 +530,23 @@ static void ps2_mouse_defaults(struct ps2_mouse *m)
 	ps2_mouse_clear_motion(m);
 }
 
-/* Queue one movement packet and take what it carried off the counters. */
-static void ps2_mouse_packet(struct ps2_mouse *m)
+/* Queue one movement packet on q and take what it carried off the counters. */
+static void ps2_mouse_packet(struct ps2_mouse *m, struct ps2_queue *q)
 {
 	int dx = CLAMP(m->dx, -256, 255);
 	int dy = CLAMP(m->dy, -256, 255);
 	int dz;
 
-	ps2_queue_push(&m->q, 0x08 | (m->buttons & 7) | (dx < 0 ? 0x10 : 0) |
+	ps2_queue_push(q, 0x08 | (m->buttons & 7) | (dx < 0 ? 0x10 : 0) |
 		       (dy < 0 ? 0x20 : 0) | m->overflow);
-	ps2_queue_push(&m->q, dx & 0xff);
-	ps2_queue_push(&m->q, dy & 0xff);
+	ps2_queue_push(q, dx & 0xff);
+	ps2_queue_push(q, dy & 0xff);
 	if (m->type == 3) {
 		dz = CLAMP(m->dz, -127, 127);
-		ps2_queue_push(&m->q, dz & 0xff);
+		ps2_queue_push(q, dz & 0xff);
 	} else if (m->type == 4) {
 		dz = CLAMP(m->dz, -8, 7);
-		ps2_queue_push(&m->q, (dz & 0x0f) | ((m->buttons & 0x18) << 1));
+		ps2_queue_push(q, (dz & 0x0f) | ((m->buttons & 0x18) << 1));
 	} else {
 		dz = m->dz; /* no wheel: dropped */
 	}
@@ -561,8 +566,8 @@ static bool ps2_mouse_flush(struct ps2_mouse *m)
 	if (!(m->status & MOUSE_ENABLED) || (m->status & MOUSE_REMOTE))
 		return false;
 	while ((m->dirty || m->dx || m->dy || m->dz) &&
-	       m->q.count + size <= PS2_EVENT_LIMIT) {
-		ps2_mouse_packet(m);
+	       m->port.q.count + size <= PS2_EVENT_LIMIT) {
+		ps2_mouse_packet(m, &m->port.q);
 		sent = true;
 	}
 	return sent;
@@ -593,7 +598,7 @@ void ps2_mouse_event(struct ps2_mouse *m, int dx, int dy, int dz, unsigned butto
 	m->dy = ps2_mouse_acc(m, m->dy, -(int64_t)dy, 0x80);
 	m->dz = CLAMP((int64_t)m->dz + dz, -127, 127);
 	if (ps2_mouse_flush(m))
-		ps2_mouse_notify(m);
+		ps2_port_notify(&m->port);
 }
 
 /* IntelliMouse detection: 200,100,80 -> wheel; 200,200,80 -> 5 buttons. */
@@ -626,7 +631,7 @@ static void ps2_mouse_status(struct ps2_mouse *m)
 		m->rate,
 	};
 
-	ps2_mouse_reply(m, r, 4);
+	ps2_port_reply(&m->port, r, 4);
 }
 
 static void ps2_mouse_param(struct ps2_mouse *m, uint8_t val)
@@ -638,7 +643,7 @@ static void ps2_mouse_param(struct ps2_mouse *m, uint8_t val)
 		m->resolution = val;
 	}
 	m->pending_cmd = 0;
-	ps2_mouse_reply1(m, PS2_ACK);
+	ps2_port_reply1(&m->port, PS2_ACK);
 }
 
 static void ps2_mouse_command(struct ps2_mouse *m, uint8_t val)
@@ -660,39 +665,39 @@ static void ps2_mouse_command(struct ps2_mouse *m, uint8_t val)
 		ps2_mouse_status(m);
 		return;
 	case 0xeb:
-		ps2_queue_push(&m->q, PS2_ACK);
-		ps2_mouse_packet(m);
-		ps2_mouse_notify(m);
+		ps2_queue_push(&m->port.rq, PS2_ACK);
+		ps2_mouse_packet(m, &m->port.rq);
+		ps2_port_notify(&m->port);
 		return;
 	case 0xf2: {
 		uint8_t r[2] = { PS2_ACK, m->type };
 
-		ps2_mouse_reply(m, r, 2);
+		ps2_port_reply(&m->port, r, 2);
 		return;
 	}
 	case 0xfe:
-		ps2_mouse_reply1(m, m->last_sent);
+		ps2_port_reply1(&m->port, m->port.last_sent);
 		return;
 	case 0xff:
 		ps2_mouse_defaults(m);
 		m->type = 0;
 		m->wrap = 0;
 		m->knock = 0;
-		ps2_queue_reset(&m->q);
-		ps2_mouse_reply(m, bat, sizeof(bat));
+		ps2_port_reset(&m->port);
+		ps2_port_reply(&m->port, bat, sizeof(bat));
 		return;
 	default:
 		guest_error("ps2-mouse: unknown command 0x%02x", val);
-		ps2_mouse_reply1(m, PS2_RESEND);
+		ps2_port_reply1(&m->port, PS2_RESEND);
 		return;
 	}
-	ps2_mouse_reply1(m, PS2_ACK);
+	ps2_port_reply1(&m->port, PS2_ACK);
 }
 
 void ps2_mouse_write(struct ps2_mouse *m, uint8_t val)
 {
 	if (m->wrap && val != 0xec && val != 0xff) {
-		ps2_mouse_reply1(m, val);
+		ps2_port_reply1(&m->port, val);
 		return;
 	}
 	/* rates and resolutions are below 0xe6; anything else is a command */
@@ -706,18 +711,17 @@ void ps2_mouse_write(struct ps2_mouse *m, uint8_t val)
 
 int ps2_mouse_pending(struct ps2_mouse *m)
 {
-	return m->q.count;
+	return ps2_port_pending(&m->port);
 }
 
 uint8_t ps2_mouse_read(struct ps2_mouse *m)
 {
-	if (m->q.count == 0)
-		return m->last_sent;
-	m->last_sent = ps2_queue_pop(&m->q);
+	uint8_t b = ps2_port_read(&m->port);
+
 	/* motion that did not fit goes out as room appears (no notify: the
 	 * controller is reading and looks at the queue afterwards) */
 	ps2_mouse_flush(m);
-	return m->last_sent;
+	return b;
 }
 
 static void ps2_mouse_reset(struct device *dev)
@@ -729,15 +733,15 @@ static void ps2_mouse_reset(struct device *dev)
 	m->wrap = 0;
 	m->knock = 0;
 	m->buttons = 0;
-	m->last_sent = 0;
-	ps2_queue_reset(&m->q);
+	m->port.last_sent = 0;
+	ps2_port_reset(&m->port);
 }
 
 static int ps2_mouse_post_load(void *opaque)
 {
 	struct ps2_mouse *m = opaque;
 
-	ps2_queue_sanitize(&m->q);
+	ps2_port_sanitize(&m->port);
 	m->dx = CLAMP(m->dx, -MOUSE_ACC_MAX, MOUSE_ACC_MAX);
 	m->dy = CLAMP(m->dy, -MOUSE_ACC_MAX, MOUSE_ACC_MAX);
 	m->dz = CLAMP(m->dz, -127, 127);
@@ -745,9 +749,13 @@ static int ps2_mouse_post_load(void *opaque)
 }
 
 static const struct vmstate_field ps2_mouse_fields[] = {
-	VMSTATE_U8_ARRAY(struct ps2_mouse, q.data),
-	VMSTATE_U8(struct ps2_mouse, q.rptr),
-	VMSTATE_U8(struct ps2_mouse, q.count),
+	VMSTATE_U8_ARRAY(struct ps2_mouse, port.q.data),
+	VMSTATE_U8(struct ps2_mouse, port.q.rptr),
+	VMSTATE_U8(struct ps2_mouse, port.q.count),
+	VMSTATE_U8_ARRAY(struct ps2_mouse, port.rq.data),
+	VMSTATE_U8(struct ps2_mouse, port.rq.rptr),
+	VMSTATE_U8(struct ps2_mouse, port.rq.count),
+	VMSTATE_U8(struct ps2_mouse, port.last_sent),
 	VMSTATE_U8(struct ps2_mouse, status),
 	VMSTATE_U8(struct ps2_mouse, resolution),
 	VMSTATE_U8(struct ps2_mouse, rate),
@@ -755,7 +763,6 @@ static const struct vmstate_field ps2_mouse_fields[] = {
 	VMSTATE_U8(struct ps2_mouse, type),
 	VMSTATE_U8(struct ps2_mouse, knock),
 	VMSTATE_U8(struct ps2_mouse, pending_cmd),
-	VMSTATE_U8(struct ps2_mouse, last_sent),
 	VMSTATE_U8(struct ps2_mouse, buttons),
 	VMSTATE_U8(struct ps2_mouse, overflow),
 	VMSTATE_U8(struct ps2_mouse, dirty),
@@ -786,8 +793,8 @@ struct ps2_mouse *ps2_mouse_create(struct machine *m, void (*notify)(void *),
 	struct device *d = device_new(m, &ps2_mouse_class, "ps2-mouse", NULL);
 	struct ps2_mouse *ms = container_of(d, struct ps2_mouse, dev);
 
-	ms->notify = notify;
-	ms->opaque = opaque;
+	ms->port.notify = notify;
+	ms->port.opaque = opaque;
 	ps2_mouse_defaults(ms);
 	if (device_realize(d, err) < 0) {
 		g_free(d->id);

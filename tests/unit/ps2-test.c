@@ -140,6 +140,10 @@ static void test_raw_sets(void)
 	key(s, 0x01);	/* Esc */
 	key(s, 0x148);	/* Up */
 	EXPECT(m, 0x1c, 0xf0, 0x1c, 0x08, 0xf0, 0x08, 0x63, 0xf0, 0x63);
+	key(s, 0x3b);	/* F1 */
+	key(s, 0x44);	/* F10 */
+	key(s, 0x135);	/* keypad / */
+	EXPECT(m, 0x07, 0xf0, 0x07, 0x4f, 0xf0, 0x4f, 0x77, 0xf0, 0x77);
 	g_assert_cmpint(ps2_kbd_scancode_set(i8042_kbd(s)), ==, 3);
 }
 
@@ -192,13 +196,16 @@ static void test_disabled_and_overflow(void)
 	EXPECT(m);
 	out8(m, 0x64, 0xae);
 	g_assert_cmpint(drain(m, buf, sizeof(buf)), ==, PS2_EVENT_LIMIT);
-	/* a reply still fits when input has filled its share */
+	/* a reply still fits when input has filled its share, and goes
+	 * out ahead of the waiting scan codes */
 	out8(m, 0x64, 0xad);
 	for (int i = 0; i < 40; i++)
 		ps2_kbd_key_event(i8042_kbd(s), 0x1e, true);
 	out8(m, 0x60, 0xee); /* writing to the keyboard enables it again */
 	g_assert_cmpint(drain(m, buf, sizeof(buf)), ==, PS2_EVENT_LIMIT + 1);
-	g_assert_cmphex(buf[PS2_EVENT_LIMIT], ==, 0xee);
+	g_assert_cmphex(buf[0], ==, 0xee);
+	g_assert_cmphex(buf[1], ==, 0x1c);
+	g_assert_cmphex(buf[PS2_EVENT_LIMIT], ==, 0x1c);
 	/* LEDs */
 	out8(m, 0x60, 0xed);
 	out8(m, 0x60, 0x05);
