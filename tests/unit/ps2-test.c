@@ -356,6 +356,37 @@ static void test_vmstate(void)
 	}
 }
 
+/* Random traffic on both ports mixed with input: nothing breaks. */
+static void test_hostile(void)
+{
+	struct machine *m = fake_machine();
+	struct i8042 *s = make_kbc(m);
+	GRand *r = g_rand_new_with_seed(42);
+
+	for (int i = 0; i < 200000; i++) {
+		uint32_t op = g_rand_int_range(r, 0, 6);
+		uint8_t v = g_rand_int_range(r, 0, 256);
+
+		switch (op) {
+		case 0: out8(m, 0x64, v); break;
+		case 1: out8(m, 0x60, v); break;
+		case 2: in8(m, 0x60); break;
+		case 3: in8(m, 0x64); break;
+		case 4:
+			ps2_kbd_key_event(i8042_kbd(s), g_rand_int_range(r, 0, 0x400), v & 1);
+			break;
+		default:
+			ps2_mouse_event(i8042_mouse(s), g_rand_int_range(r, -100000, 100000),
+					g_rand_int_range(r, -100000, 100000),
+					g_rand_int_range(r, -300, 300), v);
+			break;
+		}
+		g_assert_cmpint(ps2_kbd_pending(i8042_kbd(s)), <=, 2 * PS2_QUEUE_SIZE);
+		g_assert_cmpint(ps2_mouse_pending(i8042_mouse(s)), <=, 2 * PS2_QUEUE_SIZE);
+	}
+	g_rand_free(r);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -366,5 +397,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/ps2/mouse-packets", test_mouse_packets);
 	g_test_add_func("/ps2/reset-command", test_reset_command);
 	g_test_add_func("/ps2/vmstate", test_vmstate);
+	g_test_add_func("/ps2/hostile", test_hostile);
 	return g_test_run();
 }
