@@ -445,7 +445,7 @@ static void cmd_gesn(struct ide_unit *s, uint8_t *b)
 
 static const uint8_t page_error_recovery[] = { 0x01, 0x06, 0x00, 0x05, 0, 0, 0, 0 };
 static const uint8_t page_audio[] = {
-	0x0e, 0x0e, 0, 0, 0, 0, 0, 0, 0, 0, 0x01, 0, 0, 0, 0, 0,
+	0x0e, 0x0e, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 };
 static const uint8_t page_caps[] = {
 	0x2a, 0x14, 0x3b, 0x00, 0x71, 0x60, 0x29, 0x00, 0x02, 0xc0, 0x00,
