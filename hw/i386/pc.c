@@ -155,26 +155,11 @@ static void e820_add(GByteArray *a, uint64_t addr, uint64_t len, uint32_t type)
 	g_byte_array_append(a, (guint8 *)&t, 4);
 }
 
-/* CMOS 0x3d/0x38 boot device codes: floppy 1, disk 2, CD 3, network 4. */
-static int boot_code(char c)
-{
-	switch (c) {
-	case 'a': case 'b': return 1;
-	case 'c': return 2;
-	case 'd': return 3;
-	case 'n': case 'o': case 'p': return 4;
-	}
-	return 0;
-}
-
 static void pc_fill_cmos(struct machine *m)
 {
 	uint64_t ram = m->cfg->ram_size, kb;
-	const char *order = m->cfg->boot_once ? m->cfg->boot_once :
-			    m->cfg->boot_order ? m->cfg->boot_order : "cad";
 	uint64_t above16 = m->ram_below_4g > (16 << 20) ? (m->ram_below_4g - (16 << 20)) >> 16 : 0;
 	uint64_t above4g = m->ram_above_4g >> 16;
-	int b[3] = { 0 };
 
 	kb = ram > (1 << 20) ? MIN((ram >> 10) - 1024, 65535) : 0;
 	pc_cmos_set(m, 0x15, 640 & 0xff);
@@ -193,10 +178,6 @@ static void pc_fill_cmos(struct machine *m)
 	pc_cmos_set(m, 0x10, 0);    /* no floppy */
 	pc_cmos_set(m, 0x12, 0);    /* no legacy hard disk types */
 	pc_cmos_set(m, 0x14, 0x06); /* FPU, display: EGA/VGA, no floppy */
-	for (int i = 0; i < 3 && order[i]; i++)
-		b[i] = boot_code(order[i]);
-	pc_cmos_set(m, 0x3d, b[0] | (b[1] << 4));
-	pc_cmos_set(m, 0x38, (b[2] << 4) | 1);
 }
 
 static void pc_fill_fw_cfg(struct machine *m)
@@ -219,6 +200,8 @@ static void pc_fill_fw_cfg(struct machine *m)
 	fw_cfg_add_i16(fw, FW_CFG_BOOT_MENU, m->cfg->boot_menu);
 	fw_cfg_add_i32(fw, FW_CFG_IRQ0_OVERRIDE, 0);
 	fw_cfg_add_i16(fw, FW_CFG_ACPI_TABLES, 0);
+	/* S3 hidden (no suspend support), S4 with SLP_TYP 2, as QEMU's PIIX4 */
+	fw_cfg_add_file(fw, "etc/system-states", (const uint8_t[6]){ 0x80, 0, 0, 0x01, 0x82, 0x80 }, 6);
 	if (m->cfg->boot_menu && m->cfg->boot_splash_time >= 0) {
 		uint16_t t = GUINT16_TO_LE(m->cfg->boot_splash_time);
 		fw_cfg_add_file(fw, "etc/boot-menu-wait", &t, 2);
@@ -232,6 +215,7 @@ void pc_machine_reset(struct machine *m)
 	pc->port92 = 0;
 	for (int seg = 0; seg < PC_PAM_SEGS; seg++)
 		pc_pam_update(m, seg, 0);
+	pc_boot_reset(m);
 }
 
 int pc_machine_init(struct machine *m, GError **err)

@@ -146,9 +146,3 @@ int pc_devices_init(struct machine *m, GError **err)
 	return 0;
 }
 
-int pc_boot_init(struct machine *m, GError **err)
-{
-	if (m->cfg->kernel && pc_load_kernel(m, m->fw_cfg, err) < 0)
-		return -1;
-	return 0;
-}

@@ -3,6 +3,7 @@
 #ifndef HW_I386_PC_INTERNAL_H
 #define HW_I386_PC_INTERNAL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include "core/memory.h"
 #include "hw/i386/pc.h"
@@ -20,11 +21,13 @@ struct pc_machine {
 	struct i8042 *i8042;
 	struct piix4_pm *pm;
 	struct vga_pci *vga;
+	bool boot_once_pending;
 };
 
 /* pc_devices.c */
 int pc_devices_init(struct machine *m, GError **err);
 int pc_boot_init(struct machine *m, GError **err);
+void pc_boot_reset(struct machine *m);
 void pc_cmos_set(struct machine *m, int index, uint8_t val);
 
 #endif
