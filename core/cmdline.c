@@ -460,6 +460,11 @@ static int opt_mon(struct machine_config *c, const char *a, GError **e)
 	return 0;
 }
 
+static int opt_rtc(struct machine_config *c, const char *a, GError **e)
+{
+	return opt_str(&c->rtc, a);
+}
+
 static int opt_vnc(struct machine_config *c, const char *a, GError **e)
 {
 	return opt_str(&c->vnc, a);
@@ -503,7 +508,7 @@ static const struct option_def option_defs[] = {
 	{ "hdc", true, opt_hdc }, { "hdd", true, opt_hdd }, { "cdrom", true, opt_cdrom },
 	{ "snapshot", false, opt_snapshot }, { "monitor", true, opt_monitor },
 	{ "qmp", true, opt_qmp }, { "mon", true, opt_mon }, { "vnc", true, opt_vnc },
-	{ "netdev", true, opt_netdev }, { "nic", true, opt_nic },
+	{ "netdev", true, opt_netdev }, { "nic", true, opt_nic }, { "rtc", true, opt_rtc },
 	{ "help", false, opt_help }, { "h", false, opt_help },
 	{ "version", false, opt_version },
 };
@@ -524,6 +529,7 @@ static int opt_help(struct machine_config *c, const char *a, GError **e)
 	       "-device TYPE[,prop=value...]   (-device help lists the types)\n"
 	       "-nographic  -display none|sdl  -vga std|none  -vnc DISPLAY\n"
 	       "-monitor DEV  -qmp DEV  -mon chardev=ID,mode=control\n"
+	       "-rtc base=utc|localtime|DATE[,clock=host|vm]\n"
 	       "-nodefaults  -no-reboot  -no-shutdown  -S  -name NAME\n"
 	       "-d ITEM[,...]  -D LOGFILE  -qtest DEV  -qtest-log FILE\n"
 	       "-h, --help  -version, --version\n");

@@ -49,6 +49,7 @@ struct machine_config {
 	int boot_splash_time;   /* ms, -1 unset */
 	int boot_reboot_timeout; /* ms, -1 = never retry (QEMU default) */
 	char *vga;              /* -vga: std (default) or none */
+	char *rtc;              /* -rtc base=,clock=,driftfix= */
 	char *display;          /* -display: sdl, none, ... */
 	char *vnc;              /* -vnc argument */
 	GPtrArray *drive_opts;  /* -drive option strings */

@@ -135,6 +135,8 @@ int pc_devices_init(struct machine *m, GError **err)
 
 	if (pc_drives_init(m, err) < 0 || pc_pci_init(m, err) < 0)
 		return -1;
+	if (m->cfg->rtc && rtc_parse_option(&rc, m->cfg->rtc, err) < 0)
+		return -1;
 	pc->rtc = rtc_create(m, &rc, err);
 	if (!pc->rtc)
 		return -1;
