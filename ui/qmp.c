@@ -8,7 +8,8 @@
  * Input is split into messages by a small streaming scanner that follows
  * brackets outside strings, turns QEMU's single-quoted strings into JSON
  * ones, and gives one error per bad token (a raw control character in a
- * string, a stray closing bracket) before starting afresh.  A message
+ * string, a byte no token starts with, a stray closing bracket) before
+ * starting afresh, as QEMU's lexer does.  A message
  * over 1 MiB or nested over 1024 deep is refused with one error and
  * skipped up to its end, so memory stays bounded and the session goes on.
  * Left out: out-of-band execution (exec-oob is refused).
@@ -395,7 +396,7 @@ static void qmp_put(struct qmp_session *s, const char *text)
 		return;
 	g_string_append(s->buf, text);
 	if (s->buf->len > QMP_MAX_MESSAGE) {
-		qmp_scan_error(s, "message exceeds 1048576 bytes");
+		qmp_reply_error(s, NULL, QMP_ERR_GENERIC, "JSON token size limit exceeded");
 		g_string_truncate(s->buf, 0);
 		s->skipping = true;
 	}
@@ -461,7 +462,7 @@ static void qmp_scan_byte(struct qmp_session *s, char ch)
 	case '{':
 	case '[':
 		if (++s->depth > QMP_MAX_DEPTH && !s->skipping) {
-			qmp_scan_error(s, "nesting exceeds 1024 levels");
+			qmp_reply_error(s, NULL, QMP_ERR_GENERIC, "JSON nesting depth limit exceeded");
 			g_string_truncate(s->buf, 0);
 			s->skipping = true;
 		}
@@ -482,6 +483,15 @@ static void qmp_scan_byte(struct qmp_session *s, char ch)
 			qmp_putc(s, ch);
 		return;
 	default:
+		if (!g_ascii_isalnum(ch) && !strchr(",:-+.", ch)) {
+			/* no JSON token starts here: QEMU's lexer gives up */
+			char *t = g_strdup_printf("stray '%c'", ch);
+
+			qmp_scan_error(s, t);
+			g_free(t);
+			qmp_scan_reset(s);
+			return;
+		}
 		if (!s->depth)
 			s->scalar = true;
 		qmp_putc(s, ch);
