@@ -223,6 +223,7 @@ static void chr_escape_cmd(struct chardev *c, uint8_t ch)
 		break;
 	case 'x':
 		chr_write_str(c, "kvmpc: terminated\r\n");
+		c->m->request_reason = "host-ui";
 		machine_request_shutdown(c->m, 0);
 		break;
 	case 'c':

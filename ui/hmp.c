@@ -287,11 +287,12 @@ static void hmp_sendkey(struct machine *m, GString *out, char **argv)
 	for (int i = 0; names[i]; i++) {
 		JsonObject *k = json_object_new();
 		char *end;
-		unsigned long v = strtoul(names[i], &end, 0);
+		unsigned long v = strtoul(names[i], &end, 16);
 
-		if (names[i][0] && !*end) {
+		/* like QEMU: "0x1d" is a key number, anything else a key name */
+		if (g_str_has_prefix(names[i], "0x") && names[i][2] && !*end) {
 			json_object_set_string_member(k, "type", "number");
-			json_object_set_int_member(k, "data", v);
+			json_object_set_int_member(k, "data", MIN(v, 0xffffUL));
 		} else {
 			json_object_set_string_member(k, "type", "qcode");
 			json_object_set_string_member(k, "data", names[i]);
@@ -329,7 +330,8 @@ static void hmp_balloon(struct machine *m, GString *out, char **argv)
 		json_object_unref(a);
 		return;
 	}
-	json_object_set_int_member(a, "value", g_ascii_strtoll(argv[1], NULL, 0) << 20);
+	json_object_set_int_member(a, "value",
+				   (gint64)MIN(g_ascii_strtoull(argv[1], NULL, 0), 1ULL << 40) << 20);
 	hmp_simple(m, out, "balloon", a);
 }
 

@@ -68,6 +68,7 @@ struct mon_client {
 	GSource *in_src, *out_src;
 	GByteArray *out;
 	bool dead, busy;
+	bool greeted;         /* QMP on a mux: greeting sent on first focus */
 	void *session;        /* struct qmp_session * or struct hmp_session * */
 };
 

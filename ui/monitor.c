@@ -9,8 +9,8 @@
  * human monitor reached with Ctrl-A c.
  *
  * Locking: chardev handlers run with the machine lock held; the fd
- * callbacks registered here take it themselves.  Left out: -mon
- * mode=control on a mux, pretty-printing per client, telnet.
+ * callbacks registered here take it themselves.  QMP on a mux greets on
+ * its first Ctrl-A c.  Left out: telnet framing.
  */
 #include <errno.h>
 #include <netdb.h>
@@ -391,6 +391,9 @@ static void mon_chr_event(void *opaque, enum chr_event ev)
 			mon_client_opened(c);
 	} else if (ev == CHR_EVENT_MUX_IN && c->session && c->mon->mode == MON_HMP) {
 		hmp_session_focus(c->session);
+	} else if (ev == CHR_EVENT_MUX_IN && c->session && !c->greeted) {
+		c->greeted = true;
+		qmp_session_opened(c->session);
 	} else if (ev == CHR_EVENT_CLOSED && c->mon->mode == MON_QMP && c->session) {
 		qmp_session_closed(c->session);
 	}
@@ -408,7 +411,7 @@ static int mon_attach_chardev(struct monitor *mon, struct chardev *chr, GError *
 	mon->chr = chr;
 	c = mon_client_new(mon, -1);
 	fe.opaque = c;
-	if (chardev_is_mux(chr) && mon->mode == MON_HMP) {
+	if (chardev_is_mux(chr)) {
 		mon->mux = true;
 		chardev_set_mux_frontend(chr, &fe);
 	} else {

@@ -58,16 +58,26 @@ static JsonNode *empty_return(void)
 	return node_obj(json_object_new());
 }
 
+/* Member name of a if it is a value of that type, else NULL. */
+static JsonNode *arg_value(JsonObject *a, const char *name, GType type)
+{
+	JsonNode *n = a ? json_object_get_member(a, name) : NULL;
+
+	return n && JSON_NODE_HOLDS_VALUE(n) && json_node_get_value_type(n) == type ? n : NULL;
+}
+
 static const char *arg_str(JsonObject *a, const char *name)
 {
-	return a && json_object_has_member(a, name) ?
-	       json_object_get_string_member(a, name) : NULL;
+	JsonNode *n = arg_value(a, name, G_TYPE_STRING);
+
+	return n ? json_node_get_string(n) : NULL;
 }
 
 static bool arg_bool(JsonObject *a, const char *name, bool def)
 {
-	return a && json_object_has_member(a, name) ?
-	       json_object_get_boolean_member(a, name) : def;
+	JsonNode *n = arg_value(a, name, G_TYPE_BOOLEAN);
+
+	return n ? json_node_get_boolean(n) : def;
 }
 
 JsonNode *qmp_event_timestamp(void)
