@@ -44,6 +44,8 @@ outl() {
 mksector "$T/s5.img" $(outl 0x80000b40 0xcf8) $(outl 0xb001 0xcfc) \
 	$(outl 0x80000b80 0xcf8) $(outl 0x1 0xcfc) \
 	0xba 0x04 0xb0  0xb8 0x00 0x20  0xef  0xf4 0xeb 0xfd
+# outb 0xcf9, 0x02 ; outb 0xcf9, 0x06 (PIIX3 hard reset) ; hlt loop
+mksector "$T/cf9.img" 0xba 0xf9 0x0c  0xb0 0x02 0xee  0xb0 0x06 0xee  0xf4 0xeb 0xfd
 
 exec python3 - "$KVMPC" "$T" <<'EOF'
 import json, os, socket, subprocess, sys, time
@@ -302,6 +304,23 @@ def t_midcmd():
     return st["status"] == "paused" and p.poll() is None, st
 check("a client leaving mid-command leaves the VM as it was", t_midcmd)
 
+def t_garbage():
+    import random
+    rnd = random.Random(1234)
+    c = Qmp(sock)
+    c.line()
+    c.cmd("qmp_capabilities")
+    alphabet = b'{}[]"\':,\\ \n\r\x00\x01abcxyz0123456789-.eE\xff\xc3'
+    for _ in range(64):
+        chunk = bytes(rnd.choice(alphabet) for _ in range(4096))
+        chunk = chunk.replace(b"quit", b"qu_t").replace(b"stop", b"st_p")
+        c.send(chunk)
+    c.close()
+    time.sleep(0.5)
+    st = q.cmd("query-status")["return"]
+    return p.poll() is None and st["status"] == "paused", st
+check("256 KiB of random JSON-ish bytes: kvmpc survives, other clients unaffected", t_garbage)
+
 def t_screendump():
     ppm = os.path.join(T, "s.ppm")
     png = os.path.join(T, "s.png")
@@ -475,6 +494,74 @@ def t_guest_shutdown():
             p4.kill()
 check("guest ACPI S5 power-off: SHUTDOWN {guest: true, reason: guest-shutdown}",
       t_guest_shutdown)
+
+def t_guest_reset():
+    path = os.path.join(T, "r.sock")
+    p5 = subprocess.Popen([KVMPC, "-nodefaults", "-display", "none", "-m", "64",
+                           "-qmp", "unix:%s,server=on" % path,
+                           "-drive", "file=%s,format=raw,if=ide" % os.path.join(T, "cf9.img")],
+                          stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                          stderr=subprocess.DEVNULL)
+    try:
+        c = Qmp(path, timeout=180)
+        c.line()
+        c.cmd("qmp_capabilities")
+        e = c.event("RESET")
+        c.cmd("quit")
+        rc = p5.wait(30)
+        return e["data"] == {"guest": True, "reason": "guest-reset"} and rc == 0, (e, rc)
+    finally:
+        if p5.poll() is None:
+            p5.kill()
+check("guest reset through 0xcf9: RESET {guest: true, reason: guest-reset}", t_guest_reset)
+
+def t_hmp_socket():
+    path = os.path.join(T, "hmp.sock")
+    p6 = start("-monitor", "unix:%s,server=on,wait=off" % path)
+    try:
+        outs = []
+        clients = []
+        for i in range(2):
+            c = Qmp(path)
+            clients.append(c)
+        for c in clients:
+            c.send(b"info status\r\n")
+        for c in clients:
+            data = b""
+            while b"VM status" not in data or not data.endswith(b"(qemu) "):
+                d = c.s.recv(4096)
+                if not d:
+                    break
+                data += d
+            outs.append(data)
+        clients[0].send(b"quit\n")
+        rc = p6.wait(15)
+        want = b"QEMU 7.2.0 monitor - type 'help' for more information\r\n(qemu) info status\r\n" \
+            b"VM status: paused (prelaunch)\r\n(qemu) "
+        return all(o == want for o in outs) and rc == 0, (outs, rc)
+    finally:
+        if p6.poll() is None:
+            p6.kill()
+check("-monitor unix:...,server=on,wait=off: two HMP clients at once", t_hmp_socket)
+
+def t_ctrl_a_c():
+    p7 = subprocess.Popen([KVMPC, "-S", "-nographic", "-m", "64"], stdin=subprocess.PIPE,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        for chunk in (b"\x01c", b"info status\r", b"\x01c", b"\x01cinfo kvm\r", b"\x01x"):
+            time.sleep(0.5)
+            p7.stdin.write(chunk)
+            p7.stdin.flush()
+        out, _ = p7.communicate(timeout=30)
+        text = out.decode("ascii", "replace")
+        ok = "QEMU 7.2.0 monitor - type 'help' for more information" in text and \
+            "(qemu) info status\r\nVM status: paused (prelaunch)\r\n" in text and \
+            "(qemu) info kvm\r\nkvm support: enabled\r\n" in text and p7.returncode == 0
+        return ok, (text, p7.returncode)
+    finally:
+        if p7.poll() is None:
+            p7.kill()
+check("-nographic: Ctrl-A c switches to the monitor and back, Ctrl-A x quits", t_ctrl_a_c)
 
 print("1..%d" % n)
 EOF
