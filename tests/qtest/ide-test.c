@@ -580,6 +580,7 @@ static void test_locking(void)
 {
 	struct disk_env e;
 	g_autofree char *drive = NULL, *errs = NULL, *errs2 = NULL;
+	g_autofree char *qemu = g_find_program_in_path("qemu-system-x86_64");
 	int status;
 
 	env_start(&e, NULL);
@@ -590,7 +591,7 @@ static void test_locking(void)
 	g_assert_nonnull(strstr(errs, "Failed to get \"write\" lock"));
 	g_assert_nonnull(strstr(errs, "Is another process using the image [" ));
 	/* and the other VMM, when it is installed */
-	if (g_find_program_in_path("qemu-system-x86_64") && !strstr(test_binary(), "qemu")) {
+	if (qemu && !strstr(test_binary(), "qemu")) {
 		status = run_vmm("qemu-system-x86_64", drive, &errs2);
 		g_assert_false(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 		g_assert_nonnull(strstr(errs2, "Failed to get \"write\" lock"));

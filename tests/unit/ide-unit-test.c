@@ -271,6 +271,8 @@ static void test_drive_parse(void)
 	g_assert_cmpint(drive_parse(m, "if=none,id=disk0,file=/dev/null", &err), <, 0);
 	g_clear_error(&err);
 	drive_close_all(m);
+	g_free(m->cfg);
+	g_free(m);
 }
 
 /* ---- the IDE model on the bare machine ---- */
