@@ -1,0 +1,125 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Direct kernel boot and our guest payloads under KVM (TAP):
+#   - hello (multiboot ELF) through SeaBIOS and our boot ROM: markers,
+#     command line, module and its string, exit status (5 << 1) | 1 = 11;
+#   - storm (hostile guest) with two seeds: finishes, kvmpc exits through
+#     isa-debug-exit (status 1) without a crash;
+#   - reset payload under -no-reboot: cf9, i8042 0xfe, port 0x92 and a
+#     triple fault make kvmpc exit 0, as QEMU 7.2 does;
+#   - the boot sector payload from an IDE disk (status 33);
+#   - loader errors: missing file, not a kernel (QEMU's wording);
+#   - where QEMU is installed, hello and the cf9 reset under QEMU give the
+#     same exit statuses (its own multiboot loader).
+# Needs the guests (make guests) and ./kvmpc; run from anywhere.
+cd "$(dirname "$0")/../.." || exit 1
+KVMPC=${KVMPC:-./kvmpc}
+QEMU=${QEMU:-qemu-system-x86_64}
+G=tests/guest
+if [ ! -c /dev/kvm ] || [ ! -w /dev/kvm ]; then
+	echo "1..0 # SKIP no /dev/kvm"
+	exit 0
+fi
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+n=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+notok() {
+	n=$((n + 1)); echo "not ok $n - $1"
+	[ -f "$2" ] && tail -n 15 "$2" | sed 's/^/#   /'
+}
+skip() { n=$((n + 1)); echo "ok $n # SKIP $1"; }
+check() { if eval "$2"; then ok "$1"; else notok "$1" "$3"; fi; }
+
+for f in hello.elf storm.elf reset.elf bootsect.bin module.txt; do
+	if [ ! -f "$G/$f" ]; then
+		echo "1..1"
+		echo "not ok 1 - $G/$f missing (run make guests)"
+		exit 1
+	fi
+done
+
+DEV="-device isa-debug-exit,iobase=0xf4,iosize=4"
+
+# run NAME TIMEOUT ARGS...: stdout+stderr in $T/NAME.out, status in $T/NAME.rc
+run() {
+	name=$1; to=$2; shift 2
+	timeout "$to" "$@" </dev/null >"$T/$name.out" 2>&1
+	echo $? >"$T/$name.rc"
+}
+rc() { cat "$T/$1.rc"; }
+has() { grep -aqF -- "$2" "$T/$1.out"; }
+
+# 1-6: hello through the ROM
+run hello 120 $KVMPC -nographic -m 128 $DEV -kernel $G/hello.elf \
+	-append "exit=5 foo=bar" -initrd "$G/module.txt arg1"
+check "hello: marker printed" "has hello 'kvmpc payload: hello'" $T/hello.out
+check "hello: command line is kernel path + -append" \
+	"has hello 'kvmpc payload: cmdline: $G/hello.elf exit=5 foo=bar'" $T/hello.out
+check "hello: boot loader name kvmpc" "has hello 'kvmpc payload: loader: kvmpc'" $T/hello.out
+check "hello: module string is the -initrd entry" \
+	"has hello 'kvmpc payload: module cmdline: $G/module.txt arg1'" $T/hello.out
+check "hello: first module line read from guest memory" \
+	"has hello 'kvmpc payload: module line: first module line for kvmpc'" $T/hello.out
+check "hello: exit status (5 << 1) | 1 = 11 (got $(rc hello))" "[ $(rc hello) = 11 ]" $T/hello.out
+
+# 7-8: two modules, memory information for -m 256
+run hello2 120 $KVMPC -nographic -m 256 $DEV -kernel $G/hello.elf \
+	-append "exit=0" -initrd "$G/module.txt,$G/hello.elf x y"
+check "hello: two modules reported" "has hello2 'kvmpc payload: modules: 2'" $T/hello2.out
+check "hello: mem_upper for -m 256 is 261120 KiB and exit status 1" \
+	"has hello2 'mem_upper=261120' && [ $(rc hello2) = 1 ]" $T/hello2.out
+
+# 9-12: storm, two seeds
+for seed in 1 7; do
+	run storm$seed 240 $KVMPC -nographic -m 128 $DEV -kernel $G/storm.elf \
+		-append "seed=$seed n=2000"
+	check "storm seed=$seed: finished (storm done 2000)" \
+		"has storm$seed 'storm done 2000'" $T/storm$seed.out
+	check "storm seed=$seed: kvmpc alive until the payload's exit (status 1, got $(rc storm$seed))" \
+		"[ $(rc storm$seed) = 1 ] && ! grep -aqiE 'internal error|segmentation|assert|abort' $T/storm$seed.out" \
+		$T/storm$seed.out
+done
+
+# 13-16: -no-reboot turns every reset into exit status 0
+for how in cf9 kbd 92 triple; do
+	run reset_$how 120 $KVMPC -nographic -m 64 -no-reboot $DEV \
+		-kernel $G/reset.elf -append "how=$how"
+	check "-no-reboot: reset via $how exits 0 (got $(rc reset_$how))" \
+		"has reset_$how 'reset via $how' && [ $(rc reset_$how) = 0 ]" $T/reset_$how.out
+done
+
+# 17: boot sector from an IDE disk
+dd if=/dev/zero of="$T/disk.img" bs=1024 count=1024 2>/dev/null
+dd if=$G/bootsect.bin of="$T/disk.img" conv=notrunc 2>/dev/null
+run bootsect 120 $KVMPC -nographic -m 64 $DEV \
+	-drive file="$T/disk.img",format=raw,if=ide
+check "boot sector payload: marker and status 33 (got $(rc bootsect))" \
+	"has bootsect 'kvmpc bootsect: ok drive=0x80' && [ $(rc bootsect) = 33 ]" $T/bootsect.out
+
+# 18-19: loader errors
+run nofile 30 $KVMPC -nographic -m 64 -kernel "$T/none.elf"
+check "missing kernel: QEMU's message, status 1" \
+	"has nofile \"could not open kernel file '$T/none.elf'\" && [ $(rc nofile) = 1 ]" $T/nofile.out
+run notkernel 30 $KVMPC -nographic -m 64 -kernel $G/module.txt
+check "not a kernel: clear error, status 1" \
+	"has notkernel \"could not load kernel '$G/module.txt': not a multiboot or Linux kernel\" && [ $(rc notkernel) = 1 ]" \
+	$T/notkernel.out
+
+# 20-21: QEMU agrees on the exit statuses
+if command -v "$QEMU" >/dev/null 2>&1; then
+	Q="$QEMU -enable-kvm -M pc -net none"
+	run qhello 120 $Q -nographic -m 128 $DEV -kernel $G/hello.elf \
+		-append "exit=5 foo=bar" -initrd "$G/module.txt arg1"
+	check "QEMU: hello prints the same lines and exits 11 (got $(rc qhello))" \
+		"has qhello 'kvmpc payload: module line: first module line for kvmpc' && [ $(rc qhello) = 11 ]" \
+		$T/qhello.out
+	run qreset 120 $Q -nographic -m 64 -no-reboot $DEV -kernel $G/reset.elf -append "how=cf9"
+	check "QEMU: -no-reboot reset via cf9 exits 0 too (got $(rc qreset))" \
+		"[ $(rc qreset) = 0 ]" $T/qreset.out
+else
+	skip "QEMU not installed: no reference run"
+	skip "QEMU not installed: no reference run"
+fi
+
+echo "1..$n"
