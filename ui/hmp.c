@@ -272,6 +272,25 @@ static void hmp_screendump(struct machine *m, GString *out, char **argv)
 	hmp_simple(m, out, "screendump", a);
 }
 
+static void hmp_send_keys(struct machine *m, GString *out, JsonObject *args)
+{
+	static const char bad[] = "does not accept value '";
+	GError *err = NULL;
+	JsonNode *r = qmp_dispatch(m, "send-key", args, &err);
+	const char *p;
+
+	if (r) {
+		json_node_unref(r);
+	} else if ((p = strstr(err->message, bad))) {
+		/* QEMU's HMP wording for an unknown key name */
+		p += strlen(bad);
+		g_string_append_printf(out, "invalid parameter: %.*s\n", (int)strcspn(p, "'"), p);
+		g_error_free(err);
+	} else {
+		hmp_print_error(out, err);
+	}
+}
+
 static void hmp_sendkey(struct machine *m, GString *out, char **argv)
 {
 	JsonObject *a;
@@ -302,22 +321,7 @@ static void hmp_sendkey(struct machine *m, GString *out, char **argv)
 	g_strfreev(names);
 	a = json_object_new();
 	json_object_set_array_member(a, "keys", keys);
-	{
-		GError *err = NULL;
-		JsonNode *r = qmp_dispatch(m, "send-key", a, &err);
-		const char *p;
-
-		if (r) {
-			json_node_unref(r);
-		} else if ((p = strstr(err->message, "does not accept value '"))) {
-			/* QEMU's HMP wording for an unknown key name */
-			g_string_append_printf(out, "invalid parameter: %.*s\n",
-					       (int)strcspn(p + 23, "'"), p + 23);
-			g_error_free(err);
-		} else {
-			hmp_print_error(out, err);
-		}
-	}
+	hmp_send_keys(m, out, a);
 	json_object_unref(a);
 }
 
