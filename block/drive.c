@@ -202,15 +202,44 @@ static int drive_read_flags(struct drive_info *d, struct opts *o, GError **err)
 	return 0;
 }
 
+/* Other interfaces: index N is simply the Nth drive of that interface. */
 static int drive_place(struct machine *m, struct drive_info *d, struct opts *o, GError **err)
 {
+	int bus, unit;
+
 	if (d->iface == DRIVE_IF_IDE)
 		return drive_place_ide(m, d, o, err);
 	if (drive_get_int(o, "index", 1 << 16, &d->index, err) ||
-	    drive_get_int(o, "bus", 1 << 16, &d->bus, err) ||
-	    drive_get_int(o, "unit", 1 << 16, &d->unit, err))
+	    drive_get_int(o, "bus", 1 << 16, &bus, err) ||
+	    drive_get_int(o, "unit", 1 << 16, &unit, err))
 		return -EINVAL;
+	if (d->index < 0)
+		d->index = unit >= 0 ? unit : 0;
+	if (unit < 0)
+		while (drive_find(m, d->iface, 0, d->index))
+			d->index++;
+	d->bus = 0;
+	d->unit = d->index;
+	if (d->iface != DRIVE_IF_NONE && drive_find(m, d->iface, 0, d->unit)) {
+		g_set_error(err, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+			    "drive with index=%d exists", d->index);
+		return -EEXIST;
+	}
 	return 0;
+}
+
+struct drive_info *drive_next_unclaimed(struct machine *m, enum drive_if iface)
+{
+	GPtrArray *a = drive_array(m);
+	struct drive_info *best = NULL;
+
+	for (guint i = 0; i < a->len; i++) {
+		struct drive_info *d = a->pdata[i];
+
+		if (d->iface == iface && !d->claimed && (!best || d->index < best->index))
+			best = d;
+	}
+	return best;
 }
 
 static int drive_check(struct machine *m, struct drive_info *d, GError **err)

@@ -26,7 +26,7 @@ struct drive_info {
 	char *format;          /* NULL: probe */
 	enum drive_if iface;
 	enum drive_media media;
-	int bus, unit, index;  /* IDE: index = bus * 2 + unit */
+	int bus, unit, index;  /* IDE: index = bus * 2 + unit; others: bus 0, unit = index */
 	bool read_only;
 	bool snapshot;
 	enum blk_cache_mode cache;
@@ -41,6 +41,8 @@ int drive_add_legacy(struct machine *m, const char *optname, const char *file, G
 
 struct drive_info *drive_find(struct machine *m, enum drive_if iface, int bus, int unit);
 struct drive_info *drive_find_id(struct machine *m, const char *id);
+/* Lowest-index drive of iface nobody claimed yet (virtio: one per device). */
+struct drive_info *drive_next_unclaimed(struct machine *m, enum drive_if iface);
 /* Drives nobody claimed (e.g. if=none never used): warning text, or NULL. */
 char *drive_unclaimed_warning(struct machine *m);
 /* Close all images (at exit). */

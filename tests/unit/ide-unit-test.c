@@ -270,6 +270,26 @@ static void test_drive_parse(void)
 	}
 	g_assert_cmpint(drive_parse(m, "if=none,id=disk0,file=/dev/null", &err), <, 0);
 	g_clear_error(&err);
+	/* virtio drives are numbered in order; index may be given */
+	g_free(spec);
+	spec = g_strdup_printf("file=%s,format=raw,if=virtio,readonly=on", iso);
+	g_assert_cmpint(drive_parse(m, spec, &err), ==, 0);
+	g_free(spec);
+	spec = g_strdup_printf("file=%s,format=raw,if=virtio,index=3,readonly=on", iso);
+	g_assert_cmpint(drive_parse(m, spec, &err), ==, 0);
+	g_free(spec);
+	spec = g_strdup_printf("file=%s,format=raw,if=virtio,readonly=on", iso);
+	g_assert_cmpint(drive_parse(m, spec, &err), ==, 0);
+	g_assert_no_error(err);
+	g_assert_nonnull(drive_find(m, DRIVE_IF_VIRTIO, 0, 0));
+	g_assert_nonnull(drive_find(m, DRIVE_IF_VIRTIO, 0, 1));
+	g_assert_nonnull(drive_find(m, DRIVE_IF_VIRTIO, 0, 3));
+	d = drive_next_unclaimed(m, DRIVE_IF_VIRTIO);
+	g_assert_cmpint(d->index, ==, 0);
+	d->claimed = true;
+	g_assert_cmpint(drive_next_unclaimed(m, DRIVE_IF_VIRTIO)->index, ==, 1);
+	g_assert_cmpint(drive_parse(m, "if=virtio,index=3,file=/dev/null", &err), <, 0);
+	g_clear_error(&err);
 	drive_close_all(m);
 	g_free(m->cfg);
 	g_free(m);
