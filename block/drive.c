@@ -213,10 +213,10 @@ static int drive_place(struct machine *m, struct drive_info *d, struct opts *o, 
 	    drive_get_int(o, "bus", 1 << 16, &bus, err) ||
 	    drive_get_int(o, "unit", 1 << 16, &unit, err))
 		return -EINVAL;
-	if (d->index < 0)
-		d->index = unit >= 0 ? unit : 0;
-	if (unit < 0)
-		while (drive_find(m, d->iface, 0, d->index))
+	if (d->index < 0 && unit >= 0)
+		d->index = unit;
+	if (d->index < 0) /* not given: the first free one */
+		for (d->index = 0; drive_find(m, d->iface, 0, d->index); )
 			d->index++;
 	d->bus = 0;
 	d->unit = d->index;
