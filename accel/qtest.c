@@ -25,7 +25,7 @@
 
 /* Refuse transfers larger than this rather than exhausting host memory. */
 #define QTEST_MAX_XFER (64u << 20)
-#define QTEST_MAX_MEMSET (1ull << 36)
+#define QTEST_MAX_MEMSET (1ull << 30)
 /* A line longer than this is dropped (with a FAIL) instead of buffered. */
 #define QTEST_MAX_LINE (256u << 20)
 
