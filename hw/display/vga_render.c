@@ -14,8 +14,9 @@
  * Change detection: text modes keep a shadow of the cells last drawn and
  * the palette; graphics modes redraw scanlines whose VRAM pages are dirty
  * (window writes mark them, the LFB uses the KVM dirty log through
- * vga_dirty_sync_fn, and without one the LFB counts as all dirty), and
- * everything after register changes.
+ * vga_dirty_sync_fn; without one every row is drawn aside and only rows
+ * that differ are copied and reported), and everything after register
+ * changes.
  *
  * Left out: character blink (attribute bit 7 is background intensity,
  * as on QEMU), underline, smooth scrolling (pel panning), overscan border.
@@ -531,21 +532,31 @@ static void render_graphic(struct vga_state *s, bool full)
 		full = true;
 	}
 	full |= gfx_choose(s, &g, shift_control);
-	full |= gfx_sync_dirty(s);
+	/* LFB writes not known: draw every row, report the ones that changed */
+	bool guess = gfx_sync_dirty(s) && !full;
 
 	uint32_t bwidth = ((uint32_t)g.width * g.bits + 7) / 8;
 	uint8_t *buf = g_malloc(MIN(bwidth, s->vram_size));
+	uint32_t *row = guess ? g_new0(uint32_t, g.disp_width) : NULL;
 	uint32_t addr1 = s->last_start_addr * 4;
 	int stride = surface_stride(surf) / 4;
 	int y_start = -1, y1 = 0, multi_run = g.multi_scan;
 
 	for (int y = 0; y < g.height; y++) {
 		uint32_t addr = gfx_row_addr(s, addr1, y1);
-		if (full || gfx_page_dirty(s, addr, bwidth)) {
+		uint32_t *d = surface_data(surf) + (size_t)y * stride;
+		bool changed = full || gfx_page_dirty(s, addr, bwidth);
+		if (changed) {
+			g.draw(s, d, fetch_line(s, buf, addr, bwidth), g.width);
+		} else if (guess) {
+			g.draw(s, row, fetch_line(s, buf, addr, bwidth), g.width);
+			changed = memcmp(row, d, g.disp_width * 4) != 0;
+			if (changed)
+				memcpy(d, row, g.disp_width * 4);
+		}
+		if (changed) {
 			if (y_start < 0)
 				y_start = y;
-			g.draw(s, surface_data(surf) + (size_t)y * stride,
-			       fetch_line(s, buf, addr, bwidth), g.width);
 		} else if (y_start >= 0) {
 			console_update(s->con, 0, y_start, g.disp_width, y - y_start);
 			y_start = -1;
@@ -564,6 +575,7 @@ static void render_graphic(struct vga_state *s, bool full)
 	}
 	if (y_start >= 0)
 		console_update(s->con, 0, y_start, g.disp_width, g.height - y_start);
+	g_free(row);
 	g_free(buf);
 	memset(s->dirty, 0, (s->dirty_pages + 7) / 8);
 }

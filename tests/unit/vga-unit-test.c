@@ -236,6 +236,38 @@ static void test_dirty_log(void)
 	console_remove_listener(con, &l);
 }
 
+/* Without a dirty log, LFB writes are found by comparing rows. */
+static void test_lfb_compare(void)
+{
+	struct machine *m = fake_machine();
+	struct vga_pci *v = make_vga(m);
+	struct vga_state *s = vga_pci_state(v);
+	struct console *con = vga_pci_console(v);
+	struct rects r = { 0 };
+	struct display_listener l = { .update = record_update, .opaque = &r };
+
+	pci_cfg_write(m, 0x10, 0xe0000000);
+	pci_cfg_write(m, 0x04, 0x2);
+	vbe(m, 1, 256);
+	vbe(m, 2, 64);
+	vbe(m, 3, 32);
+	vbe(m, 4, 0x41);
+	out8(m, 0x3c0, 0x20);
+	console_add_listener(con, &l);
+	console_refresh(con);
+	memset(&r, 0, sizeof(r));
+	console_refresh(con);
+	g_assert_cmpint(r.n, ==, 0); /* nothing changed, nothing reported */
+	as_write(&m->mem, 0xe0000000 + 17 * 1024 + 8, 0x00123456, 4); /* row 17 */
+	console_refresh(con);
+	g_assert_cmpint(r.n, ==, 1);
+	g_assert_cmpint(r.y0, ==, 17);
+	g_assert_cmpint(r.y1, ==, 18);
+	g_assert_cmphex(surface_data(con->surface)[17 * 256 + 2], ==, 0x123456);
+	console_remove_listener(con, &l);
+	(void)s;
+}
+
 static void test_ppm(void)
 {
 	struct machine *m = fake_machine();
@@ -274,6 +306,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/vga-unit/vmstate-roundtrip", test_roundtrip);
 	g_test_add_func("/vga-unit/hostile-snapshot", test_hostile_snapshot);
 	g_test_add_func("/vga-unit/dirty-log", test_dirty_log);
+	g_test_add_func("/vga-unit/lfb-compare", test_lfb_compare);
 	g_test_add_func("/vga-unit/ppm", test_ppm);
 	return g_test_run();
 }
