@@ -119,7 +119,11 @@ static pid_t spawn(GPtrArray *argv)
 	g_assert_cmpint(pid, >=, 0);
 	if (pid == 0) {
 		/* Die with the test; keep stdout (the TAP stream) clean. */
+		int null = open("/dev/null", O_RDONLY);
+
 		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		if (null >= 0)
+			dup2(null, 0);
 		dup2(2, 1);
 		execvp(argv->pdata[0], (char **)argv->pdata);
 		fprintf(stderr, "libqtest: cannot run %s: %s\n", (char *)argv->pdata[0],
