@@ -13,6 +13,7 @@ extern const struct device_class debug_exit_isa_class;
 extern const struct device_class vga_pci_class;
 extern const struct device_class pc_testdev_class;
 extern const struct device_class pci_testdev_class;
+extern const struct device_class virtio_blk_pci_class;
 /* END extern declarations */
 
 const struct device_class *const device_classes[] = {
@@ -23,6 +24,7 @@ const struct device_class *const device_classes[] = {
 	&vga_pci_class,
 	&pc_testdev_class,
 	&pci_testdev_class,
+	&virtio_blk_pci_class,
 	/* END table */
 	NULL,
 };

@@ -16,6 +16,7 @@
 #include "hw/i386/kernel_loader.h"
 #include "hw/nvram/fw_cfg.h"
 #include "block/drive.h"
+#include "hw/virtio/virtio-blk.h"
 #include "core/machine.h"
 
 static int boot_code(char c)
@@ -49,8 +50,10 @@ static GString *bootorder_build(struct machine *m, const char *letters, bool exp
 	if (m->cfg->kernel)
 		g_string_append_printf(s, "%s\n", KERNEL_LOADER_BOOTORDER);
 	for (const char *p = explicit ? letters : ""; *p; p++) {
-		if (*p == 'c')
+		if (*p == 'c') {
 			add_ide_paths(m, s, DRIVE_MEDIA_DISK);
+			virtio_blk_add_boot_paths(m, s); /* hw/virtio */
+		}
 		else if (*p == 'd')
 			add_ide_paths(m, s, DRIVE_MEDIA_CDROM);
 	}

@@ -20,6 +20,7 @@
 #include "hw/input/i8042.h"
 #include "hw/ide/ide.h"
 #include "hw/display/vga.h"
+#include "hw/virtio/virtio-blk.h"
 #include "block/drive.h"
 #include "core/chardev.h"
 #include "core/log.h"
@@ -125,6 +126,9 @@ static int pc_pci_init(struct machine *m, GError **err)
 		if (!pc->vga)
 			return -1;
 	}
+	/* virtio (hw/virtio): one virtio-blk-pci per -drive if=virtio */
+	if (virtio_blk_create_drives(m, err) < 0)
+		return -1;
 	return 0;
 }
 
