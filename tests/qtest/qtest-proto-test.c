@@ -7,6 +7,7 @@
  * accelerator in Debian, lacks the latter).
  */
 #include <string.h>
+#include <unistd.h>
 #include <glib.h>
 #include "tests/lib/libqtest.h"
 
@@ -236,6 +237,38 @@ static void test_irq_i8042(void)
 	qtest_quit(q);
 }
 
+/* -qtest-log FILE (the last one wins over libqtest's /dev/null) */
+static void test_log(void)
+{
+	static const char *const want[] = {
+		"^\\[I [0-9]+\\.[0-9]{6}\\] OPENED$",
+		"^\\[R \\+[0-9]+\\.[0-9]{6}\\] endianness$",
+		"^\\[S \\+[0-9]+\\.[0-9]{6}\\] OK little$",
+		"^\\[R \\+[0-9]+\\.[0-9]{6}\\] foo  bar$",
+		"^\\[S \\+[0-9]+\\.[0-9]{6}\\] FAIL Unknown command 'foo'$",
+		"^\\[R \\+[0-9]+\\.[0-9]{6}\\] write 0x1000 4 0x$",
+		"^ERR invalid argument size$",
+	};
+	g_autofree char *dir = g_dir_make_tmp("qtest-log-XXXXXX", NULL);
+	g_autofree char *path = g_build_filename(dir, "log", NULL);
+	g_autofree char *args = g_strdup_printf("%s -qtest-log %s", ARGS, path);
+	g_autofree char *text = NULL;
+	g_auto(GStrv) lines = NULL;
+	struct qtest *q = qtest_start(args);
+
+	qtest_cmd(q, "foo  bar");
+	qtest_cmd(q, "write 0x1000 4 0x");
+	qtest_quit(q);
+	g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
+	lines = g_strsplit(text, "\n", -1);
+	g_assert_cmpuint(g_strv_length(lines), >=, G_N_ELEMENTS(want));
+	for (size_t i = 0; i < G_N_ELEMENTS(want); i++)
+		if (!g_regex_match_simple(want[i], lines[i], 0, 0))
+			g_error("log line %zu '%s' does not match %s", i, lines[i], want[i]);
+	unlink(path);
+	rmdir(dir);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -245,6 +278,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/qtest/memory-bulk", test_memory_bulk);
 	g_test_add_func("/qtest/unknown-commands", test_unknown_commands);
 	g_test_add_func("/qtest/malformed", test_malformed);
+	g_test_add_func("/qtest/log", test_log);
 	g_test_add_func("/qtest/clock/step-set", test_clock);
 	g_test_add_func("/qtest/clock/rtc-irq", test_clock_rtc_irq);
 	g_test_add_func("/qtest/irq/set_irq_in", test_irq_set_irq_in);
