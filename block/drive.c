@@ -262,6 +262,19 @@ static int drive_check(struct machine *m, struct drive_info *d, GError **err)
 	return 0;
 }
 
+/* QEMU's names for drives without id=: ide1-cd0, ide0-hd0, virtio0, none0. */
+static void drive_default_id(struct machine *m, struct drive_info *d)
+{
+	if (d->id)
+		return;
+	if (d->iface == DRIVE_IF_IDE)
+		d->id = g_strdup_printf("ide%d-%s%d", d->bus,
+					d->media == DRIVE_MEDIA_CDROM ? "cd" : "hd", d->unit);
+	else
+		d->id = g_strdup_printf("%s%d", d->iface == DRIVE_IF_VIRTIO ? "virtio" : "none",
+					d->index);
+}
+
 int drive_parse(struct machine *m, const char *optstr, GError **err)
 {
 	struct drive_info *d = g_new0(struct drive_info, 1);
@@ -275,6 +288,7 @@ int drive_parse(struct machine *m, const char *optstr, GError **err)
 	if (drive_read_flags(d, o, err) || drive_place(m, d, o, err) ||
 	    opts_check_unused(o, "drive", err) || drive_check(m, d, err))
 		goto out;
+	drive_default_id(m, d);
 	if (d->file && drive_open_media(d, d->file, err) < 0)
 		goto out;
 	g_ptr_array_add(drive_array(m), d);

@@ -21,7 +21,7 @@ enum drive_media { DRIVE_MEDIA_DISK, DRIVE_MEDIA_CDROM };
 #define DRIVE_IDE_UNITS 2
 
 struct drive_info {
-	char *id;
+	char *id;              /* id=, or QEMU's default: ide1-cd0, ide0-hd0, virtio0 */
 	char *file;            /* NULL: empty CD-ROM drive */
 	char *format;          /* NULL: probe */
 	enum drive_if iface;

@@ -252,6 +252,7 @@ static void test_drive_parse(void)
 	g_assert_nonnull(d);
 	g_assert_true(d->read_only);
 	g_assert_cmpint(d->media, ==, DRIVE_MEDIA_CDROM);
+	g_assert_cmpstr(d->id, ==, "ide1-cd0");
 	g_assert_cmpint(drive_add_legacy(m, "hdb", comma, &err), ==, 0);
 	g_assert_no_error(err);
 	g_assert_cmpstr(drive_find(m, DRIVE_IF_IDE, 0, 1)->file, ==, comma);
@@ -286,6 +287,7 @@ static void test_drive_parse(void)
 	g_assert_nonnull(drive_find(m, DRIVE_IF_VIRTIO, 0, 3));
 	d = drive_next_unclaimed(m, DRIVE_IF_VIRTIO);
 	g_assert_cmpint(d->index, ==, 0);
+	g_assert_cmpstr(d->id, ==, "virtio0");
 	d->claimed = true;
 	g_assert_cmpint(drive_next_unclaimed(m, DRIVE_IF_VIRTIO)->index, ==, 1);
 	g_assert_cmpint(drive_parse(m, "if=virtio,index=3,file=/dev/null", &err), <, 0);
