@@ -38,7 +38,7 @@
 #define LINUX_SETUP_ADDR 0x10000u
 #define LINUX_CMDLINE_ADDR 0x20000u
 #define LINUX_KERNEL_ADDR 0x100000u
-#define LINUX_HEAP_END 0xfe00u
+#define LINUX_HEAP_END_PTR 0xfe00u /* as QEMU: cmdline - setup - 0x200 */
 #define LINUX_STACK 0xfff0u
 #define LINUX_SETUP_MAX 0xf000u
 
@@ -477,7 +477,7 @@ static int linux_load(struct kl_image *img, uint8_t *k, size_t len, GError **err
 
 	k[0x210] = 0xff;                       /* type_of_loader: undefined */
 	k[0x211] |= 0x80;                      /* CAN_USE_HEAP */
-	wr16(k + 0x224, LINUX_HEAP_END - 0x200);
+	wr16(k + 0x224, LINUX_HEAP_END_PTR);
 	wr32(k + 0x228, LINUX_CMDLINE_ADDR);
 	if (p->initrd && p->initrd[0]) {
 		uint8_t *rd;

@@ -13,8 +13,10 @@ GUEST_LDFLAGS = -m32 -nostdlib -static -no-pie -Wl,--build-id=none \
 GUEST_PAYLOADS = hello storm ioexit reset
 GUEST_RT_OBJS = tests/guest/start.o32 tests/guest/rt.o32
 GUEST_TARGETS = $(patsubst %,tests/guest/%.elf,$(GUEST_PAYLOADS)) \
-	tests/guest/bootsect.bin
-GUEST_CLEAN = tests/guest/*.o32 tests/guest/bootsect.elf
+	tests/guest/bootsect.bin tests/guest/linux.bin
+GUEST_CLEAN = tests/guest/*.o32 tests/guest/bootsect.elf \
+	tests/guest/linux-setup.elf tests/guest/linux-setup.bin \
+	tests/guest/linux32.elf tests/guest/linux32.bin
 
 tests/guest/%.o32: tests/guest/%.c tests/guest/rt.h tests/guest/guest.mk
 	$(GUEST_CC) $(GUEST_CFLAGS) -c -o $@ $<
@@ -29,5 +31,18 @@ tests/guest/bootsect.elf: tests/guest/bootsect.o32 tests/guest/bootsect.ld
 	$(GUEST_CC) -m32 -nostdlib -static -no-pie -Wl,--build-id=none \
 		-Wl,-T,tests/guest/bootsect.ld -o $@ $<
 
-tests/guest/bootsect.bin: tests/guest/bootsect.elf
+# A Linux boot protocol 2.06 image: 1024-byte setup + flat 32-bit part
+tests/guest/linux-setup.elf: tests/guest/linux-setup.o32 tests/guest/linux-setup.ld
+	$(GUEST_CC) -m32 -nostdlib -static -no-pie -Wl,--build-id=none \
+		-Wl,-T,tests/guest/linux-setup.ld -o $@ $<
+
+tests/guest/linux32.elf: tests/guest/linux32.o32 tests/guest/linux.o32 \
+		tests/guest/rt.o32 tests/guest/guest.ld
+	$(GUEST_CC) $(GUEST_LDFLAGS) -o $@ tests/guest/linux32.o32 \
+		tests/guest/rt.o32 tests/guest/linux.o32
+
+tests/guest/%.bin: tests/guest/%.elf
 	objcopy -O binary $< $@
+
+tests/guest/linux.bin: tests/guest/linux-setup.bin tests/guest/linux32.bin
+	cat $^ > $@
