@@ -475,6 +475,41 @@ static const struct vmstate_field piix_ide_fields[] = {
 	VMSTATE_END,
 };
 
+/* A loaded state is guest-controlled data: bring every index back in range. */
+static void ide_unit_tame(struct ide_unit *s)
+{
+	s->data_end = MIN(s->data_end, (uint32_t)IDE_BUF_SIZE);
+	s->data_pos = MIN(s->data_pos, s->data_end);
+	s->atapi_buf_len = MIN(s->atapi_buf_len, (uint32_t)IDE_BUF_SIZE);
+	if (s->end_op > IDE_END_ATAPI)
+		s->end_op = IDE_END_NONE;
+	if (s->dma_op > IDE_DMA_CD_BUF || (s->dma_op != IDE_DMA_NONE && s->kind == IDE_NONE))
+		s->dma_op = IDE_DMA_NONE;
+	if (s->dma_op == IDE_DMA_CD_BUF)
+		s->dma_bytes = MIN(s->dma_bytes, (uint32_t)IDE_BUF_SIZE);
+	if (s->mult_sectors > IDE_MAX_MULT)
+		s->mult_sectors = IDE_MAX_MULT;
+	s->req_sectors = MIN(MAX(s->req_sectors, 1u), (uint32_t)IDE_MAX_MULT);
+	if ((s->kind == IDE_DISK && s->cur_lba > s->nb_sectors) ||
+	    (s->kind == IDE_DISK && s->remaining > s->nb_sectors - s->cur_lba)) {
+		s->remaining = 0;
+		s->dma_op = IDE_DMA_NONE;
+	}
+	if (s->dma_op == IDE_DMA_READ || s->dma_op == IDE_DMA_WRITE)
+		s->dma_bytes = s->remaining * IDE_SECTOR;
+	if (s->dma_op == IDE_DMA_CD_READ) {
+		uint32_t total = atapi_nb_blocks(s);
+
+		if (s->cur_lba > total || s->remaining > total - s->cur_lba ||
+		    s->remaining > 256 * 1024 * 1024 / IDE_CD_SECTOR)
+			s->dma_op = IDE_DMA_NONE;
+		else
+			s->dma_bytes = s->remaining * IDE_CD_SECTOR;
+	}
+	if (s->kind == IDE_NONE)
+		s->status = 0;
+}
+
 static int piix_ide_post_load(void *opaque)
 {
 	struct piix_ide *d = opaque;
@@ -482,6 +517,10 @@ static int piix_ide_post_load(void *opaque)
 	pci_device_post_load(&d->pci);
 	for (int i = 0; i < 2; i++) {
 		struct ide_bus *bus = &d->bus[i];
+
+		bus->cur &= 1;
+		ide_unit_tame(&bus->units[0]);
+		ide_unit_tame(&bus->units[1]);
 
 		/* A transfer in flight at save time is restarted by the guest's timeout. */
 		bus->dma_inflight = false;

@@ -434,6 +434,19 @@ static void test_vmstate(void)
 		b[i] = as_read(&m->io, 0x1f0, 2);
 	g_assert_cmpmem(a, sizeof(a), b, sizeof(b));
 	g_assert_cmphex(in8(m, 0x3f6) & 0x08, ==, 0);
+
+	/* a hostile snapshot: indices past the buffer are tamed by post_load */
+	g_assert_cmpint(vmstate_load(vmsd, d, saved->data, saved->len, &err), >, 0);
+	d->bus[0].units[0].data_end = 0xffffffff;
+	d->bus[0].units[0].end_op = 200;
+	d->bus[0].units[0].dma_op = 77;
+	d->bus[0].cur = 5;
+	g_assert_cmpint(vmsd->post_load(d), ==, 0);
+	g_assert_cmpuint(d->bus[0].units[0].data_end, <=, IDE_BUF_SIZE);
+	g_assert_cmpuint(d->bus[0].cur, <=, 1);
+	for (int i = 0; i < IDE_BUF_SIZE; i++)
+		as_read(&m->io, 0x1f0, 2);
+	g_assert_cmphex(in8(m, 0x3f6) & 0x08, ==, 0);
 	g_byte_array_free(saved, TRUE);
 	drive_close_all(m);
 }
