@@ -32,6 +32,7 @@
 
 #define MON_READ_MAX 65536
 #define MON_OUT_MAX (16u << 20) /* a client that never reads is dropped */
+#define MON_MAX_CLIENTS 256      /* per monitor; more are refused */
 
 const char MON_REASON_QUIT[] = "host-qmp-quit";
 const char MON_REASON_RESET[] = "host-qmp-system-reset";
@@ -53,6 +54,15 @@ static GSource *mon_watch(struct machine *m, int fd, GIOCondition cond,
 	GSource *s = g_unix_fd_source_new(fd, cond);
 
 	g_source_set_callback(s, (GSourceFunc)(void (*)(void))fn, opaque, NULL);
+	g_source_attach(s, m->ctx);
+	return s;
+}
+
+static GSource *mon_timeout_source(struct machine *m, unsigned ms, GSourceFunc fn, void *opaque)
+{
+	GSource *s = g_timeout_source_new(ms);
+
+	g_source_set_callback(s, fn, opaque, NULL);
 	g_source_attach(s, m->ctx);
 	return s;
 }
@@ -249,6 +259,20 @@ static void mon_client_start(struct monitor *mon, int fd)
 	mon_client_opened(c);
 }
 
+static gboolean mon_accept_cb(int fd, GIOCondition cond, gpointer opaque);
+
+static gboolean mon_listen_again(gpointer opaque)
+{
+	struct monitor *mon = opaque;
+	struct machine *m = mon->root->m;
+
+	machine_lock(m);
+	if (!mon->listen_src)
+		mon->listen_src = mon_watch(m, mon->listen_fd, G_IO_IN, mon_accept_cb, mon);
+	machine_unlock(m);
+	return G_SOURCE_REMOVE;
+}
+
 static gboolean mon_accept_cb(int fd, GIOCondition cond, gpointer opaque)
 {
 	struct monitor *mon = opaque;
@@ -257,10 +281,16 @@ static gboolean mon_accept_cb(int fd, GIOCondition cond, gpointer opaque)
 
 	machine_lock(m);
 	cfd = accept4(fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
-	if (cfd >= 0)
+	if (cfd >= 0 && mon->clients->len >= MON_MAX_CLIENTS) {
+		close(cfd); /* full: the peer sees the connection close */
+	} else if (cfd >= 0) {
 		mon_client_start(mon, cfd);
-	else if (errno == EMFILE || errno == ENFILE)
+	} else if (errno == EMFILE || errno == ENFILE) {
+		/* the backlog stays readable: stop polling it for a second */
 		warn_report("monitor %s: out of file descriptors", mon->desc);
+		mon_unwatch(&mon->listen_src);
+		g_source_unref(mon_timeout_source(m, 1000, mon_listen_again, mon));
+	}
 	machine_unlock(m);
 	return G_SOURCE_CONTINUE;
 }
