@@ -2,7 +2,8 @@
 /*
  * The std-vga PCI function (-vga std, -device VGA): 1234:1111 rev 2, class
  * 0x030000, subsystem 1AF4:1100.  BAR0 is the prefetchable framebuffer
- * (VRAM as guest RAM with dirty logging), BAR2 a 4 KiB register window:
+ * (VRAM as guest RAM; under KVM its dirty log tells the renderer which
+ * pages the guest wrote), BAR2 a 4 KiB register window:
  * 0x000 EDID, 0x400-0x41F VGA ports 0x3C0-0x3DF, 0x500-0x515 DISPI
  * registers, 0x600 QEMU extension registers (size, byte order).  The
  * expansion ROM is SeaBIOS' vgabios-stdvga.bin.  Follows
@@ -19,6 +20,7 @@
 #include "core/device.h"
 #include "core/log.h"
 #include "core/machine.h"
+#include "accel/kvm.h"
 #include "ui/console.h"
 
 #define VGA_PCI_ROMFILE "/usr/share/seabios/vgabios-stdvga.bin"
@@ -247,6 +249,26 @@ static int vga_pci_vram_size(struct vga_pci *v, uint32_t *out, GError **err)
 	return 0;
 }
 
+/* KVM tracks guest writes to the LFB slot; merge them into the VGA's map. */
+static int vga_kvm_dirty_sync(void *opaque, struct mem_region *lfb, unsigned long *bitmap,
+			      size_t npages)
+{
+	const size_t bits = 8 * sizeof(long);
+	size_t words = (npages + bits - 1) / bits;
+	unsigned long *log;
+	int ret;
+
+	if (lfb->slot < 0)
+		return -ENOENT;
+	log = g_new0(unsigned long, words);
+	ret = kvm_get_dirty_log(opaque, lfb->slot, log);
+	if (!ret)
+		for (size_t i = 0; i < words; i++)
+			bitmap[i] |= log[i];
+	g_free(log);
+	return ret;
+}
+
 static void vga_pci_free_rom(struct vga_pci *v)
 {
 	as_del(&v->rom);
@@ -291,6 +313,8 @@ static int vga_pci_realize(struct device *dev, GError **err)
 	if ((ret = pci_device_attach(v->bus, &v->pci, v->cfg.devfn, err)) < 0)
 		goto fail_vga;
 	vga_console_init(&v->vga);
+	if (m->kvm)
+		vga_set_dirty_sync(&v->vga, vga_kvm_dirty_sync, m->kvm);
 	return 0;
 
 fail_vga:
