@@ -235,7 +235,7 @@ static void test_drive_parse(void)
 	GError *err = NULL;
 	static const char *const bad[] = {
 		"if=scsi", "media=tape", "index=1,bus=0", "index=4", "unit=2", "bus=2",
-		"cache=sometimes", "bogus=1", "format=qcow2", "if=ide",
+		"cache=sometimes", "bogus=1", "format=nosuchformat", "if=ide",
 	};
 
 	spec = g_strdup_printf("file=%s,format=raw,if=ide,id=disk0", img);
