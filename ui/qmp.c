@@ -8,8 +8,8 @@
  * Input is split into messages by a small streaming scanner that follows
  * brackets outside strings, turns QEMU's single-quoted strings into JSON
  * ones, and gives one error per bad token (a raw control character in a
- * string, a byte no token starts with, a stray closing bracket) before
- * starting afresh, as QEMU's lexer does.  A message
+ * string, a byte no token starts with, a stray closing bracket), then
+ * skips to the next structural or control byte, as QEMU's lexer does.  A message
  * over 1 MiB or nested over 1024 deep is refused with one error and
  * skipped up to its end, so memory stays bounded and the session goes on.
  * Left out: out-of-band execution (exec-oob is refused).
@@ -35,6 +35,7 @@ struct qmp_session {
 	bool escape;
 	bool scalar;       /* a top-level token that is not a container */
 	bool skipping;     /* over a limit: discard up to the message's end */
+	bool recovering;   /* after a bad token: skip to a structural byte */
 };
 
 G_DEFINE_QUARK(qmp-error-quark, qmp_error)
@@ -370,11 +371,26 @@ static void qmp_scan_reset(struct qmp_session *s)
 	s->escape = false;
 	s->scalar = false;
 	s->skipping = false;
+	s->recovering = false;
 }
 
 static void qmp_scan_error(struct qmp_session *s, const char *what)
 {
 	qmp_reply_error(s, NULL, QMP_ERR_GENERIC, "JSON parse error, %s", what);
+}
+
+/* A bad token: report it, forget the message, skip like QEMU's lexer. */
+static void qmp_scan_bad_token(struct qmp_session *s, const char *what)
+{
+	qmp_scan_error(s, what);
+	qmp_scan_reset(s);
+	s->recovering = true;
+}
+
+/* Bytes where scanning starts again after a bad token. */
+static bool qmp_resync_byte(unsigned char ch)
+{
+	return (ch < 0x20 && ch != '\t') || ch == 0x7f || ch >= 0xfe || strchr("{}[]:,", ch);
 }
 
 /* A complete top-level value is in s->buf. */
@@ -429,9 +445,8 @@ static void qmp_scan_string(struct qmp_session *s, char ch)
 		const char *tok = s->skipping ? "" : s->buf->str + MIN(s->str_start, s->buf->len);
 		char *t = g_strdup_printf("stray '%.64s%c'", tok, ch);
 
-		qmp_scan_error(s, t);
+		qmp_scan_bad_token(s, t);
 		g_free(t);
-		qmp_scan_reset(s);
 	} else if (ch == '"') {
 		qmp_put(s, "\\\""); /* inside a single-quoted string */
 	} else {
@@ -441,6 +456,11 @@ static void qmp_scan_string(struct qmp_session *s, char ch)
 
 static void qmp_scan_byte(struct qmp_session *s, char ch)
 {
+	if (s->recovering) {
+		if (!qmp_resync_byte(ch))
+			return;
+		s->recovering = false;
+	}
 	if (s->quote) {
 		qmp_scan_string(s, ch);
 		return;
@@ -487,9 +507,8 @@ static void qmp_scan_byte(struct qmp_session *s, char ch)
 			/* no JSON token starts here: QEMU's lexer gives up */
 			char *t = g_strdup_printf("stray '%c'", ch);
 
-			qmp_scan_error(s, t);
+			qmp_scan_bad_token(s, t);
 			g_free(t);
-			qmp_scan_reset(s);
 			return;
 		}
 		if (!s->depth)
