@@ -14,6 +14,8 @@ extern const struct device_class vga_pci_class;
 extern const struct device_class pc_testdev_class;
 extern const struct device_class pci_testdev_class;
 extern const struct device_class virtio_blk_pci_class;
+extern const struct device_class ide_hd_class;
+extern const struct device_class ide_cd_class;
 /* END extern declarations */
 
 const struct device_class *const device_classes[] = {
@@ -25,6 +27,8 @@ const struct device_class *const device_classes[] = {
 	&pc_testdev_class,
 	&pci_testdev_class,
 	&virtio_blk_pci_class,
+	&ide_hd_class,
+	&ide_cd_class,
 	/* END table */
 	NULL,
 };

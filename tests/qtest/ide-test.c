@@ -624,6 +624,87 @@ static void test_unknown_format(void)
 	ide_rm_tree(dir);
 }
 
+/* -drive if=none + -device ide-hd/ide-cd, QEMU's long form. */
+static void test_device_opts(void)
+{
+	char *dir = ide_tmpdir();
+	g_autofree char *img = ide_make_image(dir, "d.img", DISK_SIZE, NPAT, 512);
+	g_autofree char *iso = ide_make_image(dir, "c.iso", 1 << 20, 0, 2048);
+	g_autofree char *args = NULL;
+	uint8_t buf[512];
+	struct qtest *q;
+
+	args = g_strdup_printf("-nodefaults -drive if=none,id=d0,file=%s,format=raw "
+			       "-drive if=none,id=c0,file=%s,format=raw,media=cdrom "
+			       "-device ide-cd,drive=c0,bus=ide.0,unit=1 "
+			       "-device ide-hd,drive=d0,bus=ide.1,unit=0 "
+			       "-device ide-cd,bus=ide.1,unit=1", img, iso);
+	q = qtest_start(args);
+	/* CD signatures on ide.0 unit 1 and on the empty ide.1 unit 1 */
+	qtest_outb(q, IDE0 + REG_DEVICE, 0xb0);
+	g_assert_cmphex(qtest_inb(q, IDE0 + REG_LBA_MID), ==, 0x14);
+	g_assert_cmphex(qtest_inb(q, IDE0 + REG_LBA_HIGH), ==, 0xeb);
+	qtest_outb(q, IDE1 + REG_DEVICE, 0xb0);
+	g_assert_cmphex(qtest_inb(q, IDE1 + REG_LBA_HIGH), ==, 0xeb);
+	g_assert_cmphex(qtest_inb(q, IDE1 + REG_STATUS), !=, 0);
+	/* the disk answers on the secondary channel (its writes latch on both units) */
+	g_assert_cmphex(ide_cmd28(q, IDE1, IDE1_CTL, 0, 0x20, 1, 4), ==,
+			ST_DRDY | ST_DSC | ST_DRQ);
+	ide_read_pio(q, IDE1, buf, sizeof(buf));
+	check_pattern(buf, 4, 1);
+	/* nothing on ide.0 unit 0: no IDENTIFY data from it */
+	qtest_outb(q, IDE0 + REG_DEVICE, 0xa0);
+	qtest_outb(q, IDE0 + REG_COMMAND, 0xec);
+	g_assert_cmphex(ide_wait(q, IDE0_CTL) & ST_DRQ, ==, 0);
+	qtest_quit(q);
+	ide_rm_tree(dir);
+}
+
+/* Two devices on one IDE unit, or a drive used twice: refused at start-up. */
+static void test_device_conflicts(void)
+{
+	char *dir = ide_tmpdir();
+	g_autofree char *img = ide_make_image(dir, "d.img", DISK_SIZE, 0, 512);
+	g_autofree char *hda = g_strdup_printf("file=%s,format=raw,if=ide,index=0", img);
+	g_autofree char *none = g_strdup_printf("file=%s,format=raw,if=none,id=d0", img);
+	const char *bin = test_binary();
+	bool qemu = strstr(bin, "qemu") != NULL;
+	const char *cases[][8] = {
+		{ "-drive", hda, "-device", "ide-cd,bus=ide.0,unit=0" },
+		{ "-drive", none, "-device", "ide-hd,drive=d0", "-device", "ide-hd,drive=d0" },
+		{ "-device", "ide-hd,drive=nosuchdrive" },
+		{ "-device", "ide-cd,bus=ide.7" },
+	};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		GPtrArray *argv = g_ptr_array_new();
+		g_autofree char *errs = NULL;
+		int status = -1;
+
+		g_ptr_array_add(argv, "timeout");
+		g_ptr_array_add(argv, "20");
+		g_ptr_array_add(argv, (char *)bin);
+		g_ptr_array_add(argv, "-nodefaults");
+		g_ptr_array_add(argv, "-display");
+		g_ptr_array_add(argv, "none");
+		g_ptr_array_add(argv, "-S");
+		if (qemu) {
+			g_ptr_array_add(argv, "-machine");
+			g_ptr_array_add(argv, "pc");
+		}
+		for (int k = 0; k < 8 && cases[i][k]; k++)
+			g_ptr_array_add(argv, (char *)cases[i][k]);
+		g_ptr_array_add(argv, NULL);
+		g_assert_true(g_spawn_sync(NULL, (char **)argv->pdata, NULL,
+					   G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
+					   NULL, NULL, NULL, &errs, &status, NULL));
+		g_assert_false(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+		g_assert_cmpuint(strlen(errs), >, 0);
+		g_ptr_array_free(argv, TRUE);
+	}
+	ide_rm_tree(dir);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -642,5 +723,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/ide/locking", test_locking);
 	g_test_add_func("/ide/open-errors", test_open_errors);
 	g_test_add_func("/ide/unknown-format", test_unknown_format);
+	g_test_add_func("/ide/device-opts", test_device_opts);
+	g_test_add_func("/ide/device-conflicts", test_device_conflicts);
 	return g_test_run();
 }
