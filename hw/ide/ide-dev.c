@@ -107,7 +107,7 @@ static struct drive_info *ide_dev_drive(struct device *dev, bool cd, GError **er
 	}
 	if (d->claimed || d->iface != DRIVE_IF_NONE) {
 		g_set_error(err, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
-			    "Drive '%s' is already in use%s", id, d->claimed ? "" :
+			    "Drive '%s' is already in use%s", id, d->iface == DRIVE_IF_NONE ? "" :
 			    " because it has been automatically connected to another device "
 			    "(did you need 'if=none' in the drive options?)");
 		return NULL;
