@@ -8,7 +8,9 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <glib-unix.h>
+#include "config.h"
 #include "core/cmdline.h"
 #include "core/log.h"
 #include "core/machine.h"
@@ -16,6 +18,9 @@
 #include "accel/kvm.h"
 #include "accel/qtest.h"
 #include "hw/i386/pc.h"
+#include "ui/console.h"
+#include "ui/sdl.h"
+#include "ui/vnc.h"
 #include "ui/monitor.h"
 
 static gboolean on_signal(gpointer opaque)
@@ -27,6 +32,39 @@ static gboolean on_signal(gpointer opaque)
 	machine_request_shutdown(m, 0);
 	machine_unlock(m);
 	return G_SOURCE_CONTINUE;
+}
+
+/* -display sdl (the default when a desktop is there) and -vnc. */
+static int displays_init(struct machine *m, GError **err)
+{
+	struct machine_config *cfg = m->cfg;
+	struct console *con = console_lookup(0);
+	const char *d = cfg->display;
+
+	if (!d || !strcmp(d, "default")) {
+#ifdef CONFIG_SDL
+		d = getenv("DISPLAY") || getenv("WAYLAND_DISPLAY") ? "sdl" : "none";
+#else
+		d = "none";
+#endif
+	}
+	if (g_str_has_prefix(d, "sdl")) {
+		if (!con) {
+			error_setg(err, "-display sdl: the machine has no display device (-vga none)");
+			return -1;
+		}
+		if (!sdl_display_init(m, con, err))
+			return -1;
+	}
+	if (cfg->vnc && strcmp(cfg->vnc, "none")) {
+		if (!con) {
+			error_setg(err, "-vnc: the machine has no display device (-vga none)");
+			return -1;
+		}
+		if (!vnc_server_init(m, con, cfg->vnc, err))
+			return -1;
+	}
+	return 0;
 }
 
 static int machine_build(struct machine *m, GError **err)
@@ -53,7 +91,7 @@ static int machine_build(struct machine *m, GError **err)
 		return -1;
 	if (cmdline_create_devices(m, err) < 0)
 		return -1;
-	if (monitor_init_all(m, err) < 0)
+	if (monitor_init_all(m, err) < 0 || displays_init(m, err) < 0)
 		return -1;
 	if (cfg->accel == ACCEL_QTEST) {
 		if (qtest_server_start(m, cfg->qtest, cfg->qtest_log, err) < 0)

@@ -18,6 +18,8 @@
 #include "hw/isa/piix3.h"
 #include "hw/acpi/piix4_pm.h"
 #include "hw/input/i8042.h"
+#include "hw/input/ps2.h"
+#include "ui/console.h"
 #include "hw/ide/ide.h"
 #include "hw/display/vga.h"
 #include "hw/virtio/virtio-blk.h"
@@ -132,6 +134,17 @@ static int pc_pci_init(struct machine *m, GError **err)
 	return 0;
 }
 
+/* Keyboard and mouse from the UI (SDL, VNC, QMP send-key) to the i8042. */
+static void pc_key_event(void *opaque, unsigned key, bool down)
+{
+	ps2_kbd_key_event(i8042_kbd(opaque), key, down);
+}
+
+static void pc_mouse_event(void *opaque, int dx, int dy, int dz, unsigned buttons)
+{
+	ps2_mouse_event(i8042_mouse(opaque), dx, dy, dz, buttons);
+}
+
 int pc_devices_init(struct machine *m, GError **err)
 {
 	struct pc_machine *pc = m->pc;
@@ -147,6 +160,7 @@ int pc_devices_init(struct machine *m, GError **err)
 	pc->i8042 = i8042_create(m, err);
 	if (!pc->i8042)
 		return -1;
+	console_set_input(&(struct console_input){ pc_key_event, pc_mouse_event, pc->i8042 });
 	if (pc_serials_init(m, err) < 0 || pc_debugcon_init(m, err) < 0)
 		return -1;
 	return 0;
