@@ -20,9 +20,16 @@ for t in grub-mkrescue xorriso depmod cpio; do
 done
 rm -rf "$OUT/debs" "$OUT/x" "$OUT/initramfs" "$OUT/iso"
 mkdir -p "$OUT/debs" "$OUT/x" "$OUT/initramfs" "$OUT/iso/boot/grub"
-kpkg=$(apt-cache depends linux-image-amd64 | sed -n 's/ *Depends: \(linux-image-[0-9].*\)/\1/p' | head -1)
-(cd "$OUT/debs" && apt-get download "$kpkg" busybox-static memtest86+ grub-invaders >/dev/null 2>&1) || {
-	echo "mkguest: apt-get download failed (run apt-get update)" >&2; exit 1; }
+fetch() {
+	kpkg=$(apt-cache depends linux-image-amd64 2>/dev/null |
+		sed -n 's/ *Depends: \(linux-image-[0-9].*\)/\1/p' | head -1)
+	[ -n "$kpkg" ] && (cd "$OUT/debs" &&
+		apt-get download "$kpkg" busybox-static memtest86+ grub-invaders >/dev/null 2>&1)
+}
+if ! fetch; then
+	apt-get update -q >/dev/null 2>&1 || true
+	fetch || { echo "mkguest: apt-get download of the guest packages failed" >&2; exit 1; }
+fi
 for f in "$OUT"/debs/*.deb; do dpkg-deb -x "$f" "$OUT/x"; done
 kver=$(ls "$OUT/x/lib/modules")
 depmod -b "$OUT/x" "$kver"
