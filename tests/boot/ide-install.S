@@ -5,6 +5,10 @@
  * hard disk the way an installer's boot stage would, through the BIOS:
  * INT 13h AH=43h writes LBA 1 and 2 of drive 0x80, AH=42h reads them back,
  * and AH=42h on the CD (drive DL) reads the ISO block that holds the payload.
+ * Then it drives the controller itself the way an OS driver does: bus-master
+ * DMA (BAR4 as SeaBIOS assigned it, bus mastering switched on here) reads
+ * LBA 1-2 back and writes the payload to LBA 3-4, completion seen through the
+ * BM interrupt bit with IRQ 14 enabled.
  * Reports on the debug port 0x402 and leaves through isa-debug-exit (0xf4):
  * 0x10 (status 33) on success, 0x11 (status 35) on any failure.
  */
@@ -52,6 +56,9 @@ _start:
 
 	movw $msg_ok, %si
 	call puts
+	call dma_test
+	movw $msg_dma, %si
+	call puts
 	movb $0x10, %al
 	outb %al, $0xf4
 	jmp halt
@@ -66,6 +73,99 @@ halt:
 	hlt
 	jmp halt
 
+/* PCI config dword of 00:01.1 at offset %al -> %eax */
+pci_read:
+	movzbl %al, %eax
+	orl $0x80000900, %eax
+	movw $0xcf8, %dx
+	outl %eax, %dx
+	movw $0xcfc, %dx
+	inl %dx, %eax
+	ret
+
+/* One bus-master transfer: %al = ATA command, %bl = BM direction bits,
+ * %cx = LBA (2 sectors), PRD table at 0x6000 already built. */
+dma_cmd:
+	pushw %ax
+	movw bm_base, %dx
+	xorb %al, %al
+	outb %al, %dx		/* stop */
+	addw $2, %dx
+	movb $0x06, %al
+	outb %al, %dx		/* clear interrupt and error */
+	addw $2, %dx
+	movl $0x6000, %eax
+	outl %eax, %dx
+	movw $0x1f6, %dx
+	movb $0xe0, %al
+	outb %al, %dx
+	movw $0x1f2, %dx
+	movb $2, %al
+	outb %al, %dx
+	incw %dx
+	movb %cl, %al
+	outb %al, %dx
+	incw %dx
+	xorb %al, %al
+	outb %al, %dx
+	incw %dx
+	outb %al, %dx
+	movw $0x1f7, %dx
+	popw %ax
+	outb %al, %dx
+	movw bm_base, %dx
+	movb %bl, %al
+	outb %al, %dx		/* start */
+	movl $5000000, %ecx
+1:	movw bm_base, %dx
+	addw $2, %dx
+	inb %dx, %al
+	testb $0x04, %al
+	jnz 2f
+	decl %ecx
+	jnz 1b
+	jmp fail
+2:	testb $0x02, %al
+	jnz fail
+	movw bm_base, %dx
+	xorb %al, %al
+	outb %al, %dx		/* stop */
+	movw $0x1f7, %dx
+	inb %dx, %al		/* status: acknowledges IRQ 14 */
+	testb $0x89, %al	/* BSY, DRQ, ERR all clear */
+	jnz fail
+	ret
+
+dma_test:
+	movb $0x20, %al		/* BAR4 */
+	call pci_read
+	andw $0xfffc, %ax
+	jz fail
+	movw %ax, bm_base
+	movb $0x04, %al		/* command register: add bus mastering */
+	call pci_read
+	orw $0x05, %ax
+	outw %ax, %dx
+	/* READ DMA of LBA 1-2 into 0xa000 */
+	movl $0xa000, 0x6000
+	movl $0x80000400, 0x6004
+	movb $0xc8, %al
+	movb $0x09, %bl
+	movw $1, %cx
+	call dma_cmd
+	movw $0x8000, %si
+	movw $0xa000, %di
+	movw $1024, %cx
+	repe cmpsb
+	jne fail
+	/* WRITE DMA of the payload to LBA 3-4 */
+	movl $0x8000, 0x6000
+	movb $0xca, %al
+	movb $0x01, %bl
+	movw $3, %cx
+	call dma_cmd
+	ret
+
 puts:
 	movw $0x402, %dx
 1:	lodsb
@@ -77,6 +177,8 @@ puts:
 
 cd_drive:
 	.byte 0
+bm_base:
+	.word 0
 	.balign 4
 dap_cd:			/* 1 CD block (2048 bytes) at LBA 21 -> 0000:8000 */
 	.byte 16, 0
@@ -97,5 +199,7 @@ msg_start:
 	.asciz "ide-install: booted from CD\n"
 msg_ok:
 	.asciz "ide-install: disk written and verified\n"
+msg_dma:
+	.asciz "ide-install: bus-master DMA read and write done\n"
 msg_fail:
 	.asciz "ide-install: FAILED\n"

@@ -67,12 +67,15 @@ check "SeaBIOS found the IDE disk" "grep -aq 'ata0-0: .*HARDDISK ATA-7 Hard-Disk
 check "SeaBIOS found the IDE CD-ROM" "grep -aq 'DVD/CD \[ata1-0: .*DVD-ROM ATAPI-4 DVD/CD\]' $LOG" $LOG
 check "booted the El Torito image" "grep -aq 'ide-install: booted from CD' $LOG" $LOG
 check "the image wrote and verified the disk" "grep -aq 'disk written and verified' $LOG" $LOG
+check "bus-master DMA from the guest" "grep -aq 'bus-master DMA read and write done' $LOG" $LOG
 check "exit status 33 from isa-debug-exit" "[ $status -eq 33 ]" "$T/install.out"
 dd if="$DISK" bs=512 skip=1 count=2 2>/dev/null >"$T/written"
 head -c 1024 "$T/payload" >"$T/expected"
 check "host image holds the payload at LBA 1-2" "cmp -s $T/written $T/expected"
+dd if="$DISK" bs=512 skip=3 count=2 2>/dev/null >"$T/written2"
+check "host image holds the DMA-written copy at LBA 3-4" "cmp -s $T/written2 $T/expected"
 check "rest of the disk untouched" \
-	"[ \"\$(dd if=$DISK bs=512 skip=3 count=100 2>/dev/null | tr -d '\\000' | wc -c)\" -eq 0 ]"
+	"[ \"\$(dd if=$DISK bs=512 skip=5 count=100 2>/dev/null | tr -d '\\000' | wc -c)\" -eq 0 ]"
 
 # Boot the installed disk (MBR from the project's boot sector payload)
 if [ -f tests/guest/bootsect.bin ]; then
