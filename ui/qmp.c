@@ -279,8 +279,7 @@ static const char *qmp_check_request(struct qmp_session *s, JsonObject *req, Jso
 
 	for (GList *k = keys; k && !bad; k = k->next)
 		if (strcmp(k->data, "execute") && strcmp(k->data, "exec-oob") &&
-		    strcmp(k->data, "arguments") && strcmp(k->data, "id") &&
-		    strcmp(k->data, "control"))
+		    strcmp(k->data, "arguments") && strcmp(k->data, "id"))
 			bad = k->data;
 	g_list_free(keys);
 	if (bad) {
