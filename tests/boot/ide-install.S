@@ -7,8 +7,9 @@
  * and AH=42h on the CD (drive DL) reads the ISO block that holds the payload.
  * Then it drives the controller itself the way an OS driver does: bus-master
  * DMA (BAR4 as SeaBIOS assigned it, bus mastering switched on here) reads
- * LBA 1-2 back and writes the payload to LBA 3-4, completion seen through the
- * BM interrupt bit with IRQ 14 enabled.
+ * LBA 1-2 back and writes the payload to LBA 3-4, and an ATAPI READ(10) by
+ * DMA fetches the payload block from the CD again; completion is seen
+ * through the BM interrupt bit with IRQ 14/15 enabled.
  * Reports on the debug port 0x402 and leaves through isa-debug-exit (0xf4):
  * 0x10 (status 33) on success, 0x11 (status 35) on any failure.
  */
@@ -164,6 +165,87 @@ dma_test:
 	movb $0x01, %bl
 	movw $3, %cx
 	call dma_cmd
+	call atapi_dma
+	ret
+
+/* ATAPI READ(10) of CD block 21 by DMA on the secondary channel into 0xb000 */
+atapi_dma:
+	movl $0xb000, 0x6100
+	movl $0x80000800, 0x6104
+	movw bm_base, %dx
+	addw $8, %dx
+	xorb %al, %al
+	outb %al, %dx		/* stop */
+	addw $2, %dx
+	movb $0x06, %al
+	outb %al, %dx
+	addw $2, %dx
+	movl $0x6100, %eax
+	outl %eax, %dx
+	movw $0x176, %dx
+	movb $0xa0, %al
+	outb %al, %dx
+	movw $0x171, %dx
+	movb $1, %al		/* FEATURES bit 0: DMA */
+	outb %al, %dx
+	movw $0x174, %dx
+	xorb %al, %al
+	outb %al, %dx
+	incw %dx
+	movb $0x08, %al
+	outb %al, %dx
+	movw $0x177, %dx
+	movb $0xa0, %al		/* PACKET */
+	outb %al, %dx
+	movl $5000000, %ecx
+1:	movw $0x376, %dx
+	inb %dx, %al
+	andb $0x88, %al
+	cmpb $0x08, %al		/* DRQ, not BSY: send the CDB */
+	je 2f
+	decl %ecx
+	jnz 1b
+	jmp fail
+2:	movw $cdb_read, %si
+	movw $6, %cx
+	movw $0x170, %dx
+3:	lodsw
+	outw %ax, %dx
+	loop 3b
+	movw bm_base, %dx
+	addw $8, %dx
+	movb $0x09, %al
+	outb %al, %dx		/* start, device to memory */
+	movl $5000000, %ecx
+4:	movw bm_base, %dx
+	addw $10, %dx
+	inb %dx, %al
+	testb $0x04, %al
+	jnz 5f
+	decl %ecx
+	jnz 4b
+	jmp fail
+5:	testb $0x02, %al
+	jnz fail
+	movw bm_base, %dx
+	addw $8, %dx
+	xorb %al, %al
+	outb %al, %dx
+	movl $5000000, %ecx
+6:	movw $0x177, %dx
+	inb %dx, %al
+	testb $0x80, %al
+	jz 7f
+	decl %ecx
+	jnz 6b
+	jmp fail
+7:	testb $0x09, %al	/* DRQ, CHECK clear */
+	jnz fail
+	movw $0x8000, %si
+	movw $0xb000, %di
+	movw $2048, %cx
+	repe cmpsb
+	jne fail
 	ret
 
 puts:
@@ -177,6 +259,9 @@ puts:
 
 cd_drive:
 	.byte 0
+	.balign 2
+cdb_read:		/* READ(10), LBA 21, 1 block */
+	.byte 0x28, 0, 0, 0, 0, 21, 0, 0, 1, 0, 0, 0
 bm_base:
 	.word 0
 	.balign 4
@@ -200,6 +285,6 @@ msg_start:
 msg_ok:
 	.asciz "ide-install: disk written and verified\n"
 msg_dma:
-	.asciz "ide-install: bus-master DMA read and write done\n"
+	.asciz "ide-install: bus-master DMA read and write done, ATAPI DMA read done\n"
 msg_fail:
 	.asciz "ide-install: FAILED\n"
