@@ -266,7 +266,8 @@ static void ide_write_block_done(struct ide_unit *s)
 	uint32_t n = s->data_end / IDE_SECTOR;
 
 	ide_transfer_stop(s);
-	if (blk_pwrite(s->blk, s->cur_lba * IDE_SECTOR, s->buf, n * IDE_SECTOR) < 0) {
+	if (blk_pwrite(s->blk, s->cur_lba * IDE_SECTOR, s->buf, n * IDE_SECTOR) < 0 ||
+	    (!s->wcache && blk_flush(s->blk) < 0)) {
 		ide_abort(s);
 		ide_set_irq(s->bus);
 		return;

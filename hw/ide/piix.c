@@ -46,6 +46,7 @@ struct bmdma_req {
 	struct ide_unit *s;
 	uint32_t generation;
 	bool prd_exact;        /* PRD table ended exactly with the transfer */
+	bool flushing;         /* write done, flushing (write cache disabled) */
 	GArray *iov;
 };
 
@@ -97,6 +98,9 @@ static enum bmdma_prep bmdma_prepare(struct ide_bus *bus, uint32_t len, GArray *
 		cnt = cnt ? cnt : 0x10000;
 		eot = e[7] & 0x80;
 		take = MIN(cnt, len - got);
+		if ((base & 0xffff) + cnt > 0x10000)
+			guest_error("ide: PRD region 0x%x+0x%x crosses 64 KiB (done anyway)",
+				    base, cnt);
 		if (!bmdma_map(bus, base, take, iov)) {
 			guest_error("ide: PRD region 0x%x+0x%x is not in RAM", base, take);
 			return BMDMA_FAULT;
@@ -139,6 +143,13 @@ static void bmdma_cb(void *opaque, int ret)
 		g_array_free(r->iov, TRUE);
 		g_free(r);
 		return;
+	}
+	/* With the write cache off (SET FEATURES 0x82) a write is durable when done. */
+	if (ret >= 0 && !r->flushing && r->s->dma_op == IDE_DMA_WRITE && !r->s->wcache) {
+		r->flushing = true;
+		if (blk_aio_flush(r->s->blk, bmdma_cb, r) == 0)
+			return;
+		ret = -EIO;
 	}
 	bmdma_finish(r, ret < 0 ? -EIO : 0);
 }

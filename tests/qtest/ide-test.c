@@ -376,6 +376,20 @@ static void test_dma(void)
 	read_host(e.img, 30 * 512, host, sizeof(host));
 	g_assert_cmpmem(host, sizeof(host), out, sizeof(out));
 
+	/* write cache off: the same write is still done and reported */
+	ide_taskfile(q, IDE0, 0xe0, 0x82, 0, 0);
+	qtest_outb(q, IDE0 + REG_COMMAND, 0xef);
+	g_assert_cmphex(ide_wait(q, IDE0_CTL), ==, ST_DRDY | ST_DSC);
+	fill(out, sizeof(out), 99);
+	qtest_memwrite(q, BUF_ADDR, out, sizeof(out));
+	ide_prd(q, 0, BUF_ADDR, 1024, true);
+	dma_start(q, 0xca, 2, 60, false);
+	g_assert_cmphex(ide_bm_wait(q, BM_BASE) & 0x07, ==, 0x04);
+	g_assert_cmphex(ide_wait(q, IDE0_CTL), ==, ST_DRDY | ST_DSC);
+	qtest_outb(q, BM_BASE + BM_CMD, 0);
+	read_host(e.img, 60 * 512, host, sizeof(host));
+	g_assert_cmpmem(host, sizeof(host), out, sizeof(out));
+
 	/* READ DMA EXT of 128 sectors with a 0-count (64 KiB) PRD */
 	qtest_outb(q, BM_BASE + BM_CMD, 0);
 	qtest_outb(q, BM_BASE + BM_STATUS, 0x06);
