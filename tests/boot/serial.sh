@@ -4,7 +4,7 @@
 # -serial give "Found 2 serial ports"; -nographic copies the screen to a
 # file chardev; input over a unix socket opens SeaBIOS' boot menu (ESC);
 # server=on without wait=off holds the machine until a client connects;
-# on a terminal, Ctrl-A x quits with status 0 and restores the tty mode.
+# a guest driver works by interrupts (tests/guest/uart.c); on a terminal, Ctrl-A x quits with status 0 and restores the tty mode.
 cd "$(dirname "$0")/../.." || exit 1
 KVMPC=${KVMPC:-./kvmpc}
 if [ ! -c /dev/kvm ]; then
@@ -113,7 +113,29 @@ rc=$?
 stop $pid
 check "the guest runs once a client connected" "[ $rc -eq 0 ]" $T/wait.txt
 
-# 7-8: on a terminal, Ctrl-A x quits (status 0) and the tty is cooked again
+# 7-10: an interrupt-driven driver in a guest (tests/guest/uart.c): THRE,
+# TX one byte per interrupt, loopback RX, host input by RX interrupts
+P=tests/guest/uart.elf
+if [ -f $P ]; then
+	timeout 150 $KVMPC -display none -m 64 -nodefaults -serial unix:"$T/uart.sock",server=on,wait=off \
+		-device isa-debug-exit,iobase=0xf4,iosize=4 -kernel $P >"$T/uart.out" 2>&1 &
+	pid=$!
+	python3 "$T/serial_client.py" "$T/uart.sock" "uart: done" "uart: ready" 'hello kvmpc\n' \
+		>"$T/uart.txt" 2>&1
+	wait $pid
+	rc=$?
+	cat "$T/uart.out" >>"$T/uart.txt"
+	check "guest: THRE interrupt on IER write, IIR 0xc2" "grep -aq 'uart: thre ok' $T/uart.txt" $T/uart.txt
+	check "guest: a line sent one byte per THRE interrupt" \
+		"grep -aq 'uart: tx line sent by interrupts' $T/uart.txt && grep -aq 'uart: tx ok' $T/uart.txt" $T/uart.txt
+	check "guest: loopback byte received by interrupt" "grep -aq 'uart: loop ok' $T/uart.txt" $T/uart.txt
+	check "guest: host line received by RX/timeout interrupts" \
+		"grep -aq 'uart: echo HELLO KVMPC' $T/uart.txt && [ $rc -eq 1 ]" $T/uart.txt
+else
+	notok "uart payload missing: run make guests" /dev/null
+fi
+
+# 11-12: on a terminal, Ctrl-A x quits (status 0) and the tty is cooked again
 cat >"$T/ctrl_a.py" <<'EOF'
 import os, pty, select, sys, time
 pid, fd = pty.fork()
