@@ -12,7 +12,9 @@
 # failure counts as one failure; "1..0 # SKIP" counts as one skip.  Full
 # logs go to build/test-logs/; failures show the tail of theirs.  The last
 # line is "N passed, N failed[, N skipped]"; the exit status is 1 if any
-# test failed.
+# test failed.  Each run writes its logs to its own directory,
+# build/test-logs/run-DATE-PID/ (build/test-logs/latest points to it), so
+# runs started at the same time in one tree do not mix their logs.
 #
 # Usage: sh tests/run.sh [SUBSTRING...]   (only tests whose path matches)
 # Environment: KVMPC (default ./kvmpc), QEMU (default qemu-system-x86_64),
@@ -20,7 +22,8 @@
 
 cd "$(dirname "$0")/.." || exit 2
 
-LOGDIR=build/test-logs
+LOGROOT=build/test-logs
+LOGDIR=$LOGROOT/run-$(date +%Y%m%d-%H%M%S)-$$
 KVMPC=${KVMPC:-./kvmpc}
 QEMU=${QEMU:-qemu-system-x86_64}
 UNIT_TIMEOUT=${UNIT_TIMEOUT:-300}
@@ -28,7 +31,14 @@ BOOT_TIMEOUT=${BOOT_TIMEOUT:-600}
 TAIL_LINES=30
 
 mkdir -p "$LOGDIR" || exit 2
-rm -f "$LOGDIR"/*.log
+ln -sfn "$(basename "$LOGDIR")" "$LOGROOT/latest"
+# keep the ten most recent runs
+nruns=$(ls -1d "$LOGROOT"/run-* 2>/dev/null | wc -l)
+if [ "$nruns" -gt 10 ]; then
+	ls -1d "$LOGROOT"/run-* | sort | head -n $((nruns - 10)) | while read -r old; do
+		rm -rf "$old"
+	done
+fi
 counts=$(mktemp) || exit 2
 trap 'rm -f "$counts"' EXIT
 trap 'exit 130' INT TERM
@@ -87,8 +97,10 @@ show_tail() {
 run_test() {
 	label=$1 log=$2 limit=$3
 	shift 3
+	mkdir -p "$(dirname "$log")"
 	timeout -k 10 "$limit" "$@" </dev/null >"$log" 2>&1
 	rc=$?
+	[ -f "$log" ] || echo "(log $log vanished)" >"$log"
 	parse "$label" "$log"
 	read -r p f s hasplan plan seen allskip <"$counts"
 	npass=$((npass + p))
