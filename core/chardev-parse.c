@@ -46,7 +46,7 @@ static int chr_need(struct opts *o, const char *key, const char *backend,
 
 static int chr_spec_socket(struct opts *o, struct chr_spec *sp, GError **err)
 {
-	bool nowait;
+	bool nowait, unused, telnet, websocket;
 
 	if (opts_has(o, "path")) {
 		if (chr_need(o, "path", "socket", &sp->path, err) < 0)
@@ -69,7 +69,13 @@ static int chr_spec_socket(struct opts *o, struct chr_spec *sp, GError **err)
 			  sp->reconnect);
 		return -EINVAL;
 	}
-	if (opts_has(o, "telnet") || opts_has(o, "websocket")) {
+	/* ipv4=/ipv6= only narrow the address family: accepted, not needed */
+	if (opts_get_bool(o, "ipv4", false, &unused, err) < 0 ||
+	    opts_get_bool(o, "ipv6", false, &unused, err) < 0 ||
+	    opts_get_bool(o, "telnet", false, &telnet, err) < 0 ||
+	    opts_get_bool(o, "websocket", false, &websocket, err) < 0)
+		return -EINVAL;
+	if (telnet || websocket) {
 		chr_error(err, "telnet and websocket sockets are not supported");
 		return -ENOTSUP;
 	}

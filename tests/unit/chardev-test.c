@@ -166,6 +166,8 @@ static void test_errors(void)
 	expect_error(m, false, "socket,id=x,path=/tmp/x,server=maybe",
 		     "Parameter 'server' expects 'on' or 'off', got 'maybe'");
 	expect_error(m, true, "tcp:4444", "chardev: tcp: expects HOST:PORT, got '4444'");
+	expect_error(m, true, "tcp:127.0.0.1:4444,server,nowait,telnet",
+		     "chardev: telnet and websocket sockets are not supported");
 	expect_error(m, true, "chardev:nope", "chardev: no chardev with id 'nope'");
 	expect_error(m, true, "file:/nonexistent-dir/x",
 		     "chardev: cannot open '/nonexistent-dir/x': No such file or directory");
