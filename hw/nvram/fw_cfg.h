@@ -48,7 +48,11 @@
 struct machine;
 struct fw_cfg;
 
-/* Create and map at 0x510; dma enables the DMA interface (ID bit 1). */
+/*
+ * Create and map at 0x510 (and 0x514 with dma, which also sets ID bit 1);
+ * registers the device with the machine and sets m->fw_cfg.  Returns NULL,
+ * with the error reported, if the ports are taken.
+ */
 struct fw_cfg *fw_cfg_new(struct machine *m, bool dma);
 /* The data is copied. */
 void fw_cfg_add_bytes(struct fw_cfg *f, uint16_t key, const void *data, size_t len);
@@ -68,6 +72,7 @@ void fw_cfg_add_file_writable(struct fw_cfg *f, const char *name, const void *da
 /* Build the directory at key 0x19; call once all files are added. */
 void fw_cfg_finalize(struct fw_cfg *f);
 void fw_cfg_reset(struct fw_cfg *f);
+/* Unmap and drop all items; the struct itself belongs to m->devices. */
 void fw_cfg_free(struct fw_cfg *f);
 
 #endif
