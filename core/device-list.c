@@ -16,6 +16,7 @@ extern const struct device_class pci_testdev_class;
 extern const struct device_class virtio_blk_pci_class;
 extern const struct device_class ide_hd_class;
 extern const struct device_class ide_cd_class;
+extern const struct device_class virtio_net_pci_class;
 /* END extern declarations */
 
 const struct device_class *const device_classes[] = {
@@ -29,6 +30,7 @@ const struct device_class *const device_classes[] = {
 	&virtio_blk_pci_class,
 	&ide_hd_class,
 	&ide_cd_class,
+	&virtio_net_pci_class,
 	/* END table */
 	NULL,
 };

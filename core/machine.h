@@ -103,6 +103,7 @@ struct machine {
 	enum run_state state;
 
 	void *pc; /* struct pc_machine * (hw/i386/pc.c) */
+	void *net; /* struct net_state * (net/net.c) */
 	GPtrArray *drives; /* struct drive_info * (block/drive.c) */
 
 	/*

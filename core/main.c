@@ -18,6 +18,7 @@
 #include "accel/kvm.h"
 #include "accel/qtest.h"
 #include "hw/i386/pc.h"
+#include "net/net.h"
 #include "ui/console.h"
 #include "ui/sdl.h"
 #include "ui/vnc.h"
@@ -86,6 +87,8 @@ static int machine_build(struct machine *m, GError **err)
 	if (cfg->accel == ACCEL_KVM && kvm_accel_init(m, err) < 0)
 		return -1;
 	if (cmdline_create_chardevs(m, err) < 0)
+		return -1;
+	if (net_init_all(m, err) < 0) /* net/net.c: -netdev, -nic backends */
 		return -1;
 	if (pc_machine_init(m, err) < 0)
 		return -1;

@@ -1,0 +1,254 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The network layer: -netdev TYPE,id=ID,... and -nic TYPE,... parsed into
+ * backends (net/slirp.c, net/tap.c) kept on the machine, the queue between
+ * a backend and its NIC (frames wait while the guest has no receive
+ * buffers; at most NET_QUEUE_MAX, then the oldest is dropped), and
+ * Internet checksum helpers for checksum offload.  Options follow QEMU's
+ * spelling.  Left out: hubs/vlans, -net, socket/vde/bridge backends,
+ * filters and dumps.
+ */
+#include <errno.h>
+#include <string.h>
+#include "net/net.h"
+#include "hw/virtio/virtio-net.h"
+#include "core/log.h"
+#include "core/machine.h"
+#include "core/opts.h"
+
+#define NET_QUEUE_MAX 1024
+
+struct nic_spec {
+	char *netdev;
+	char *mac;
+	char *model;
+};
+
+struct net_state {
+	GPtrArray *netdevs;   /* struct netdev * */
+	GPtrArray *nics;      /* struct nic_spec * */
+};
+
+static struct net_state *net_state(struct machine *m)
+{
+	if (!m->net) {
+		struct net_state *s = g_new0(struct net_state, 1);
+
+		s->netdevs = g_ptr_array_new();
+		s->nics = g_ptr_array_new();
+		m->net = s;
+	}
+	return m->net;
+}
+
+struct netdev *net_find(struct machine *m, const char *id)
+{
+	struct net_state *s = net_state(m);
+
+	for (unsigned i = 0; id && i < s->netdevs->len; i++) {
+		struct netdev *nd = g_ptr_array_index(s->netdevs, i);
+
+		if (!strcmp(nd->id, id))
+			return nd;
+	}
+	return NULL;
+}
+
+struct netdev *net_new(struct machine *m, const char *id, const struct netdev_ops *ops)
+{
+	struct netdev *nd = g_new0(struct netdev, 1);
+
+	nd->id = g_strdup(id);
+	nd->ops = ops;
+	nd->m = m;
+	g_queue_init(&nd->queue);
+	g_ptr_array_add(net_state(m)->netdevs, nd);
+	return nd;
+}
+
+int net_attach(struct netdev *nd, const struct net_frontend *fe, GError **err)
+{
+	if (nd->claimed) {
+		error_setg(err, "netdev '%s' is already used by another NIC", nd->id);
+		return -EBUSY;
+	}
+	nd->fe = *fe;
+	nd->claimed = true;
+	return 0;
+}
+
+bool net_can_deliver(struct netdev *nd)
+{
+	return nd->fe.can_receive && g_queue_is_empty(&nd->queue) &&
+	       nd->fe.can_receive(nd->fe.opaque);
+}
+
+bool net_deliver(struct netdev *nd, const uint8_t *buf, size_t len)
+{
+	if (!nd->fe.receive)
+		return false; /* no NIC: frames vanish, as on an unplugged cable */
+	if (g_queue_is_empty(&nd->queue) && nd->fe.can_receive(nd->fe.opaque) &&
+	    nd->fe.receive(nd->fe.opaque, buf, len))
+		return true;
+	if (g_queue_get_length(&nd->queue) >= NET_QUEUE_MAX) {
+		g_bytes_unref(g_queue_pop_head(&nd->queue));
+		nd->dropped++;
+	}
+	g_queue_push_tail(&nd->queue, g_bytes_new(buf, len));
+	return false;
+}
+
+void net_frontend_ready(struct netdev *nd)
+{
+	while (!g_queue_is_empty(&nd->queue) && nd->fe.can_receive(nd->fe.opaque)) {
+		GBytes *b = g_queue_peek_head(&nd->queue);
+		gsize len;
+		const uint8_t *p = g_bytes_get_data(b, &len);
+
+		if (!nd->fe.receive(nd->fe.opaque, p, len))
+			break;
+		g_bytes_unref(g_queue_pop_head(&nd->queue));
+	}
+	if (g_queue_is_empty(&nd->queue) && nd->ops->resume)
+		nd->ops->resume(nd);
+}
+
+ssize_t net_send(struct netdev *nd, const struct iovec *iov, int n)
+{
+	return nd->ops->send(nd, iov, n);
+}
+
+int net_set_link(struct machine *m, const char *id, bool up)
+{
+	struct netdev *nd = net_find(m, id);
+
+	if (!nd)
+		return -ENOENT;
+	if (nd->fe.set_link)
+		nd->fe.set_link(nd->fe.opaque, up);
+	return 0;
+}
+
+/* ---- checksums (RFC 1071) ---- */
+
+uint32_t net_csum_add(uint32_t sum, const uint8_t *buf, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < len; i += 2)
+		sum += (uint32_t)buf[i] << 8 | buf[i + 1];
+	if (i < len)
+		sum += (uint32_t)buf[i] << 8;
+	return sum;
+}
+
+uint16_t net_csum_fold(uint32_t sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return ~sum & 0xffff;
+}
+
+/* ---- option parsing ---- */
+
+static int net_backend_create(struct machine *m, const char *type, const char *id,
+			      struct opts *o, GError **err)
+{
+	if (!strcmp(type, "user"))
+		return net_slirp_create(m, id, o, err);
+	if (!strcmp(type, "tap"))
+		return net_tap_create(m, id, o, err);
+	error_setg(err, "netdev type '%s' is not supported (user, tap)", type);
+	return -EINVAL;
+}
+
+static int net_parse_netdev(struct machine *m, const char *str, GError **err)
+{
+	struct opts *o = opts_parse(str, "type", err);
+	const char *type, *id;
+	int ret = -EINVAL;
+
+	if (!o)
+		return -EINVAL;
+	type = opts_get(o, "type");
+	id = opts_get(o, "id");
+	if (!type || !id) {
+		error_setg(err, "-netdev %s: needs a type and id=", str);
+		goto out;
+	}
+	if (net_find(m, id)) {
+		error_setg(err, "Duplicate ID '%s' for netdev", id);
+		goto out;
+	}
+	ret = net_backend_create(m, type, id, o, err);
+	if (ret == 0 && opts_check_unused(o, "netdev", err) < 0)
+		ret = -EINVAL;
+out:
+	opts_free(o);
+	return ret;
+}
+
+static int net_parse_nic(struct machine *m, const char *str, unsigned index, GError **err)
+{
+	struct opts *o = opts_parse(str, "type", err);
+	const char *type;
+	struct nic_spec *nic;
+	char *id;
+	int ret = 0;
+
+	if (!o)
+		return -EINVAL;
+	type = opts_get(o, "type");
+	if (type && !strcmp(type, "none")) {
+		opts_free(o);
+		return 0;
+	}
+	id = g_strdup_printf("__nic%u", index);
+	nic = g_new0(struct nic_spec, 1);
+	nic->netdev = id;
+	nic->mac = g_strdup(opts_get(o, "mac"));
+	nic->model = g_strdup(opts_get(o, "model"));
+	opts_get(o, "id");
+	ret = net_backend_create(m, type ? type : "user", id, o, err);
+	if (ret == 0 && opts_check_unused(o, "nic", err) < 0)
+		ret = -EINVAL;
+	opts_free(o);
+	g_ptr_array_add(net_state(m)->nics, nic);
+	return ret;
+}
+
+int net_init_all(struct machine *m, GError **err)
+{
+	struct machine_config *cfg = m->cfg;
+
+	net_state(m);
+	for (unsigned i = 0; cfg->netdevs && i < cfg->netdevs->len; i++)
+		if (net_parse_netdev(m, g_ptr_array_index(cfg->netdevs, i), err) < 0)
+			return -1;
+	for (unsigned i = 0; cfg->nics && i < cfg->nics->len; i++)
+		if (net_parse_nic(m, g_ptr_array_index(cfg->nics, i), i, err) < 0)
+			return -1;
+	return 0;
+}
+
+int net_create_nics(struct machine *m, GError **err)
+{
+	struct net_state *s = net_state(m);
+
+	for (unsigned i = 0; i < s->nics->len; i++) {
+		struct nic_spec *nic = g_ptr_array_index(s->nics, i);
+		struct virtio_net_config cfg = VIRTIO_NET_CONFIG_DEFAULT;
+
+		if (nic->model && strcmp(nic->model, "virtio") &&
+		    strcmp(nic->model, "virtio-net-pci")) {
+			error_setg(err, "-nic model=%s is not supported (virtio-net-pci)",
+				   nic->model);
+			return -1;
+		}
+		cfg.netdev = nic->netdev;
+		cfg.mac = nic->mac;
+		if (!virtio_net_pci_create(m, &cfg, err))
+			return -1;
+	}
+	return 0;
+}

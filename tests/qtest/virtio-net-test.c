@@ -1,0 +1,252 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * virtio-net-pci with a slirp backend (-netdev user,restrict=on: nothing
+ * leaves the host) through qtest-driven rings: the PCI function, MAC and
+ * link status in the config space, an ARP request for the gateway answered
+ * by slirp, and a DHCP discover answered with an offer, sent once with a
+ * finished checksum and once with NEEDS_CSUM (the device completes the UDP
+ * checksum, or slirp drops the frame), into legacy (10-byte header) and
+ * mergeable (12-byte header) receive buffers.  QEMU runs the config part;
+ * its stopped VM (-S) moves no frames.
+ */
+#include <string.h>
+#include <glib.h>
+
+#include "tests/lib/libqtest.h"
+#include "tests/qtest/virtio-helpers.h"
+
+#define RX_RING 0x10000
+#define TX_RING 0x20000
+#define RX_BUF 0x40000
+#define TX_BUF 0x60000
+#define NRX 8
+#define RXSZ 2048
+
+#define F_CSUM (1ULL << 0)
+#define F_MAC (1ULL << 5)
+#define F_MRG (1ULL << 15)
+#define F_STATUS (1ULL << 16)
+
+static const uint8_t mac[6] = { 0x52, 0x54, 0x00, 0xab, 0xcd, 0xef };
+
+struct env {
+	struct qtest *q;
+	struct vt_dev d;
+	struct vt_queue rx, tx;
+	unsigned hdr;
+};
+
+/* False (test skipped) on QEMU, whose stopped VM (-S) leaves the queues idle. */
+static bool env_start(struct env *e, bool modern, uint64_t feats, bool traffic)
+{
+	int devfn;
+
+	memset(e, 0, sizeof(*e));
+	e->q = qtest_start("-nodefaults -netdev user,id=n0,restrict=on "
+			   "-device virtio-net-pci,netdev=n0,mac=52:54:00:ab:cd:ef");
+	if (traffic && qtest_is_qemu(e->q)) {
+		qtest_quit(e->q);
+		g_test_skip("QEMU -S: virtio-net does not move frames while the VM is stopped");
+		return false;
+	}
+	devfn = vt_find(e->q, 0x1000);
+	g_assert_cmpint(devfn, >=, 0);
+	vt_setup(&e->d, e->q, devfn);
+	e->d.modern = modern;
+	if (modern)
+		g_assert_cmphex(vt_negotiate(&e->d, VT_F_VERSION_1 | feats) & VT_S_FEATURES_OK,
+				==, VT_S_FEATURES_OK);
+	else
+		vt_negotiate(&e->d, feats);
+	e->hdr = modern || (feats & F_MRG) ? 12 : 10;
+	vt_queue_init(&e->rx, &e->d, 0, modern ? 16 : 0, RX_RING);
+	vt_queue_init(&e->tx, &e->d, 1, modern ? 16 : 0, TX_RING);
+	for (unsigned i = 0; i < NRX; i++) {
+		vt_desc(&e->rx, 0, i, RX_BUF + i * RXSZ, RXSZ, VT_D_WRITE, 0);
+		vt_avail(&e->rx, i);
+	}
+	vt_set_status(&e->d, vt_status(&e->d) | VT_S_DRIVER_OK);
+	vt_kick(&e->rx);
+	return true;
+}
+
+static void send_frame(struct env *e, const uint8_t *f, size_t len, const uint8_t *hdr)
+{
+	uint8_t zero[12] = { 0 };
+
+	qtest_memwrite(e->q, TX_BUF, hdr ? hdr : zero, e->hdr);
+	qtest_memwrite(e->q, TX_BUF + 64, f, len);
+	vt_desc(&e->tx, 0, 0, TX_BUF, e->hdr, VT_D_NEXT, 1);
+	vt_desc(&e->tx, 0, 1, TX_BUF + 64, len, 0, 0);
+	vt_avail(&e->tx, 0);
+	vt_kick(&e->tx);
+	g_assert_cmpuint(vt_wait_used(&e->tx, NULL), ==, 0);
+}
+
+/* Next received frame (header stripped) into buf; returns its length. */
+static size_t recv_frame(struct env *e, uint8_t *buf)
+{
+	uint32_t id, len = vt_wait_used(&e->rx, &id);
+	uint8_t hdr[12];
+
+	g_assert_cmpuint(id, <, NRX);
+	g_assert_cmpuint(len, >, e->hdr);
+	g_assert_cmpuint(len, <=, RXSZ);
+	qtest_memread(e->q, RX_BUF + id * RXSZ, hdr, e->hdr);
+	if (e->hdr == 12)
+		g_assert_cmpuint(hdr[10] | hdr[11] << 8, ==, 1); /* num_buffers */
+	g_assert_cmpuint(hdr[1], ==, 0);                       /* no GSO */
+	qtest_memread(e->q, RX_BUF + id * RXSZ + e->hdr, buf, len - e->hdr);
+	/* give the buffer back */
+	vt_avail(&e->rx, id);
+	vt_kick(&e->rx);
+	return len - e->hdr;
+}
+
+static void put16(uint8_t *p, uint16_t v) { p[0] = v >> 8; p[1] = v; }
+
+static uint16_t csum(const uint8_t *p, size_t len, uint32_t sum)
+{
+	for (size_t i = 0; i + 1 < len; i += 2)
+		sum += p[i] << 8 | p[i + 1];
+	if (len & 1)
+		sum += p[len - 1] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return sum;
+}
+
+static void test_config(void)
+{
+	struct env e;
+
+	env_start(&e, true, F_MAC | F_STATUS, false);
+	for (int i = 0; i < 6; i++)
+		g_assert_cmphex(vt_cfg8(&e.d, i), ==, mac[i]);
+	g_assert_cmphex(vt_cfg8(&e.d, 6) & 1, ==, 1); /* link up */
+	g_assert_cmphex(qtest_pci_readw(e.q, e.d.devfn, 0x2e), ==, 1);
+	g_assert_cmphex(qtest_pci_readl(e.q, e.d.devfn, 0x08) >> 8, ==, 0x020000);
+	qtest_quit(e.q);
+}
+
+static void arp_exchange(struct env *e)
+{
+	uint8_t f[42] = { 0 }, r[2048];
+	size_t len;
+
+	memset(f, 0xff, 6);
+	memcpy(f + 6, mac, 6);
+	put16(f + 12, 0x0806);
+	put16(f + 14, 1);
+	put16(f + 16, 0x0800);
+	f[18] = 6;
+	f[19] = 4;
+	put16(f + 20, 1);
+	memcpy(f + 22, mac, 6);
+	memcpy(f + 28, "\x0a\x00\x02\x0f", 4);
+	memcpy(f + 38, "\x0a\x00\x02\x02", 4);
+	send_frame(e, f, sizeof(f), NULL);
+	len = recv_frame(e, r);
+	g_assert_cmpuint(len, >=, 42);
+	g_assert(memcmp(r, mac, 6) == 0);
+	g_assert_cmphex(r[12] << 8 | r[13], ==, 0x0806);
+	g_assert_cmphex(r[20] << 8 | r[21], ==, 2);             /* reply */
+	g_assert(memcmp(r + 28, "\x0a\x00\x02\x02", 4) == 0);   /* from the gateway */
+	g_assert(memcmp(r + 38, "\x0a\x00\x02\x0f", 4) == 0);
+}
+
+/* DHCPDISCOVER from 0.0.0.0:68; with offload the UDP checksum is left partial. */
+static void dhcp_exchange(struct env *e, bool offload)
+{
+	uint8_t f[14 + 20 + 8 + 244] = { 0 }, r[2048], hdr[12] = { 0 };
+	uint8_t *ip = f + 14, *udp = ip + 20, *b = udp + 8;
+	size_t udplen = 8 + 244, len;
+	uint32_t pseudo;
+	uint16_t s;
+
+	memset(f, 0xff, 6);
+	memcpy(f + 6, mac, 6);
+	put16(f + 12, 0x0800);
+	ip[0] = 0x45;
+	put16(ip + 2, 20 + udplen);
+	ip[8] = 64;
+	ip[9] = 17;
+	memset(ip + 16, 0xff, 4);
+	put16(ip + 10, ~csum(ip, 20, 0));
+	put16(udp, 68);
+	put16(udp + 2, 67);
+	put16(udp + 4, udplen);
+	b[0] = 1;
+	b[1] = 1;
+	b[2] = 6;
+	memcpy(b + 4, "\x12\x34\x56\x78", 4);
+	memcpy(b + 28, mac, 6);
+	memcpy(b + 236, "\x63\x82\x53\x63\x35\x01\x01\xff", 8);
+	pseudo = 0xffff + 0xffff + 17 + udplen; /* src 0.0.0.0, dst 255.255.255.255 */
+	if (offload) {
+		put16(udp + 6, csum((uint8_t *)"", 0, pseudo));
+		hdr[0] = 1;                      /* NEEDS_CSUM */
+		hdr[6] = 34;                     /* csum_start */
+		hdr[8] = 6;                      /* csum_offset */
+	} else {
+		s = ~csum(udp, udplen, pseudo);
+		put16(udp + 6, s ? s : 0xffff);
+	}
+	send_frame(e, f, sizeof(f), hdr);
+	do
+		len = recv_frame(e, r);
+	while (r[12] != 0x08 || r[13] != 0x00); /* skip anything but IPv4 */
+	g_assert_cmpuint(len, >, 14 + 20 + 8 + 240);
+	g_assert(memcmp(r, mac, 6) == 0 || memcmp(r, "\xff\xff\xff\xff\xff\xff", 6) == 0);
+	g_assert_cmpuint(r[14 + 9], ==, 17);
+	b = r + 14 + 20 + 8;
+	g_assert_cmpuint(b[0], ==, 2);                             /* BOOTREPLY */
+	g_assert(memcmp(b + 4, "\x12\x34\x56\x78", 4) == 0);
+	g_assert(memcmp(b + 16, "\x0a\x00\x02\x0f", 4) == 0);     /* yiaddr */
+	g_assert(memcmp(b + 236, "\x63\x82\x53\x63", 4) == 0);
+	g_assert_cmpuint(b[240], ==, 53);
+	g_assert_cmpuint(b[242], ==, 2);                           /* DHCPOFFER */
+}
+
+static void test_arp_dhcp_modern(void)
+{
+	struct env e;
+
+	if (!env_start(&e, true, F_MAC | F_STATUS | F_MRG, true))
+		return;
+	arp_exchange(&e);
+	dhcp_exchange(&e, false);
+	qtest_quit(e.q);
+}
+
+static void test_dhcp_csum_offload(void)
+{
+	struct env e;
+
+	if (!env_start(&e, true, F_MAC | F_CSUM, true))
+		return;
+	dhcp_exchange(&e, true);
+	qtest_quit(e.q);
+}
+
+static void test_arp_dhcp_legacy(void)
+{
+	struct env e;
+
+	if (!env_start(&e, false, F_MAC, true))
+		return;
+	g_assert_cmpuint(e.hdr, ==, 10);
+	arp_exchange(&e);
+	dhcp_exchange(&e, false);
+	qtest_quit(e.q);
+}
+
+int main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	g_test_add_func("/virtio-net/config", test_config);
+	g_test_add_func("/virtio-net/arp-dhcp-modern", test_arp_dhcp_modern);
+	g_test_add_func("/virtio-net/dhcp-csum-offload", test_dhcp_csum_offload);
+	g_test_add_func("/virtio-net/arp-dhcp-legacy", test_arp_dhcp_legacy);
+	return g_test_run();
+}
