@@ -283,6 +283,7 @@ int drive_parse(struct machine *m, const char *optstr, GError **err)
 
 	d->iface = DRIVE_IF_IDE;
 	d->bus = d->unit = d->index = -1;
+	d->bootindex = -1;
 	if (!o)
 		goto out;
 	if (drive_read_flags(d, o, err) || drive_place(m, d, o, err) ||

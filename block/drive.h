@@ -32,6 +32,7 @@ struct drive_info {
 	enum blk_cache_mode cache;
 	struct block_backend *blk; /* NULL when empty */
 	bool claimed;          /* a device attached it */
+	int bootindex;         /* -device ...,bootindex=N, or -1 */
 };
 
 /* -drive OPTSTR.  0 or -errno with *err set. */

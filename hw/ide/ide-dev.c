@@ -4,8 +4,8 @@
  * a unit of the PIIX3 IDE controller, as QEMU's QOM IDE devices do:
  * drive=X, bus=ide.0|ide.1, unit=0|1 (first free slot when left out),
  * serial= and model= override the IDENTIFY strings; ide-cd without drive=
- * is an empty CD-ROM drive.  bootindex is accepted and left to the boot
- * order code.  The unit's state lives in the controller (its vmstate).
+ * is an empty CD-ROM drive.  bootindex=N is stored in the drive_info for
+ * the boot order code (with ide_boot_path() for SeaBIOS's bootorder file).  The unit's state lives in the controller (its vmstate).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -93,6 +93,7 @@ static struct drive_info *ide_dev_drive(struct device *dev, bool cd, GError **er
 		d->media = DRIVE_MEDIA_CDROM;
 		d->read_only = true;
 		d->bus = d->unit = d->index = -1;
+		d->bootindex = -1;
 		d->id = g_strdup_printf("%s-drive", dev->id ? dev->id : "ide-cd");
 		if (!dev->m->drives)
 			dev->m->drives = g_ptr_array_new();
@@ -131,14 +132,14 @@ static int ide_dev_realize(struct device *dev, GError **err)
 	const char *serial, *model;
 	struct drive_info *d;
 	struct ide_unit *u;
-	uint64_t bootindex;
+	uint64_t bootindex = UINT64_MAX;
 
 	if (!p) {
 		g_set_error(err, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
 			    "%s: no IDE controller", dev->cls->name);
 		return -ENODEV;
 	}
-	if (opts_get_u64(dev->opts, "bootindex", 0, &bootindex, err) < 0)
+	if (opts_get_u64(dev->opts, "bootindex", UINT64_MAX, &bootindex, err) < 0)
 		return -EINVAL;
 	u = ide_dev_slot(p, dev->opts, err);
 	if (!u)
@@ -146,6 +147,8 @@ static int ide_dev_realize(struct device *dev, GError **err)
 	d = ide_dev_drive(dev, cd, err);
 	if (!d || ide_unit_attach(u, d, err) < 0)
 		return -EINVAL;
+	if (bootindex != UINT64_MAX)
+		d->bootindex = (int)MIN(bootindex, (uint64_t)INT32_MAX);
 	serial = opts_get(dev->opts, "serial");
 	model = opts_get(dev->opts, "model");
 	if (serial)

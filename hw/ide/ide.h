@@ -170,6 +170,8 @@ uint32_t atapi_nb_blocks(struct ide_unit *s);
 void bmdma_kick(struct ide_bus *bus);
 
 struct piix_ide *piix3_ide_create(struct machine *m, struct pci_bus *bus, GError **err);
+/* "/pci@i0cf8/ide@1,1/drive@C/disk@U" for the bootorder file, or NULL (g_free). */
+char *ide_boot_path(struct machine *m, const struct drive_info *d);
 /* Monitor: change or eject (path NULL) the medium of the CD with this id. */
 int ide_cd_change_media(struct machine *m, const char *drive_id, const char *path,
 			GError **err);

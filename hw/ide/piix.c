@@ -375,6 +375,26 @@ struct piix_ide *piix3_ide_create(struct machine *m, struct pci_bus *bus, GError
 	return d;
 }
 
+/* SeaBIOS/QEMU bootorder path of the IDE unit holding d, or NULL. */
+char *ide_boot_path(struct machine *m, const struct drive_info *d)
+{
+	for (guint i = 0; m->devices && i < m->devices->len; i++) {
+		struct device *dev = m->devices->pdata[i];
+		struct piix_ide *p;
+
+		if (dev->cls != &piix3_ide_class)
+			continue;
+		p = container_of(dev, struct piix_ide, pci.dev);
+		for (int u = 0; u < 4; u++) {
+			if (p->bus[u / 2].units[u % 2].dinfo == d)
+				return g_strdup_printf("/pci@i0cf8/ide@%x,%x/drive@%d/disk@%d",
+						       PIIX_IDE_DEVFN >> 3, PIIX_IDE_DEVFN & 7,
+						       u / 2, u % 2);
+		}
+	}
+	return NULL;
+}
+
 /* ---- media change (monitor) ---- */
 
 static struct ide_unit *ide_find_cd(struct machine *m, const char *id, GError **err)

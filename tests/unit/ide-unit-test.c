@@ -379,6 +379,12 @@ static void test_media_change(void)
 	size_t len;
 
 	g_assert_cmpint(tur(m), ==, 0);
+	{
+		g_autofree char *bp = ide_boot_path(m, drive_find_id(m, "cd0"));
+
+		g_assert_cmpstr(bp, ==, "/pci@i0cf8/ide@1,1/drive@1/disk@0");
+		g_assert_cmpint(drive_find_id(m, "cd0")->bootindex, ==, -1);
+	}
 	g_assert_cmpint(ide_cd_change_media(m, "cd0", iso2, &err), ==, 0);
 	g_assert_no_error(err);
 	/* first "no medium", then "medium may have changed", then ready */
