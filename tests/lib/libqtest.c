@@ -277,20 +277,24 @@ static bool handle_irq_line(struct qtest *q, const char *line)
 	return true;
 }
 
-const char *qtest_cmd(struct qtest *q, const char *fmt, ...)
+static void send_cmdv(struct qtest *q, const char *fmt, va_list ap)
 {
-	va_list ap;
-	char *cmd;
+	char *cmd = g_strdup_vprintf(fmt, ap);
 
-	va_start(ap, fmt);
-	cmd = g_strdup_vprintf(fmt, ap);
-	va_end(ap);
 	if (q->log)
 		fprintf(stderr, "[R] %s\n", cmd);
 	send_all(q, cmd, strlen(cmd));
 	send_all(q, "\n", 1);
 	g_free(cmd);
+}
 
+const char *qtest_cmd(struct qtest *q, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	send_cmdv(q, fmt, ap);
+	va_end(ap);
 	for (;;) {
 		char *line = recv_line(q);
 
@@ -308,16 +312,10 @@ const char *qtest_cmd(struct qtest *q, const char *fmt, ...)
 void qtest_send_only(struct qtest *q, const char *fmt, ...)
 {
 	va_list ap;
-	char *cmd;
 
 	va_start(ap, fmt);
-	cmd = g_strdup_vprintf(fmt, ap);
+	send_cmdv(q, fmt, ap);
 	va_end(ap);
-	if (q->log)
-		fprintf(stderr, "[R] %s\n", cmd);
-	send_all(q, cmd, strlen(cmd));
-	send_all(q, "\n", 1);
-	g_free(cmd);
 }
 
 static void expect_ok(struct qtest *q, const char *reply, const char *what)
