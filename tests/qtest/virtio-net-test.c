@@ -10,6 +10,10 @@
  * its stopped VM (-S) moves no frames.
  */
 #include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <glib.h>
 
 #include "tests/lib/libqtest.h"
@@ -37,13 +41,13 @@ struct env {
 };
 
 /* False (test skipped) on QEMU, whose stopped VM (-S) leaves the queues idle. */
-static bool env_start(struct env *e, bool modern, uint64_t feats, bool traffic)
+static bool env_start_args(struct env *e, bool modern, uint64_t feats, bool traffic,
+			   const char *args)
 {
 	int devfn;
 
 	memset(e, 0, sizeof(*e));
-	e->q = qtest_start("-nodefaults -netdev user,id=n0,restrict=on "
-			   "-device virtio-net-pci,netdev=n0,mac=52:54:00:ab:cd:ef");
+	e->q = qtest_start(args);
 	if (traffic && qtest_is_qemu(e->q)) {
 		qtest_quit(e->q);
 		g_test_skip("QEMU -S: virtio-net does not move frames while the VM is stopped");
@@ -68,6 +72,13 @@ static bool env_start(struct env *e, bool modern, uint64_t feats, bool traffic)
 	vt_set_status(&e->d, vt_status(&e->d) | VT_S_DRIVER_OK);
 	vt_kick(&e->rx);
 	return true;
+}
+
+static bool env_start(struct env *e, bool modern, uint64_t feats, bool traffic)
+{
+	return env_start_args(e, modern, feats, traffic,
+			      "-nodefaults -netdev user,id=n0,restrict=on "
+			      "-device virtio-net-pci,netdev=n0,mac=52:54:00:ab:cd:ef");
 }
 
 static void send_frame(struct env *e, const uint8_t *f, size_t len, const uint8_t *hdr)
@@ -241,6 +252,36 @@ static void test_arp_dhcp_legacy(void)
 	qtest_quit(e.q);
 }
 
+/* -nic shorthand with hostfwd on loopback: a host connect becomes a SYN. */
+static void test_nic_hostfwd(void)
+{
+	struct env e;
+	int port = g_random_int_range(20000, 40000), fd;
+	g_autofree char *args = g_strdup_printf(
+		"-nodefaults -nic user,model=virtio-net-pci,mac=52:54:00:ab:cd:ef,restrict=on,"
+		"hostfwd=tcp:127.0.0.1:%d-:2222", port);
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port) };
+	uint8_t r[2048];
+	size_t len;
+
+	if (!env_start_args(&e, true, F_MAC, true, args))
+		return;
+	arp_exchange(&e); /* slirp learns our MAC */
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	g_assert(fd >= 0);
+	connect(fd, (struct sockaddr *)&sa, sizeof(sa));
+	do
+		len = recv_frame(&e, r);
+	while (r[12] != 0x08 || r[13] != 0x00 || r[23] != 6);
+	g_assert_cmpuint(len, >=, 54);
+	g_assert(memcmp(r + 30, "\x0a\x00\x02\x0f", 4) == 0);       /* to the guest */
+	g_assert_cmpuint(r[36] << 8 | r[37], ==, 2222);               /* port 2222 */
+	g_assert_cmphex(r[47] & 0x02, ==, 0x02);                      /* SYN */
+	close(fd);
+	qtest_quit(e.q);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -248,5 +289,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/virtio-net/arp-dhcp-modern", test_arp_dhcp_modern);
 	g_test_add_func("/virtio-net/dhcp-csum-offload", test_dhcp_csum_offload);
 	g_test_add_func("/virtio-net/arp-dhcp-legacy", test_arp_dhcp_legacy);
+	g_test_add_func("/virtio-net/nic-hostfwd", test_nic_hostfwd);
 	return g_test_run();
 }
