@@ -157,8 +157,11 @@ static inline struct ide_unit *ide_cur(struct ide_bus *bus)
 	return &bus->units[bus->cur];
 }
 
-/* atapi.c */
+/* identify.c: the 512 bytes of IDENTIFY (PACKET) DEVICE into s->buf */
+void ide_identify_data(struct ide_unit *s);
 void atapi_identify(struct ide_unit *s);
+
+/* atapi.c */
 void atapi_packet_cmd(struct ide_unit *s);     /* PACKET command issued */
 void atapi_packet_received(struct ide_unit *s); /* CDB complete */
 void atapi_reply_next(struct ide_unit *s);      /* DRQ block consumed */
