@@ -36,10 +36,10 @@ struct qtest_state {
 	struct chardev *chr;
 	struct chr_frontend fe;
 	GString *inbuf;
-	bool discarding;    /* skipping the rest of an over-long line */
-	FILE *log;          /* NULL: no log */
+	bool discarding; /* skipping the rest of an over-long line */
+	FILE *log;	 /* NULL: no log */
 	bool log_owned;
-	GTimer *timer;      /* time since the channel opened, for the log */
+	GTimer *timer; /* time since the channel opened, for the log */
 	enum qtest_intercept intercept;
 	int irq_level[NUM_GSI];
 };
@@ -148,10 +148,14 @@ static bool qtest_arg_size(struct qtest_state *s, gchar **w, int i, uint64_t *v)
 static unsigned qtest_width(char c)
 {
 	switch (c) {
-	case 'b': return 1;
-	case 'w': return 2;
-	case 'l': return 4;
-	default: return 8;
+	case 'b':
+		return 1;
+	case 'w':
+		return 2;
+	case 'l':
+		return 4;
+	default:
+		return 8;
 	}
 }
 
@@ -294,8 +298,8 @@ static void cmd_b64write(struct qtest_state *s, gchar **w)
 	}
 	data = g_base64_decode(w[3], &got);
 	if (got != size && s->log)
-		fprintf(s->log, "b64write: data length mismatch (told %" PRIu64
-			", found %zu)\n", size, (size_t)got);
+		fprintf(s->log, "b64write: data length mismatch (told %" PRIu64 ", found %zu)\n",
+			size, (size_t)got);
 	buf = g_malloc0(size ? size : 1);
 	memcpy(buf, data, MIN(size, (uint64_t)got));
 	as_write_buf(&s->m->mem, addr, buf, size);
@@ -310,8 +314,7 @@ static void cmd_memset(struct qtest_state *s, gchar **w)
 	uint64_t addr, size, byte;
 	uint8_t *buf;
 
-	if (!qtest_arg(s, w, 1, &addr) || !qtest_arg(s, w, 2, &size) ||
-	    !qtest_arg(s, w, 3, &byte))
+	if (!qtest_arg(s, w, 1, &addr) || !qtest_arg(s, w, 2, &size) || !qtest_arg(s, w, 3, &byte))
 		return;
 	if (size > QTEST_MAX_MEMSET) {
 		qtest_send(s, "FAIL size %" PRIu64 " too large\n", size);
@@ -391,8 +394,7 @@ static void cmd_irq_intercept(struct qtest_state *s, gchar **w)
 	}
 	/* Like QEMU: once a device is intercepted, asking again is a no-op. */
 	if (s->intercept == INTERCEPT_NONE) {
-		s->intercept = g_str_equal(w[0], "irq_intercept_in") ? INTERCEPT_IN
-								      : INTERCEPT_OUT;
+		s->intercept = g_str_equal(w[0], "irq_intercept_in") ? INTERCEPT_IN : INTERCEPT_OUT;
 		memset(s->irq_level, 0, sizeof(s->irq_level));
 	}
 	qtest_ok(s);
@@ -438,21 +440,32 @@ static void cmd_module_load(struct qtest_state *s, gchar **w)
 }
 
 static const struct qtest_cmd qtest_cmds[] = {
-	{ "outb", 2, cmd_out },       { "outw", 2, cmd_out },
-	{ "outl", 2, cmd_out },       { "inb", 1, cmd_in },
-	{ "inw", 1, cmd_in },         { "inl", 1, cmd_in },
-	{ "writeb", 2, cmd_writex },  { "writew", 2, cmd_writex },
-	{ "writel", 2, cmd_writex },  { "writeq", 2, cmd_writex },
-	{ "readb", 1, cmd_readx },    { "readw", 1, cmd_readx },
-	{ "readl", 1, cmd_readx },    { "readq", 1, cmd_readx },
-	{ "read", 2, cmd_read },      { "write", 3, cmd_write },
-	{ "b64read", 2, cmd_b64read }, { "b64write", 3, cmd_b64write },
-	{ "memset", 3, cmd_memset },  { "endianness", 0, cmd_endianness },
-	{ "clock_step", 0, cmd_clock_step }, { "clock_set", 1, cmd_clock_set },
-	{ "irq_intercept_in", 1, cmd_irq_intercept },
-	{ "irq_intercept_out", 1, cmd_irq_intercept },
-	{ "set_irq_in", 4, cmd_set_irq_in },
-	{ "module_load", 2, cmd_module_load },
+    {"outb", 2, cmd_out},
+    {"outw", 2, cmd_out},
+    {"outl", 2, cmd_out},
+    {"inb", 1, cmd_in},
+    {"inw", 1, cmd_in},
+    {"inl", 1, cmd_in},
+    {"writeb", 2, cmd_writex},
+    {"writew", 2, cmd_writex},
+    {"writel", 2, cmd_writex},
+    {"writeq", 2, cmd_writex},
+    {"readb", 1, cmd_readx},
+    {"readw", 1, cmd_readx},
+    {"readl", 1, cmd_readx},
+    {"readq", 1, cmd_readx},
+    {"read", 2, cmd_read},
+    {"write", 3, cmd_write},
+    {"b64read", 2, cmd_b64read},
+    {"b64write", 3, cmd_b64write},
+    {"memset", 3, cmd_memset},
+    {"endianness", 0, cmd_endianness},
+    {"clock_step", 0, cmd_clock_step},
+    {"clock_set", 1, cmd_clock_set},
+    {"irq_intercept_in", 1, cmd_irq_intercept},
+    {"irq_intercept_out", 1, cmd_irq_intercept},
+    {"set_irq_in", 4, cmd_set_irq_in},
+    {"module_load", 2, cmd_module_load},
 };
 
 static void qtest_process_line(struct qtest_state *s, const char *line)
@@ -550,8 +563,8 @@ static int qtest_open_log(struct qtest_state *s, const char *path, GError **err)
 	if (!s->log) {
 		int e = errno;
 
-		g_set_error(err, G_FILE_ERROR, g_file_error_from_errno(e),
-			    "-qtest-log %s: %s", path, g_strerror(e));
+		g_set_error(err, G_FILE_ERROR, g_file_error_from_errno(e), "-qtest-log %s: %s",
+			    path, g_strerror(e));
 		return -e;
 	}
 	setvbuf(s->log, NULL, _IOLBF, 0);
@@ -559,8 +572,7 @@ static int qtest_open_log(struct qtest_state *s, const char *path, GError **err)
 	return 0;
 }
 
-int qtest_server_start(struct machine *m, const char *spec, const char *log_path,
-		       GError **err)
+int qtest_server_start(struct machine *m, const char *spec, const char *log_path, GError **err)
 {
 	struct qtest_state *s = g_new0(struct qtest_state, 1);
 	int ret;

@@ -20,8 +20,7 @@ struct qtest_state;
  * stderr, "none" disables the log, anything else is a file.  Sets m->qtest.
  * Returns 0, or -errno with *err set.
  */
-int qtest_server_start(struct machine *m, const char *spec, const char *log_path,
-		       GError **err);
+int qtest_server_start(struct machine *m, const char *spec, const char *log_path, GError **err);
 
 /*
  * The machine's GSI sink calls this on every level it sets (lock held).

@@ -43,7 +43,7 @@
 #define FW_CFG_NAME_LEN 56
 #define FW_CFG_DIR_ENTRY_SIZE 64
 
-static const char fw_cfg_dma_sig[8] = { 'Q', 'E', 'M', 'U', ' ', 'C', 'F', 'G' };
+static const char fw_cfg_dma_sig[8] = {'Q', 'E', 'M', 'U', ' ', 'C', 'F', 'G'};
 
 struct fw_cfg_item {
 	uint8_t *data;
@@ -68,9 +68,9 @@ struct fw_cfg {
 	bool dma_enabled;
 	struct mem_region ctl_region;
 	struct mem_region dma_region;
-	GHashTable *items;  /* numeric key -> struct fw_cfg_item * */
-	GPtrArray *files;   /* struct fw_cfg_file *, sorted by name */
-	bool dir_dirty;     /* files changed since the directory was built */
+	GHashTable *items; /* numeric key -> struct fw_cfg_item * */
+	GPtrArray *files;  /* struct fw_cfg_file *, sorted by name */
+	bool dir_dirty;	   /* files changed since the directory was built */
 };
 
 enum fw_cfg_dma_op { DMA_NONE, DMA_READ, DMA_WRITE, DMA_SKIP };
@@ -154,8 +154,7 @@ void fw_cfg_add_bytes(struct fw_cfg *f, uint16_t key, const void *data, size_t l
 	struct fw_cfg_item *it;
 
 	key &= ~FW_CFG_WRITE_FLAG;
-	if (len >= UINT32_MAX ||
-	    (!(key & FW_CFG_ARCH_LOCAL) && key >= FW_CFG_FILE_FIRST)) {
+	if (len >= UINT32_MAX || (!(key & FW_CFG_ARCH_LOCAL) && key >= FW_CFG_FILE_FIRST)) {
 		warn_report("fw_cfg: cannot add key 0x%x (%zu bytes)", key, len);
 		return;
 	}
@@ -167,7 +166,7 @@ void fw_cfg_add_bytes(struct fw_cfg *f, uint16_t key, const void *data, size_t l
 
 void fw_cfg_add_i16(struct fw_cfg *f, uint16_t key, uint16_t v)
 {
-	uint8_t b[2] = { v, v >> 8 };
+	uint8_t b[2] = {v, v >> 8};
 
 	fw_cfg_add_bytes(f, key, b, sizeof(b));
 }
@@ -218,8 +217,8 @@ static struct fw_cfg_file *fw_cfg_file_get(struct fw_cfg *f, const char *name)
 	return fl;
 }
 
-static void fw_cfg_set_file(struct fw_cfg *f, const char *name, const void *data,
-			    size_t len, bool writable, fw_cfg_write_cb cb, void *opaque)
+static void fw_cfg_set_file(struct fw_cfg *f, const char *name, const void *data, size_t len,
+			    bool writable, fw_cfg_write_cb cb, void *opaque)
 {
 	struct fw_cfg_file *fl;
 
@@ -241,8 +240,8 @@ static void fw_cfg_set_file(struct fw_cfg *f, const char *name, const void *data
 	f->dir_dirty = true;
 }
 
-void fw_cfg_add_file_writable(struct fw_cfg *f, const char *name, const void *data,
-			      size_t len, fw_cfg_write_cb cb, void *opaque)
+void fw_cfg_add_file_writable(struct fw_cfg *f, const char *name, const void *data, size_t len,
+			      fw_cfg_write_cb cb, void *opaque)
 {
 	fw_cfg_set_file(f, name, data, len, true, cb, opaque);
 }
@@ -295,10 +294,10 @@ static void fw_cfg_ctl_write(void *opaque, uint64_t addr, uint64_t val, unsigned
 }
 
 static const struct mem_ops fw_cfg_ctl_ops = {
-	.read = fw_cfg_ctl_read,
-	.write = fw_cfg_ctl_write,
-	.min_access = 1,
-	.max_access = 2,
+    .read = fw_cfg_ctl_read,
+    .write = fw_cfg_ctl_write,
+    .min_access = 1,
+    .max_access = 2,
 };
 
 /* ---- DMA ---- */
@@ -312,8 +311,8 @@ static void fw_cfg_dma_put_control(struct fw_cfg *f, uint64_t desc, uint32_t ctl
 }
 
 /* Read into guest memory; past the item's end the guest gets zeros. */
-static int fw_cfg_dma_read(struct fw_cfg *f, struct fw_cfg_item *it, uint32_t avail,
-			   uint64_t addr, uint32_t len)
+static int fw_cfg_dma_read(struct fw_cfg *f, struct fw_cfg_item *it, uint32_t avail, uint64_t addr,
+			   uint32_t len)
 {
 	uint32_t n = MIN(avail, len);
 	uint8_t *p = as_ram_ptr(&f->dev.m->mem, addr, len);
@@ -331,15 +330,14 @@ static int fw_cfg_dma_read(struct fw_cfg *f, struct fw_cfg_item *it, uint32_t av
 }
 
 /* Write from guest memory; only whole ranges inside a writable item. */
-static int fw_cfg_dma_write(struct fw_cfg *f, struct fw_cfg_item *it, uint32_t avail,
-			    uint64_t addr, uint32_t len)
+static int fw_cfg_dma_write(struct fw_cfg *f, struct fw_cfg_item *it, uint32_t avail, uint64_t addr,
+			    uint32_t len)
 {
 	uint32_t off = f->cur_offset;
 	uint8_t *p;
 
 	if (!it || !it->writable || avail < len) {
-		guest_error("fw_cfg: DMA write of %u bytes to key 0x%x refused",
-			    len, f->cur_key);
+		guest_error("fw_cfg: DMA write of %u bytes to key 0x%x refused", len, f->cur_key);
 		f->cur_offset += MIN(avail, len);
 		return -EPERM;
 	}
@@ -355,8 +353,7 @@ static int fw_cfg_dma_write(struct fw_cfg *f, struct fw_cfg_item *it, uint32_t a
 	return 0;
 }
 
-static int fw_cfg_dma_op(struct fw_cfg *f, enum fw_cfg_dma_op op, uint64_t addr,
-			 uint32_t len)
+static int fw_cfg_dma_op(struct fw_cfg *f, enum fw_cfg_dma_op op, uint64_t addr, uint32_t len)
 {
 	struct fw_cfg_item *it = fw_cfg_find(f, f->cur_key);
 	uint32_t avail = 0;
@@ -436,16 +433,16 @@ static void fw_cfg_dma_reg_write(void *opaque, uint64_t addr, uint64_t val, unsi
 		f->dma_addr = __builtin_bswap64(val);
 		fw_cfg_dma_transfer(f);
 	} else {
-		guest_error("fw_cfg: DMA register write of size %u at +%" PRIu64 " ignored",
-			    size, addr);
+		guest_error("fw_cfg: DMA register write of size %u at +%" PRIu64 " ignored", size,
+			    addr);
 	}
 }
 
 static const struct mem_ops fw_cfg_dma_ops = {
-	.read = fw_cfg_dma_reg_read,
-	.write = fw_cfg_dma_reg_write,
-	.min_access = 1,
-	.max_access = 8,
+    .read = fw_cfg_dma_reg_read,
+    .write = fw_cfg_dma_reg_write,
+    .min_access = 1,
+    .max_access = 8,
 };
 
 /* ---- device ---- */
@@ -470,9 +467,8 @@ static int fw_cfg_realize(struct device *dev, GError **err)
 	}
 	return 0;
 fail:
-	g_set_error(err, G_IO_ERROR, G_IO_ERROR_EXISTS,
-		    "fw_cfg: cannot map ports 0x%x-0x%x: %s", FW_CFG_CTL_PORT,
-		    FW_CFG_DMA_PORT + 7, g_strerror(-ret));
+	g_set_error(err, G_IO_ERROR, G_IO_ERROR_EXISTS, "fw_cfg: cannot map ports 0x%x-0x%x: %s",
+		    FW_CFG_CTL_PORT, FW_CFG_DMA_PORT + 7, g_strerror(-ret));
 	return ret;
 }
 
@@ -488,27 +484,27 @@ static void fw_cfg_dev_reset(struct device *dev)
 }
 
 static const struct vmstate_field fw_cfg_vmstate_fields[] = {
-	VMSTATE_U16(struct fw_cfg, cur_key),
-	VMSTATE_U32(struct fw_cfg, cur_offset),
-	VMSTATE_U64(struct fw_cfg, dma_addr),
-	VMSTATE_END,
+    VMSTATE_U16(struct fw_cfg, cur_key),
+    VMSTATE_U32(struct fw_cfg, cur_offset),
+    VMSTATE_U64(struct fw_cfg, dma_addr),
+    VMSTATE_END,
 };
 
 static const struct vmstate_desc fw_cfg_vmstate = {
-	.name = "fw_cfg",
-	.version = 1,
-	.fields = fw_cfg_vmstate_fields,
+    .name = "fw_cfg",
+    .version = 1,
+    .fields = fw_cfg_vmstate_fields,
 };
 
 const struct device_class fw_cfg_io_class = {
-	.name = "fw_cfg_io",
-	.bus = NULL,
-	.desc = "QEMU firmware configuration interface (ports 0x510-0x51b)",
-	.instance_size = sizeof(struct fw_cfg),
-	.user_creatable = false,
-	.realize = fw_cfg_realize,
-	.reset = fw_cfg_dev_reset,
-	.vmsd = &fw_cfg_vmstate,
+    .name = "fw_cfg_io",
+    .bus = NULL,
+    .desc = "QEMU firmware configuration interface (ports 0x510-0x51b)",
+    .instance_size = sizeof(struct fw_cfg),
+    .user_creatable = false,
+    .realize = fw_cfg_realize,
+    .reset = fw_cfg_dev_reset,
+    .vmsd = &fw_cfg_vmstate,
 };
 
 struct fw_cfg *fw_cfg_new(struct machine *m, bool dma)

@@ -37,8 +37,8 @@ struct qtest {
 	int fd;
 	bool is_qemu;
 	bool log;
-	GString *rx;       /* bytes received, not yet consumed */
-	char *reply;       /* last reply line */
+	GString *rx; /* bytes received, not yet consumed */
+	char *reply; /* last reply line */
 	bool irq[QTEST_MAX_IRQ];
 };
 
@@ -150,7 +150,7 @@ static int accept_vmm(struct qtest *q, int lfd)
 	int64_t deadline = now_ms() + QTEST_ACCEPT_TIMEOUT_MS;
 
 	for (;;) {
-		struct pollfd p = { .fd = lfd, .events = POLLIN };
+		struct pollfd p = {.fd = lfd, .events = POLLIN};
 		int status;
 
 		if (poll(&p, 1, 100) > 0)
@@ -176,7 +176,7 @@ struct qtest *qtest_start(const char *extra_args)
 	const char *bin = qtest_binary();
 	g_autofree char *dir = g_dir_make_tmp("kvmpc-qtest-XXXXXX", NULL);
 	g_autofree char *sock = NULL;
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	GPtrArray *argv;
 	int lfd;
 
@@ -242,7 +242,7 @@ static char *recv_line(struct qtest *q)
 	for (;;) {
 		char *nl = memchr(q->rx->str, '\n', q->rx->len);
 		char buf[65536];
-		struct pollfd p = { .fd = q->fd, .events = POLLIN };
+		struct pollfd p = {.fd = q->fd, .events = POLLIN};
 		ssize_t n;
 
 		if (nl) {
@@ -345,9 +345,18 @@ static void qtest_out(struct qtest *q, char w, uint16_t port, uint32_t v)
 	expect_ok(q, qtest_cmd(q, "out%c 0x%x 0x%x", w, port, v), "out");
 }
 
-void qtest_outb(struct qtest *q, uint16_t port, uint8_t v) { qtest_out(q, 'b', port, v); }
-void qtest_outw(struct qtest *q, uint16_t port, uint16_t v) { qtest_out(q, 'w', port, v); }
-void qtest_outl(struct qtest *q, uint16_t port, uint32_t v) { qtest_out(q, 'l', port, v); }
+void qtest_outb(struct qtest *q, uint16_t port, uint8_t v)
+{
+	qtest_out(q, 'b', port, v);
+}
+void qtest_outw(struct qtest *q, uint16_t port, uint16_t v)
+{
+	qtest_out(q, 'w', port, v);
+}
+void qtest_outl(struct qtest *q, uint16_t port, uint32_t v)
+{
+	qtest_out(q, 'l', port, v);
+}
 
 uint8_t qtest_inb(struct qtest *q, uint16_t port)
 {
@@ -371,20 +380,44 @@ static void qtest_write(struct qtest *q, char w, uint64_t addr, uint64_t v)
 	expect_ok(q, qtest_cmd(q, "write%c 0x%" PRIx64 " 0x%" PRIx64, w, addr, v), "write");
 }
 
-void qtest_writeb(struct qtest *q, uint64_t a, uint8_t v) { qtest_write(q, 'b', a, v); }
-void qtest_writew(struct qtest *q, uint64_t a, uint16_t v) { qtest_write(q, 'w', a, v); }
-void qtest_writel(struct qtest *q, uint64_t a, uint32_t v) { qtest_write(q, 'l', a, v); }
-void qtest_writeq(struct qtest *q, uint64_t a, uint64_t v) { qtest_write(q, 'q', a, v); }
+void qtest_writeb(struct qtest *q, uint64_t a, uint8_t v)
+{
+	qtest_write(q, 'b', a, v);
+}
+void qtest_writew(struct qtest *q, uint64_t a, uint16_t v)
+{
+	qtest_write(q, 'w', a, v);
+}
+void qtest_writel(struct qtest *q, uint64_t a, uint32_t v)
+{
+	qtest_write(q, 'l', a, v);
+}
+void qtest_writeq(struct qtest *q, uint64_t a, uint64_t v)
+{
+	qtest_write(q, 'q', a, v);
+}
 
 static uint64_t qtest_read(struct qtest *q, char w, uint64_t addr)
 {
 	return reply_value(qtest_cmd(q, "read%c 0x%" PRIx64, w, addr));
 }
 
-uint8_t qtest_readb(struct qtest *q, uint64_t a) { return qtest_read(q, 'b', a); }
-uint16_t qtest_readw(struct qtest *q, uint64_t a) { return qtest_read(q, 'w', a); }
-uint32_t qtest_readl(struct qtest *q, uint64_t a) { return qtest_read(q, 'l', a); }
-uint64_t qtest_readq(struct qtest *q, uint64_t a) { return qtest_read(q, 'q', a); }
+uint8_t qtest_readb(struct qtest *q, uint64_t a)
+{
+	return qtest_read(q, 'b', a);
+}
+uint16_t qtest_readw(struct qtest *q, uint64_t a)
+{
+	return qtest_read(q, 'w', a);
+}
+uint32_t qtest_readl(struct qtest *q, uint64_t a)
+{
+	return qtest_read(q, 'l', a);
+}
+uint64_t qtest_readq(struct qtest *q, uint64_t a)
+{
+	return qtest_read(q, 'q', a);
+}
 
 void qtest_memread(struct qtest *q, uint64_t addr, void *buf, size_t len)
 {
@@ -425,8 +458,7 @@ void qtest_memwrite(struct qtest *q, uint64_t addr, const void *buf, size_t len)
 
 void qtest_memset(struct qtest *q, uint64_t addr, uint8_t byte, size_t len)
 {
-	expect_ok(q, qtest_cmd(q, "memset 0x%" PRIx64 " 0x%zx 0x%02x", addr, len, byte),
-		  "memset");
+	expect_ok(q, qtest_cmd(q, "memset 0x%" PRIx64 " 0x%zx 0x%02x", addr, len, byte), "memset");
 }
 
 /* ---- clock, IRQs ---- */

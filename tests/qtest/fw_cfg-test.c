@@ -107,7 +107,7 @@ static uint32_t fw_dma(struct qtest *q, uint32_t ctl, uint32_t len, uint64_t add
 static void test_signature(void)
 {
 	struct qtest *q = qtest_start(ARGS);
-	char sig[5] = { 0 };
+	char sig[5] = {0};
 
 	fw_select(q, 0);
 	fw_read(q, sig, 4);
@@ -237,12 +237,11 @@ static void test_dma_read(void)
 	uint16_t key;
 	uint32_t size;
 	uint8_t pad[8];
-	static const uint8_t want[8] = { 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0 };
+	static const uint8_t want[8] = {0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0};
 
 	g_assert_true(fw_find_file(q, "etc/boot-fail-wait", &key, &size));
 	qtest_memset(q, BUF_ADDR, 0xaa, 8);
-	g_assert_cmphex(fw_dma(q, (uint32_t)key << 16 | DMA_SELECT | DMA_READ, 8, BUF_ADDR),
-			==, 0);
+	g_assert_cmphex(fw_dma(q, (uint32_t)key << 16 | DMA_SELECT | DMA_READ, 8, BUF_ADDR), ==, 0);
 	qtest_memread(q, BUF_ADDR, pad, 8);
 	g_assert_cmpmem(pad, 8, want, 8);
 	qtest_quit(q);
@@ -287,14 +286,15 @@ static void test_dma_bad_addresses(void)
 	g_assert_cmpmem(sig, 4, "QEMU", 4);
 
 	/* target outside RAM: the error bit, and the VMM still serves DMA */
-	g_assert_cmphex(fw_dma(q, 0x19 << 16 | DMA_SELECT | DMA_READ, 16, 0x100000000ull),
-			==, DMA_ERROR);
+	g_assert_cmphex(fw_dma(q, 0x19 << 16 | DMA_SELECT | DMA_READ, 16, 0x100000000ull), ==,
+			DMA_ERROR);
 	/* a target running off the end of RAM */
-	g_assert_cmphex(fw_dma(q, 0x19 << 16 | DMA_SELECT | DMA_READ, 64, RAM_SIZE - 16),
-			==, DMA_ERROR);
+	g_assert_cmphex(fw_dma(q, 0x19 << 16 | DMA_SELECT | DMA_READ, 64, RAM_SIZE - 16), ==,
+			DMA_ERROR);
 	/* a length that wraps the address space */
-	g_assert_cmphex(fw_dma(q, 0x19 << 16 | DMA_SELECT | DMA_READ, 0xffffffff,
-			       0xffffffffffff0000ull), ==, DMA_ERROR);
+	g_assert_cmphex(
+	    fw_dma(q, 0x19 << 16 | DMA_SELECT | DMA_READ, 0xffffffff, 0xffffffffffff0000ull), ==,
+	    DMA_ERROR);
 	qtest_memset(q, BUF_ADDR, 0, 4);
 	g_assert_cmphex(fw_dma(q, DMA_SELECT | DMA_READ, 4, BUF_ADDR), ==, 0);
 	g_assert_cmphex(qtest_readl(q, BUF_ADDR), ==, 0x554d4551);
@@ -310,10 +310,8 @@ static void test_dma_write_refused(void)
 
 	qtest_memset(q, BUF_ADDR, 0x55, 8);
 	/* read-only items refuse writes */
-	g_assert_cmphex(fw_dma(q, 0x19 << 16 | DMA_SELECT | DMA_WRITE, 4, BUF_ADDR), ==,
-			DMA_ERROR);
-	g_assert_cmphex(fw_dma(q, 0x00 << 16 | DMA_SELECT | DMA_WRITE, 4, BUF_ADDR), ==,
-			DMA_ERROR);
+	g_assert_cmphex(fw_dma(q, 0x19 << 16 | DMA_SELECT | DMA_WRITE, 4, BUF_ADDR), ==, DMA_ERROR);
+	g_assert_cmphex(fw_dma(q, 0x00 << 16 | DMA_SELECT | DMA_WRITE, 4, BUF_ADDR), ==, DMA_ERROR);
 	/* so do keys that do not exist */
 	g_assert_cmphex(fw_dma(q, 0x3fff << 16 | DMA_SELECT | DMA_WRITE, 4, BUF_ADDR), ==,
 			DMA_ERROR);

@@ -125,13 +125,29 @@ static void test_unknown_commands(void)
 static void test_malformed(void)
 {
 	static const char *const lines[] = {
-		"", "inb", "inb  0x511", "inb 0x10000", "inb zz", "inb 12abc",
-		"outb 0x80", "outl 0x1ffff 0", "readq", "writeq 0x1000",
-		"read 0x1000", "read 0x1000 0", "read 0 0xffffffffffffffff",
-		"write 0x1000 4", "b64read 0x1000", "memset 0x1000 4",
-		"memset 0 0x100000000000 0", "clock_set", "clock_step 1x",
-		"irq_intercept_in", "set_irq_in ioapic unnamed-gpio-in 99 1",
-		"set_irq_in ioapic", "write 0x1000 2 0xzzzz",
+	    "",
+	    "inb",
+	    "inb  0x511",
+	    "inb 0x10000",
+	    "inb zz",
+	    "inb 12abc",
+	    "outb 0x80",
+	    "outl 0x1ffff 0",
+	    "readq",
+	    "writeq 0x1000",
+	    "read 0x1000",
+	    "read 0x1000 0",
+	    "read 0 0xffffffffffffffff",
+	    "write 0x1000 4",
+	    "b64read 0x1000",
+	    "memset 0x1000 4",
+	    "memset 0 0x100000000000 0",
+	    "clock_set",
+	    "clock_step 1x",
+	    "irq_intercept_in",
+	    "set_irq_in ioapic unnamed-gpio-in 99 1",
+	    "set_irq_in ioapic",
+	    "write 0x1000 2 0xzzzz",
 	};
 	struct qtest *q;
 
@@ -241,13 +257,13 @@ static void test_irq_i8042(void)
 static void test_log(void)
 {
 	static const char *const want[] = {
-		"^\\[I [0-9]+\\.[0-9]{6}\\] OPENED$",
-		"^\\[R \\+[0-9]+\\.[0-9]{6}\\] endianness$",
-		"^\\[S \\+[0-9]+\\.[0-9]{6}\\] OK little$",
-		"^\\[R \\+[0-9]+\\.[0-9]{6}\\] foo  bar$",
-		"^\\[S \\+[0-9]+\\.[0-9]{6}\\] FAIL Unknown command 'foo'$",
-		"^\\[R \\+[0-9]+\\.[0-9]{6}\\] write 0x1000 4 0x$",
-		"^ERR invalid argument size$",
+	    "^\\[I [0-9]+\\.[0-9]{6}\\] OPENED$",
+	    "^\\[R \\+[0-9]+\\.[0-9]{6}\\] endianness$",
+	    "^\\[S \\+[0-9]+\\.[0-9]{6}\\] OK little$",
+	    "^\\[R \\+[0-9]+\\.[0-9]{6}\\] foo  bar$",
+	    "^\\[S \\+[0-9]+\\.[0-9]{6}\\] FAIL Unknown command 'foo'$",
+	    "^\\[R \\+[0-9]+\\.[0-9]{6}\\] write 0x1000 4 0x$",
+	    "^ERR invalid argument size$",
 	};
 	g_autofree char *dir = g_dir_make_tmp("qtest-log-XXXXXX", NULL);
 	g_autofree char *path = g_build_filename(dir, "log", NULL);

@@ -135,8 +135,8 @@ static void record_write(void *opaque, uint8_t *data, uint32_t off, uint32_t len
 
 static void test_writable_file(void)
 {
-	static const uint8_t init[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
-	struct write_rec rec = { 0 };
+	static const uint8_t init[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+	struct write_rec rec = {0};
 	struct fake t;
 	uint16_t key, ro;
 
@@ -163,8 +163,7 @@ static void test_writable_file(void)
 	g_assert_cmphex(dma(&t, key << 16 | DMA_SELECT | DMA_SKIP, 6, 0), ==, 0);
 	g_assert_cmphex(dma(&t, DMA_WRITE, 4, BUF), ==, DMA_ERROR);
 	/* from outside RAM: refused */
-	g_assert_cmphex(dma(&t, key << 16 | DMA_SELECT | DMA_WRITE, 4, RAM_SIZE), ==,
-			DMA_ERROR);
+	g_assert_cmphex(dma(&t, key << 16 | DMA_SELECT | DMA_WRITE, 4, RAM_SIZE), ==, DMA_ERROR);
 	/* read-only file */
 	g_assert_cmphex(dma(&t, ro << 16 | DMA_SELECT | DMA_WRITE, 4, BUF), ==, DMA_ERROR);
 	g_assert_cmpint(rec.calls, ==, 1);
@@ -256,8 +255,8 @@ static void test_hostile_dma(void)
 	as_write(&t.m.io, 0x518, __builtin_bswap32(RAM_SIZE), 4);
 	/* a huge read that would run off RAM does nothing to RAM */
 	memset(t.ram + BUF, 0x5a, 16);
-	g_assert_cmphex(dma(&t, FW_CFG_SIGNATURE << 16 | DMA_SELECT | DMA_READ, 0xffffffff,
-			    BUF), ==, DMA_ERROR);
+	g_assert_cmphex(dma(&t, FW_CFG_SIGNATURE << 16 | DMA_SELECT | DMA_READ, 0xffffffff, BUF),
+			==, DMA_ERROR);
 	g_assert_cmphex(t.ram[BUF], ==, 0x5a);
 	/* wrong-size writes to the DMA register start nothing */
 	write_desc(&t, DESC, DMA_SELECT | DMA_READ, 4, BUF);
