@@ -270,6 +270,35 @@ static void test_hostile_dma(void)
 	fake_fini(&t);
 }
 
+/* Without DMA: ID 1 and nothing at 0x514-0x51b. */
+static void test_no_dma(void)
+{
+	struct fake t;
+	uint32_t id = 0;
+
+	memset(&t, 0, sizeof(t));
+	as_init(&t.m.mem, "memory", 1ull << 40);
+	as_init(&t.m.io, "io", 0x10000);
+	t.m.devices = g_ptr_array_new();
+	t.ram = g_malloc0(RAM_SIZE);
+	mr_init_ram(&t.ram_region, "ram", RAM_SIZE, t.ram, false);
+	g_assert_cmpint(as_add(&t.m.mem, &t.ram_region, 0), ==, 0);
+	t.f = fw_cfg_new(&t.m, false);
+	g_assert_nonnull(t.f);
+	g_assert_true(t.m.fw_cfg == t.f);
+	sel(&t, FW_CFG_ID);
+	for (int i = 0; i < 4; i++)
+		id |= (uint32_t)rd(&t) << (8 * i);
+	g_assert_cmphex(id, ==, 1);
+	g_assert_cmphex(as_read(&t.m.io, 0x514, 4), ==, 0xffffffff);
+	write_desc(&t, DESC, DMA_SELECT | DMA_READ, 4, BUF);
+	as_write(&t.m.io, 0x518, __builtin_bswap32(DESC), 4);
+	g_assert_cmphex(get_be32(t.ram + DESC), ==, DMA_SELECT | DMA_READ);
+	/* a second fw_cfg cannot take the same ports */
+	g_assert_null(fw_cfg_new(&t.m, false));
+	fake_fini(&t);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -277,5 +306,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/fw_cfg/file-order", test_file_order);
 	g_test_add_func("/fw_cfg/save-restore", test_save_restore);
 	g_test_add_func("/fw_cfg/hostile-dma", test_hostile_dma);
+	g_test_add_func("/fw_cfg/no-dma", test_no_dma);
 	return g_test_run();
 }
