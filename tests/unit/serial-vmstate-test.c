@@ -134,6 +134,45 @@ static void test_hostile_snapshot(void)
 	g_byte_array_free(a, TRUE);
 }
 
+/* A hostile guest: random accesses keep every invariant and the IRQ honest. */
+static void test_random_accesses(void)
+{
+	struct machine *m = fake_machine();
+	struct serial *s = make_com1(m);
+	GRand *r = g_rand_new_with_seed(0x16550);
+	int seen_irq = 0, seen_full = 0, seen_cti = 0;
+
+	for (int i = 0; i < 200000; i++) {
+		uint16_t port = 0x3f8 + g_rand_int_range(r, 0, 8);
+		uint8_t iir;
+
+		if (g_rand_int_range(r, 0, 3) == 0)
+			out8(m, 0x3f8, g_rand_int_range(r, 0, 256)); /* mostly THR */
+		else if (g_rand_boolean(r))
+			out8(m, port, g_rand_int_range(r, 0, 256));
+		else
+			in8(m, port);
+		if (!(i % 100))
+			vclock_warp(&m->clock, vclock_ns(&m->clock) + 1000000LL *
+					       g_rand_int_range(r, 0, 30000));
+		g_assert_cmpuint(s->rx_count, <=, SERIAL_FIFO_LEN);
+		g_assert_cmpuint(s->rx_head, <, SERIAL_FIFO_LEN);
+		iir = s->iir & 0x0f;
+		g_assert_true(iir == 0x01 || iir == 0x00 || iir == 0x02 || iir == 0x04 ||
+			      iir == 0x06 || iir == 0x0c);
+		g_assert_cmpint(irq_levels[4], ==, iir != 0x01);
+		g_assert_cmpint(s->lsr & 0x01, ==, (s->fcr & 1) ? s->rx_count > 0 : (s->lsr & 1));
+		seen_irq += irq_levels[4];
+		seen_full += s->rx_count == SERIAL_FIFO_LEN;
+		seen_cti += iir == 0x0c;
+	}
+	/* the walk really went through the interesting states */
+	g_assert_cmpint(seen_irq, >, 1000);
+	g_assert_cmpint(seen_full, >, 0);
+	g_assert_cmpint(seen_cti, >, 0);
+	g_rand_free(r);
+}
+
 static struct device *device_from(struct machine *m, const char *spec, GError **err)
 {
 	struct opts *o = opts_parse(spec, "driver", err);
@@ -178,5 +217,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/serial/vmstate-roundtrip", test_roundtrip);
 	g_test_add_func("/serial/hostile-snapshot", test_hostile_snapshot);
 	g_test_add_func("/serial/device-opts", test_device_opts);
+	g_test_add_func("/serial/random-accesses", test_random_accesses);
 	return g_test_run();
 }
