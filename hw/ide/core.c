@@ -181,6 +181,14 @@ static uint64_t ide_get_lba(struct ide_unit *s)
 	       (uint64_t)s->hob_sector << 24 | s->hcyl << 16 | s->lcyl << 8 | s->sector;
 }
 
+/* The sector count register counts down as sectors are transferred. */
+static void ide_set_count(struct ide_unit *s)
+{
+	s->nsector = s->remaining;
+	if (s->lba48)
+		s->hob_nsector = s->remaining >> 8;
+}
+
 static void ide_set_lba(struct ide_unit *s, uint64_t lba)
 {
 	if (!(s->select & IDE_DEV_LBA)) {
@@ -252,6 +260,7 @@ static void ide_read_block(struct ide_unit *s)
 	s->cur_lba += n;
 	s->remaining -= n;
 	ide_set_lba(s, s->cur_lba);
+	ide_set_count(s);
 	ide_set_irq(s->bus);
 }
 
@@ -275,6 +284,7 @@ static void ide_write_block_done(struct ide_unit *s)
 	s->cur_lba += n;
 	s->remaining -= n;
 	ide_set_lba(s, s->cur_lba);
+	ide_set_count(s);
 	if (s->remaining)
 		ide_write_block_start(s);
 	else
@@ -449,8 +459,8 @@ static bool ide_cmd_verify(struct ide_unit *s)
 {
 	if (s->kind != IDE_DISK)
 		ide_abort(s);
-	else if (ide_range_ok(s))
-		ide_set_lba(s, s->cur_lba + s->remaining - 1);
+	else
+		ide_range_ok(s);
 	return true;
 }
 
@@ -580,6 +590,7 @@ static bool ide_dispatch(struct ide_unit *s, uint8_t cmd)
 		s->status = IDE_ST_DRDY;
 		ide_set_irq(s->bus);
 		return false;
+	case 0x10 ... 0x1f: /* RECALIBRATE (obsolete) */
 	case 0xe1: case 0x70: /* IDLE IMMEDIATE, SEEK */
 		if (!disk)
 			break;
@@ -634,6 +645,7 @@ void ide_dma_done(struct ide_unit *s, int ret, bool prd_short)
 	s->cur_lba += s->remaining;
 	s->remaining = 0;
 	ide_set_lba(s, s->cur_lba);
+	ide_set_count(s);
 	s->status = IDE_DEFAULT_STATUS;
 	ide_set_irq(s->bus);
 }

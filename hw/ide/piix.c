@@ -249,7 +249,7 @@ static uint8_t bmdma_read_byte(struct piix_ide *d, unsigned off)
 	case 2: return bm->status;
 	case 4: case 5: case 6: case 7:
 		return bm->prd_addr >> (8 * ((off & 7) - 4));
-	default: return 0;
+	default: return 0xff; /* reserved bytes float */
 	}
 }
 
