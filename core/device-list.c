@@ -17,6 +17,8 @@ extern const struct device_class virtio_blk_pci_class;
 extern const struct device_class ide_hd_class;
 extern const struct device_class ide_cd_class;
 extern const struct device_class virtio_net_pci_class;
+extern const struct device_class virtio_rng_pci_class;
+extern const struct device_class virtio_balloon_pci_class;
 /* END extern declarations */
 
 const struct device_class *const device_classes[] = {
@@ -31,6 +33,8 @@ const struct device_class *const device_classes[] = {
 	&ide_hd_class,
 	&ide_cd_class,
 	&virtio_net_pci_class,
+	&virtio_rng_pci_class,
+	&virtio_balloon_pci_class,
 	/* END table */
 	NULL,
 };
