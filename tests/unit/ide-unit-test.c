@@ -78,10 +78,21 @@ static void test_raw(void)
 static void test_direct(void)
 {
 	g_autofree char *path = make_file("direct.img", 64 * 1024, 2);
-	struct block_backend *b = open_img(path, false, BLK_CACHE_NONE, false, NULL);
-	uint8_t *raw = g_malloc(8192 + 3), *p = raw + 3, check[4096];
-	struct iovec iov[2] = { { p, 1536 }, { p + 1536, 2560 } };
+	int fd = open(path, O_RDWR | O_DIRECT);
+	struct block_backend *b;
+	uint8_t *raw, *p, check[4096];
+	struct iovec iov[2];
 
+	if (fd < 0) {
+		g_test_skip("the temporary directory does not support O_DIRECT");
+		return;
+	}
+	close(fd);
+	b = open_img(path, false, BLK_CACHE_NONE, false, NULL);
+	raw = g_malloc(8192 + 3);
+	p = raw + 3;
+	iov[0] = (struct iovec){ p, 1536 };
+	iov[1] = (struct iovec){ p + 1536, 2560 };
 	g_assert_nonnull(b);
 	for (int i = 0; i < 4096; i++)
 		p[i] = i * 5;
