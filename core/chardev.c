@@ -381,6 +381,11 @@ void chardev_set_frontend(struct chardev *c, const struct chr_frontend *fe)
 	chr_update_input(c);
 }
 
+bool chardev_has_frontend(struct chardev *c)
+{
+	return c && c->has_fe;
+}
+
 /* ---- backends ------------------------------------------------------- */
 
 static void chr_tty_restore(void)

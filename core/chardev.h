@@ -45,6 +45,8 @@ const char *chardev_id(struct chardev *c);
 /* Bytes are queued and written in order; never blocks the caller. */
 void chardev_write(struct chardev *c, const uint8_t *buf, size_t len);
 void chardev_set_frontend(struct chardev *c, const struct chr_frontend *fe);
+/* True while a frontend is attached (a second device must refuse it). */
+bool chardev_has_frontend(struct chardev *c);
 /* Re-poll after can_read went from 0 to > 0. */
 void chardev_accept_input(struct chardev *c);
 bool chardev_is_stdio(struct chardev *c);

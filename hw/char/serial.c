@@ -490,6 +490,12 @@ static int serial_realize(struct device *dev, GError **err)
 			    "isa-serial: bad iobase 0x%x or irq %d", s->cfg.iobase, s->cfg.irq);
 		return -EINVAL;
 	}
+	if (chardev_has_frontend(s->cfg.chr)) {
+		g_set_error(err, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+			    "isa-serial: chardev '%s' is in use",
+			    chardev_id(s->cfg.chr) ?: "(anonymous)");
+		return -EBUSY;
+	}
 	mr_init_io(&s->region, "serial", 8, &serial_io_ops, s);
 	if (as_add(&m->io, &s->region, s->cfg.iobase) < 0) {
 		g_set_error(err, G_IO_ERROR, G_IO_ERROR_EXISTS,

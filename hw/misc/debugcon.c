@@ -79,12 +79,20 @@ static int debugcon_realize(struct device *dev, GError **err)
 			    "isa-debugcon: a chardev is required (chardev=ID)");
 		return -EINVAL;
 	}
+	if (chardev_has_frontend(d->cfg.chr)) {
+		g_set_error(err, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+			    "isa-debugcon: chardev '%s' is in use",
+			    chardev_id(d->cfg.chr) ?: "(anonymous)");
+		return -EBUSY;
+	}
 	mr_init_io(&d->region, "debugcon", 1, &debugcon_ops, d);
 	if (as_add(&dev->m->io, &d->region, d->cfg.iobase) < 0) {
 		g_set_error(err, G_IO_ERROR, G_IO_ERROR_EXISTS,
 			    "isa-debugcon: I/O port 0x%x is already in use", d->cfg.iobase);
 		return -EBUSY;
 	}
+	/* Claim the chardev: output only, no input handlers. */
+	chardev_set_frontend(d->cfg.chr, &(struct chr_frontend){ .opaque = d });
 	return 0;
 }
 
@@ -92,6 +100,7 @@ static void debugcon_unrealize(struct device *dev)
 {
 	struct debugcon *d = container_of(dev, struct debugcon, dev);
 
+	chardev_set_frontend(d->cfg.chr, NULL);
 	as_del(&d->region);
 }
 

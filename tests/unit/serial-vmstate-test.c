@@ -9,6 +9,7 @@
 #include <glib.h>
 
 #include "hw/char/serial.h"
+#include "core/chardev.h"
 #include "core/machine.h"
 #include "core/opts.h"
 #include "core/vmstate.h"
@@ -205,6 +206,12 @@ static void test_device_opts(void)
 	g_clear_error(&err);
 	g_assert_null(device_from(m, "isa-serial,chardev=nope", &err));
 	g_assert_cmpstr(err->message, ==, "isa-serial: chardev 'nope' not found");
+	g_clear_error(&err);
+	/* one frontend per chardev, as in QEMU */
+	g_assert_nonnull(chardev_new_opts(m, "null,id=c0", &err));
+	g_assert_nonnull(device_from(m, "isa-serial,chardev=c0", &err));
+	g_assert_null(device_from(m, "isa-serial,chardev=c0,iobase=0x3e8", &err));
+	g_assert_cmpstr(err->message, ==, "isa-serial: chardev 'c0' is in use");
 	g_clear_error(&err);
 	g_assert_null(device_from(m, "isa-serial,irq=16,iobase=0x100", &err));
 	g_assert_nonnull(err);
