@@ -179,6 +179,8 @@ char *ide_boot_path(struct machine *m, const struct drive_info *d);
 int ide_cd_change_media(struct machine *m, const char *drive_id, const char *path,
 			GError **err);
 int ide_cd_eject(struct machine *m, const char *drive_id, bool force, GError **err);
+/* Tray state for "info block" / query-block: 0, or -ENODEV if no such CD. */
+int ide_cd_get_tray(struct machine *m, const char *drive_id, bool *open, bool *locked);
 
 extern const struct device_class piix3_ide_class;
 

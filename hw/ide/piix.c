@@ -419,6 +419,17 @@ static struct ide_unit *ide_find_cd(struct machine *m, const char *id, GError **
 	return NULL;
 }
 
+int ide_cd_get_tray(struct machine *m, const char *drive_id, bool *open, bool *locked)
+{
+	struct ide_unit *s = ide_find_cd(m, drive_id, NULL);
+
+	if (!s)
+		return -ENODEV;
+	*open = s->tray_open;
+	*locked = s->tray_locked;
+	return 0;
+}
+
 int ide_cd_eject(struct machine *m, const char *drive_id, bool force, GError **err)
 {
 	struct ide_unit *s = ide_find_cd(m, drive_id, err);

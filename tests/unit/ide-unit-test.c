@@ -420,6 +420,13 @@ static void test_media_change(void)
 	g_clear_error(&err);
 	g_assert_cmpint(ide_cd_eject(m, "cd0", false, &err), <, 0);
 	g_clear_error(&err);
+	{
+		bool open, locked;
+
+		g_assert_cmpint(ide_cd_get_tray(m, "cd0", &open, &locked), ==, 0);
+		g_assert_false(open);
+		g_assert_true(locked);
+	}
 	g_assert_cmpint(ide_cd_eject(m, "cd0", true, &err), ==, 0);
 	g_assert_cmpint(tur(m), ==, 2);
 	g_assert_cmpint(ide_cd_change_media(m, "nope", iso1, &err), <, 0);
