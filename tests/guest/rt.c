@@ -190,10 +190,17 @@ void rt_printf(const char *fmt, ...)
 
 void rt_exit(uint32_t code)
 {
+	uint16_t cs;
+
 	outl(RT_DEBUG_EXIT_PORT, code);
-	/* no debug-exit device: stop here */
-	for (;;)
-		__asm__ volatile("cli; hlt");
+	/* no debug-exit device: stop here (hlt only in ring 0) */
+	__asm__ volatile("mov %%cs, %0" : "=r"(cs));
+	for (;;) {
+		if (cs & 3)
+			__asm__ volatile("pause");
+		else
+			__asm__ volatile("cli; hlt");
+	}
 }
 
 int rt_cmdline_get(const char *cmdline, const char *key, char *buf, size_t len)

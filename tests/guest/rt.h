@@ -83,6 +83,13 @@ void *memcpy(void *d, const void *s, size_t n);
 size_t strlen(const char *s);
 int strncmp(const char *a, const char *b, size_t n);
 
+/*
+ * Continue in fn at CPL 3 with IOPL 3 on the stack ending at esp (guest
+ * user mode runs natively on the emulated-KVM hosts).  fn must end with
+ * rt_exit(); it may use ports, rdtsc and all memory, but no cli/hlt.
+ */
+void rt_ring3(void (*fn)(void), uint32_t esp) __attribute__((noreturn));
+
 /* The payload's main, called from start.S with EAX and EBX. */
 uint32_t guest_main(uint32_t magic, const struct mb_info *mbi);
 
