@@ -33,6 +33,7 @@
 
 #define CHR_READ_MAX 4096
 #define CHR_OUT_MAX (4 << 20) /* queued output before we drop (qtest replies are big) */
+#define CHR_PTY_OUT_MAX 4096
 #define CHR_ESCAPE 0x01         /* Ctrl-A */
 
 /* The terminal is per process, so its saved mode is too. */
@@ -129,14 +130,22 @@ out:
 
 static void chr_out_queue(struct chardev *c, const uint8_t *buf, size_t len)
 {
-	size_t room = CHR_OUT_MAX - MIN(c->out_buf->len, CHR_OUT_MAX);
+	/*
+	 * A pty nobody has opened fills up and stays full: keep little, say
+	 * nothing (QEMU drops output while a pty is unconnected), so a later
+	 * client does not get megabytes of stale output.
+	 */
+	bool pty = c->kind == CHR_KIND_PTY;
+	size_t max = pty ? CHR_PTY_OUT_MAX : CHR_OUT_MAX;
+	size_t room = max - MIN(c->out_buf->len, max);
 	size_t take = MIN(len, room);
 
 	g_byte_array_append(c->out_buf, buf, take);
 	if (take < len && !c->out_dropping) {
 		c->out_dropping = true;
-		warn_report("chardev '%s': reader is not keeping up, dropping output",
-			    c->label);
+		if (!pty)
+			warn_report("chardev '%s': reader is not keeping up, dropping output",
+				    c->label);
 	}
 	if (!c->out_src && c->out_buf->len)
 		c->out_src = chr_watch(c, c->out_fd, G_IO_OUT | G_IO_ERR | G_IO_HUP,

@@ -478,6 +478,44 @@ static void test_pty(void)
 	chardev_close_all(m);
 }
 
+/* Nobody on the pty: output is dropped beyond a small queue, quietly. */
+static void test_pty_unconnected(void)
+{
+	struct machine *m = fake_machine();
+	struct chardev *c = chardev_new_legacy(m, "pty", "p1", NULL);
+	static uint8_t chunk[64 * 1024];
+	g_autofree char *link = NULL, *name = NULL;
+	size_t total = 0;
+	char buf[65536];
+	int fd;
+
+	g_assert_nonnull(c);
+	memset(chunk, 'p', sizeof(chunk));
+	for (int i = 0; i < 16; i++)
+		chardev_write(c, chunk, sizeof(chunk));
+	g_assert_cmpuint(c->out_buf->len, <=, 4096);
+	link = g_strdup_printf("/proc/self/fd/%d", c->extra_fd);
+	name = g_file_read_link(link, NULL);
+	fd = open(name, O_RDONLY | O_NOCTTY);
+	g_assert_cmpint(fd, >=, 0);
+	for (;;) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		ssize_t n;
+
+		g_main_context_iteration(m->ctx, FALSE);
+		if (poll(&p, 1, 200) != 1)
+			break;
+		n = read(fd, buf, sizeof(buf));
+		if (n <= 0)
+			break;
+		total += n;
+	}
+	g_assert_cmpuint(total, >, 0);
+	g_assert_cmpuint(total, <, 1 << 20);
+	close(fd);
+	chardev_close_all(m);
+}
+
 /* In a child: stdin/stdout are a pty; mon:stdio enables Ctrl-A commands. */
 static void stdio_escape_child(void)
 {
@@ -547,6 +585,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/chardev/flow-control", test_flow_control);
 	g_test_add_func("/chardev/slow-reader", test_slow_reader);
 	g_test_add_func("/chardev/pty", test_pty);
+	g_test_add_func("/chardev/pty-unconnected", test_pty_unconnected);
 	g_test_add_func("/chardev/stdio-escape", test_stdio_escape);
 	return g_test_run();
 }
