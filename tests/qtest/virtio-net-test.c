@@ -282,6 +282,39 @@ static void test_nic_hostfwd(void)
 	qtest_quit(e.q);
 }
 
+/* romfile=: the PXE option ROM appears in the expansion ROM BAR. */
+static void test_romfile(void)
+{
+	const char *rom = "/usr/lib/ipxe/qemu/pxe-virtio.rom";
+	g_autofree char *args = NULL, *want = NULL;
+	uint8_t got[4096];
+	gsize len;
+	struct qtest *q;
+	int devfn;
+	uint32_t size;
+
+	if (!g_file_get_contents(rom, &want, &len, NULL) || len < sizeof(got)) {
+		g_test_skip("no /usr/lib/ipxe/qemu/pxe-virtio.rom (apt-get install ipxe-qemu)");
+		return;
+	}
+	args = g_strdup_printf("-nodefaults -netdev user,id=n0,restrict=on "
+			       "-device virtio-net-pci,netdev=n0,romfile=%s", rom);
+	q = qtest_start(args);
+	devfn = vt_find(q, 0x1000);
+	g_assert_cmpint(devfn, >=, 0);
+	qtest_pci_writel(q, devfn, 0x30, 0xfffff800);
+	size = ~(qtest_pci_readl(q, devfn, 0x30) & 0xfffff800) + 1;
+	g_assert_cmpuint(size, >=, len);
+	g_assert_cmpuint(size & (size - 1), ==, 0);
+	qtest_pci_writel(q, devfn, 0x30, 0xfe800000 | 1);
+	qtest_pci_writew(q, devfn, 0x04, 0x2);
+	qtest_memread(q, 0xfe800000, got, sizeof(got));
+	g_assert_cmphex(got[0], ==, 0x55);
+	g_assert_cmphex(got[1], ==, 0xaa);
+	g_assert(memcmp(got, want, sizeof(got)) == 0);
+	qtest_quit(q);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -290,5 +323,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/virtio-net/dhcp-csum-offload", test_dhcp_csum_offload);
 	g_test_add_func("/virtio-net/arp-dhcp-legacy", test_arp_dhcp_legacy);
 	g_test_add_func("/virtio-net/nic-hostfwd", test_nic_hostfwd);
+	g_test_add_func("/virtio-net/romfile", test_romfile);
 	return g_test_run();
 }
