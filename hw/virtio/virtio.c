@@ -304,8 +304,14 @@ static int elem_add(struct virtqueue *vq, struct chain_walk *w, uint64_t addr,
 			return -EINVAL;
 		}
 		if (e->out_num + e->in_num >= w->cap) {
-			virtio_error(vq->vd, "queue %u: chain has too many segments", vq->index);
-			return -EINVAL;
+			if (w->cap >= VQ_MAX_SG) {
+				virtio_error(vq->vd, "queue %u: chain has too many segments",
+					     vq->index);
+				return -EINVAL;
+			}
+			w->cap *= 2;
+			e = w->e = g_realloc(e, sizeof(*e) + w->cap * sizeof(struct iovec));
+			e->out_sg = (struct iovec *)(e + 1);
 		}
 		/* in_sg is built after out_sg in one array; split at the end */
 		v = &e->out_sg[e->out_num + e->in_num];
@@ -424,7 +430,7 @@ int vq_pop(struct virtqueue *vq, struct vq_elem **elem)
 		return -EINVAL;
 	}
 	head = avail_ring(vq, vq->last_avail);
-	w.cap = VQ_MAX_SG;
+	w.cap = 16; /* grows as needed, up to VQ_MAX_SG */
 	w.e = g_malloc0(sizeof(*w.e) + w.cap * sizeof(struct iovec));
 	w.e->out_sg = (struct iovec *)(w.e + 1);
 	w.e->head = head;
