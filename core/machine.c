@@ -26,6 +26,19 @@ static gboolean machine_serve_requests(gpointer opaque)
 	struct machine *m = opaque;
 
 	machine_lock(m);
+	if (m->poweroff_requested) {
+		/* guest ACPI power-off: -no-shutdown keeps the VM, paused */
+		m->poweroff_requested = false;
+		if (m->cfg->no_shutdown && !m->shutdown_requested) {
+			machine_pause(m);
+			m->state = RUN_STATE_SHUTDOWN;
+			machine_notify(m, true, "guest-shutdown");
+			machine_unlock(m);
+			return G_SOURCE_REMOVE;
+		}
+		m->shutdown_requested = true;
+		m->exit_code = 0;
+	}
 	if (m->shutdown_requested) {
 		if (m->state != RUN_STATE_SHUTDOWN)
 			machine_notify(m, true, "guest-shutdown");
@@ -65,6 +78,12 @@ static void machine_wake(struct machine *m)
 void machine_request_reset(struct machine *m)
 {
 	m->reset_requested = true;
+	machine_wake(m);
+}
+
+void machine_request_poweroff(struct machine *m)
+{
+	m->poweroff_requested = true;
 	machine_wake(m);
 }
 

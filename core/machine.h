@@ -99,6 +99,7 @@ struct machine {
 	/* Requests from device callbacks, served by the I/O thread */
 	bool reset_requested;
 	bool shutdown_requested;
+	bool poweroff_requested;
 	int exit_code;
 	enum run_state state;
 
@@ -122,7 +123,9 @@ static inline void machine_unlock(struct machine *m) { g_mutex_unlock(&m->lock);
 
 /* Ask the I/O thread to reset the system (or exit, with -no-reboot). */
 void machine_request_reset(struct machine *m);
-/* Ask the I/O thread to end kvmpc with this status (guest S5, debug-exit). */
+/* The guest powered off (ACPI S5): exit 0, or pause with -no-shutdown. */
+void machine_request_poweroff(struct machine *m);
+/* Ask the I/O thread to end kvmpc with this status (debug-exit, host quit). */
 void machine_request_shutdown(struct machine *m, int exit_code);
 /* Pause / resume all vCPUs and the virtual clock (lock held). */
 void machine_pause(struct machine *m);

@@ -143,7 +143,7 @@ static void pm1_cnt_write(struct piix4_pm *s, uint16_t val)
 	if (!(val & PIIX4_PM1_CNT_SLP_EN))
 		return;
 	if (typ == SLP_TYP_SOFT_OFF || typ == SLP_TYP_S4)
-		machine_request_shutdown(s->pci.dev.m, 0);
+		machine_request_poweroff(s->pci.dev.m);
 	else if (typ == SLP_TYP_S3)
 		guest_unimp("piix4-pm: S3 suspend is not supported, ignored");
 	else

@@ -45,7 +45,7 @@ mksector "$T/cf9.img" 0xba 0xf9 0x0c  0xb0 0x02 0xee  0xb0 0x06 0xee  0xf4 0xeb 
 start() {
 	$KVMPC -nodefaults -display none -m 128 \
 		-chardev file,id=d,path="$2" -device isa-debugcon,iobase=0x402,chardev=d \
-		-drive file="$1",format=raw,if=ide >"$T/out" 2>&1 </dev/null &
+		-drive file="$1",format=raw,if=ide $EXTRA >"$T/out" 2>&1 </dev/null &
 	PID=$!
 }
 
@@ -95,6 +95,18 @@ else
 	[ $rc -eq 0 ]
 	report $? "exit status 0 after S5 (got $rc)" "$T/out"
 fi
+PID=
+
+# 1b: -no-shutdown: the guest's S5 pauses the VM instead of ending kvmpc
+EXTRA=-no-shutdown
+start "$T/s5.img" "$T/s5b.log"
+wait_for "$T/s5b.log" "Booting from 0000:7c00" 1 120
+report $? "SeaBIOS boots the S5 sector (-no-shutdown)" "$T/s5b.log"
+sleep 5
+kill -0 "$PID" 2>/dev/null
+report $? "-no-shutdown: kvmpc is still there after the guest's S5" "$T/out"
+kill "$PID" 2>/dev/null; wait "$PID" 2>/dev/null
+EXTRA=
 PID=
 
 # 2: 0xcf9 reset, twice through POST
