@@ -1,0 +1,326 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * virtio-blk-pci on a fake machine (RAM, PCI bus, no KVM): save/restore of
+ * the transport and queue state between requests (save, reset, load, then
+ * the next request on the same ring completes), a hostile snapshot (queue
+ * sizes, selectors and vectors out of range are sanitised on load), and a
+ * seeded storm of random descriptor chains, which must each either
+ * complete or leave the device in NEEDS_RESET, never touching memory
+ * outside guest RAM (a guard pattern around RAM is checked).
+ */
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+#include <glib.h>
+#include <glib/gstdio.h>
+
+#include "hw/virtio/virtio.h"
+#include "hw/virtio/virtio-blk.h"
+#include "hw/pci/pci.h"
+#include "block/drive.h"
+#include "core/machine.h"
+#include "core/vmstate.h"
+
+#define RAM_SIZE (4 << 20)
+#define GUARD 4096
+#define BAR4 0xfe000000ULL
+#define RING 0x10000
+#define HDR 0x20000
+#define DATA 0x21000
+#define STATUS 0x30000
+
+struct env {
+	struct machine *m;
+	uint8_t *alloc;      /* guard + RAM + guard */
+	struct mem_region ram;
+	char *dir, *img;
+	struct pci_device *pci;
+	unsigned num;
+	uint16_t avail_idx, used_seen;
+};
+
+static void pci_w16(struct env *e, int reg, uint16_t v)
+{
+	as_write(&e->m->io, 0xcf8, 0x80000000u | e->pci->devfn << 8 | (reg & 0xfc), 4);
+	as_write(&e->m->io, 0xcfc + (reg & 2), v, 2);
+}
+
+static void pci_w32(struct env *e, int reg, uint32_t v)
+{
+	as_write(&e->m->io, 0xcf8, 0x80000000u | e->pci->devfn << 8 | reg, 4);
+	as_write(&e->m->io, 0xcfc, v, 4);
+}
+
+static void env_start(struct env *e)
+{
+	struct machine *m = g_new0(struct machine, 1);
+	GError *err = NULL;
+	g_autofree char *spec = NULL;
+	int fd;
+
+	memset(e, 0, sizeof(*e));
+	e->m = m;
+	m->cfg = g_new0(struct machine_config, 1);
+	m->cfg->accel = ACCEL_QTEST;
+	m->cfg->ram_size = RAM_SIZE;
+	g_mutex_init(&m->lock);
+	m->ctx = g_main_context_default();
+	as_init(&m->io, "io", 0x10000);
+	as_init(&m->mem, "memory", UINT64_MAX);
+	vclock_init(&m->clock, true, NULL, &m->lock);
+	m->devices = g_ptr_array_new();
+	m->drives = g_ptr_array_new();
+	e->alloc = g_malloc(RAM_SIZE + 2 * GUARD);
+	memset(e->alloc, 0xcc, RAM_SIZE + 2 * GUARD);
+	m->ram = e->alloc + GUARD;
+	memset(m->ram, 0, RAM_SIZE);
+	m->ram_below_4g = RAM_SIZE;
+	mr_init_ram(&e->ram, "ram", RAM_SIZE, m->ram, false);
+	g_assert_cmpint(as_add(&m->mem, &e->ram, 0), ==, 0);
+	g_assert_nonnull(pci_bus_new(m, &err));
+
+	e->dir = g_dir_make_tmp("kvmpc-vu-XXXXXX", NULL);
+	e->img = g_build_filename(e->dir, "d.img", NULL);
+	fd = open(e->img, O_RDWR | O_CREAT | O_TRUNC, 0644);
+	g_assert(fd >= 0);
+	g_assert(pwrite(fd, "kvmpc-virtio", 12, 0) == 12);
+	g_assert(ftruncate(fd, 1 << 20) == 0);
+	close(fd);
+	spec = g_strdup_printf("file=%s,if=virtio,format=raw", e->img);
+	g_assert_cmpint(drive_parse(m, spec, &err), ==, 0);
+	g_assert_cmpint(virtio_blk_create_drives(m, &err), ==, 0);
+	g_assert_no_error(err);
+	e->pci = pci_bus_find(m->pci, 0);
+	g_assert_nonnull(e->pci);
+	pci_w32(e, 0x20, (uint32_t)BAR4);
+	pci_w32(e, 0x24, 0);
+	pci_w16(e, 0x04, 0x6);
+}
+
+static void env_stop(struct env *e)
+{
+	/* RAM outside [ram, ram + RAM_SIZE) was never written */
+	for (int i = 0; i < GUARD; i++) {
+		g_assert_cmphex(e->alloc[i], ==, 0xcc);
+		g_assert_cmphex(e->alloc[GUARD + RAM_SIZE + i], ==, 0xcc);
+	}
+	drive_close_all(e->m);
+	g_unlink(e->img);
+	g_rmdir(e->dir);
+	g_free(e->img);
+	g_free(e->dir);
+}
+
+static uint32_t rd(struct env *e, uint64_t off, unsigned size)
+{
+	return as_read(&e->m->mem, BAR4 + off, size);
+}
+
+static void wr(struct env *e, uint64_t off, uint32_t v, unsigned size)
+{
+	as_write(&e->m->mem, BAR4 + off, v, size);
+}
+
+static void bring_up(struct env *e)
+{
+	wr(e, 0x14, 0, 1);
+	wr(e, 0x14, 3, 1);
+	wr(e, 0x08, 1, 4);
+	wr(e, 0x0c, 1, 4); /* VERSION_1 */
+	wr(e, 0x08, 0, 4);
+	wr(e, 0x0c, 1u << 28, 4); /* INDIRECT_DESC */
+	wr(e, 0x14, 0xb, 1);
+	g_assert_cmphex(rd(e, 0x14, 1), ==, 0xb);
+	wr(e, 0x16, 0, 2);
+	wr(e, 0x18, 16, 2);
+	e->num = 16;
+	memset(e->m->ram + RING, 0, 0x2000);
+	wr(e, 0x20, RING, 4);
+	wr(e, 0x28, RING + 16 * 16, 4);
+	wr(e, 0x30, RING + 0x1000, 4);
+	wr(e, 0x1c, 1, 2);
+	wr(e, 0x14, 0xf, 1);
+	e->avail_idx = e->used_seen = 0;
+}
+
+static void put_desc(struct env *e, uint64_t table, unsigned i, uint64_t addr, uint32_t len,
+		     uint16_t flags, uint16_t next)
+{
+	uint8_t *d = e->m->ram + table + 16 * i;
+
+	memcpy(d, &addr, 8);
+	memcpy(d + 8, &len, 4);
+	memcpy(d + 12, &flags, 2);
+	memcpy(d + 14, &next, 2);
+}
+
+static void make_avail(struct env *e, uint16_t head)
+{
+	uint8_t *a = e->m->ram + RING + 16 * e->num;
+
+	memcpy(a + 4 + 2 * (e->avail_idx % e->num), &head, 2);
+	e->avail_idx++;
+	memcpy(a + 2, &e->avail_idx, 2);
+	wr(e, 0x3000, 0, 2);
+}
+
+static uint16_t used_idx(struct env *e)
+{
+	uint16_t v;
+
+	memcpy(&v, e->m->ram + RING + 0x1000 + 2, 2);
+	return v;
+}
+
+/* Run the main loop until the used index moves (or ~2 s pass). */
+static bool wait_used(struct env *e)
+{
+	for (int i = 0; i < 2000 && used_idx(e) == e->used_seen; i++) {
+		while (g_main_context_iteration(NULL, FALSE))
+			;
+		if (used_idx(e) == e->used_seen)
+			g_usleep(1000);
+	}
+	if (used_idx(e) == e->used_seen)
+		return false;
+	e->used_seen = used_idx(e);
+	return true;
+}
+
+static void good_read(struct env *e)
+{
+	uint32_t hdr[4] = { 0, 0, 0, 0 };
+
+	memcpy(e->m->ram + HDR, hdr, 16);
+	e->m->ram[STATUS] = 0xee;
+	memset(e->m->ram + DATA, 0, 512);
+	put_desc(e, RING, 0, HDR, 16, 1, 1);
+	put_desc(e, RING, 1, DATA, 512, 3, 2);
+	put_desc(e, RING, 2, STATUS, 1, 2, 0);
+	make_avail(e, 0);
+	g_assert_true(wait_used(e));
+	g_assert_cmpuint(e->m->ram[STATUS], ==, 0);
+	g_assert(memcmp(e->m->ram + DATA, "kvmpc-virtio", 12) == 0);
+}
+
+static void test_save_restore(void)
+{
+	struct env e;
+	struct device *d;
+	GByteArray *st = g_byte_array_new();
+	GError *err = NULL;
+
+	env_start(&e);
+	d = &e.pci->dev;
+	bring_up(&e);
+	good_read(&e);
+	good_read(&e);
+	vmstate_save(d->cls->vmsd, d, st);
+	device_reset(d);
+	g_assert_cmphex(rd(&e, 0x14, 1), ==, 0);
+	g_assert_cmpint(vmstate_load(d->cls->vmsd, d, st->data, st->len, &err), ==, st->len);
+	g_assert_no_error(err);
+	g_assert_cmphex(rd(&e, 0x14, 1), ==, 0xf);
+	good_read(&e); /* the third request on the same ring, indices restored */
+	g_assert_cmpuint(used_idx(&e), ==, 3);
+	g_byte_array_free(st, TRUE);
+	env_stop(&e);
+}
+
+/* A snapshot saying nonsense: loads, gets sanitised, the device survives. */
+static void test_hostile_snapshot(void)
+{
+	struct env e;
+	struct device *d;
+	struct virtio_pci *vp;
+	GByteArray *st = g_byte_array_new();
+	GError *err = NULL;
+
+	env_start(&e);
+	d = &e.pci->dev;
+	vp = container_of(e.pci, struct virtio_pci, pci);
+	bring_up(&e);
+	vp->vdev.vqs[0].num = 1000;
+	vp->vdev.vqs[0].vector = 77;
+	vp->vdev.queue_sel = 999;
+	vp->vdev.config_vector = 55;
+	vp->vdev.vqs[0].desc_addr = 0x7fffffff0000ULL;
+	vmstate_save(d->cls->vmsd, d, st);
+	device_reset(d);
+	g_assert_cmpint(vmstate_load(d->cls->vmsd, d, st->data, st->len, &err), ==, st->len);
+	g_assert_cmpuint(vp->vdev.vqs[0].num, <=, 256);
+	g_assert_cmphex(vp->vdev.vqs[0].vector, ==, 0xffff);
+	g_assert_cmphex(vp->vdev.config_vector, ==, 0xffff);
+	g_assert_cmpuint(vp->vdev.queue_sel, <, 4);
+	/* the ring is outside RAM: a kick breaks the device instead of crashing */
+	wr(&e, 0x3000, 0, 2);
+	g_assert_cmphex(rd(&e, 0x14, 1) & 0x40, ==, 0x40);
+	bring_up(&e);
+	good_read(&e);
+	g_byte_array_free(st, TRUE);
+	env_stop(&e);
+}
+
+/* Seeded random chains: complete or NEEDS_RESET, never a crash. */
+static void test_storm(void)
+{
+	struct env e;
+	GRand *r = g_rand_new_with_seed(1234);
+	unsigned broken = 0, done = 0;
+
+	env_start(&e);
+	bring_up(&e);
+	for (int round = 0; round < 400; round++) {
+		unsigned n = g_rand_int_range(r, 1, 6);
+		uint64_t table = g_rand_boolean(r) ? RING : 0x40000;
+
+		for (unsigned i = 0; i < 16; i++) {
+			static const uint64_t addrs[] = { HDR, DATA, STATUS, RAM_SIZE - 8,
+							  RAM_SIZE, 0xfffff000, 0x7fffffff0000ULL,
+							  BAR4, 0 };
+			uint64_t a = addrs[g_rand_int_range(r, 0, G_N_ELEMENTS(addrs))];
+			uint32_t len = g_rand_boolean(r) ? g_rand_int_range(r, 0, 4096) :
+				       g_rand_int(r);
+			uint16_t fl = g_rand_int_range(r, 0, 8), nx = g_rand_int_range(r, 0, 20);
+
+			if (table == RING && i < 3)
+				continue;
+			put_desc(&e, table, i, a, len, fl, nx);
+		}
+		memcpy(e.m->ram + HDR, (uint32_t[]){ g_rand_int_range(r, 0, 16), 0, 1, 0 }, 16);
+		if (table != RING)
+			put_desc(&e, RING, 0, table, 16 * n, 4, 0);
+		if (round % 2) {
+			/* well-formed shape, random type and length */
+			put_desc(&e, RING, 0, HDR, 16, 1, 1);
+			put_desc(&e, RING, 1, DATA, 512 * g_rand_int_range(r, 0, 9),
+				 1 | (g_rand_boolean(r) ? 2 : 0), 2);
+			put_desc(&e, RING, 2, STATUS, 1, 2, 0);
+			make_avail(&e, 0);
+		} else {
+			make_avail(&e, g_rand_int_range(r, 0, 18));
+		}
+		if (rd(&e, 0x14, 1) & 0x40 || !wait_used(&e)) {
+			g_assert_cmphex(rd(&e, 0x14, 1) & 0x40, ==, 0x40);
+			broken++;
+			bring_up(&e);
+		} else {
+			done++;
+		}
+	}
+	g_assert_cmpuint(broken, >, 0);
+	g_assert_cmpuint(done, >, 0);
+	bring_up(&e);
+	good_read(&e);
+	g_rand_free(r);
+	env_stop(&e);
+}
+
+int main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	g_test_add_func("/virtio/save-restore", test_save_restore);
+	g_test_add_func("/virtio/hostile-snapshot", test_hostile_snapshot);
+	g_test_add_func("/virtio/storm", test_storm);
+	return g_test_run();
+}
