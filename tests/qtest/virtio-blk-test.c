@@ -397,6 +397,33 @@ static void test_event_idx(void)
 	env_stop(&e);
 }
 
+/* readonly=on: the RO feature bit, reads work, writes fail with IOERR. */
+static void test_readonly(void)
+{
+	struct env e;
+	uint8_t host[512];
+
+	env_start(&e, NULL);
+	qtest_quit(e.q);
+	{
+		g_autofree char *args = g_strdup_printf(
+			"-nodefaults -drive file=%s,if=none,id=d0,format=raw,readonly=on "
+			"-device virtio-blk-pci,drive=d0", e.img);
+		e.q = qtest_start(args);
+	}
+	vt_setup(&e.d, e.q, vt_find(e.q, 0x1001));
+	e.d.modern = true;
+	g_assert_cmphex(vt_host_features(&e.d) & (1 << 5), ==, 1 << 5);
+	bring_up(&e, true, 1 << 5);
+	check_read(&e, 7, 1);
+	qtest_memset(e.q, DATA, 0x77, 512);
+	g_assert_cmpuint(blk_req(&e, T_OUT, 7, DATA, 512, false, NULL), ==, 1);
+	read_host(&e, 7 * 512, host, 512);
+	for (unsigned i = 0; i < 512; i++)
+		g_assert_cmphex(host[i], ==, pat(7, i));
+	env_stop(&e);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -407,5 +434,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/virtio-blk/msix", test_msix);
 	g_test_add_func("/virtio-blk/intx", test_intx);
 	g_test_add_func("/virtio-blk/event-idx", test_event_idx);
+	g_test_add_func("/virtio-blk/readonly", test_readonly);
 	return g_test_run();
 }
