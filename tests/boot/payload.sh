@@ -11,8 +11,10 @@
 #   - a Linux boot protocol 2.06 image: patched header, command line,
 #     initrd placement (status 19);
 #   - loader errors: missing file, not a kernel (QEMU's wording);
-#   - where QEMU is installed, hello and the cf9 reset under QEMU give the
-#     same exit statuses (its own multiboot loader).
+#   - where QEMU is installed, hello, the linux image and the cf9 reset
+#     under QEMU give the same results (its own loaders), and our ROM run
+#     by QEMU's SeaBIOS reports a missing boot file / missing fw_cfg DMA
+#     and returns to the BIOS.
 # Needs the guests (make guests) and ./kvmpc; run from anywhere.
 cd "$(dirname "$0")/../.." || exit 1
 KVMPC=${KVMPC:-./kvmpc}
@@ -137,8 +139,22 @@ if command -v "$QEMU" >/dev/null 2>&1; then
 	run qreset 120 $Q -nographic -m 64 -no-reboot $DEV -kernel $G/reset.elf -append "how=cf9"
 	check "QEMU: -no-reboot reset via cf9 exits 0 too (got $(rc qreset))" \
 		"[ $(rc qreset) = 0 ]" $T/qreset.out
+	# our ROM on QEMU: it returns to the BIOS with a message on errors
+	if [ -f pc-bios/kvmpc-boot.bin ]; then
+		run qnofile 20 $Q -nographic -m 64 -option-rom pc-bios/kvmpc-boot.bin,bootindex=0
+		check "QEMU + our ROM: missing etc/kvmpc/boot reported, next device tried" \
+			"has qnofile 'kvmpc-boot: fw_cfg file etc/kvmpc/boot not found' && has qnofile 'Booting from Hard Disk'" \
+			$T/qnofile.out
+		run qnodma 20 $Q -nographic -m 64 -global fw_cfg_io.dma_enabled=off \
+			-option-rom pc-bios/kvmpc-boot.bin,bootindex=0
+		check "QEMU + our ROM: no fw_cfg DMA reported" \
+			"has qnodma 'kvmpc-boot: no fw_cfg DMA interface'" $T/qnodma.out
+	else
+		skip "pc-bios/kvmpc-boot.bin not built"
+		skip "pc-bios/kvmpc-boot.bin not built"
+	fi
 else
-	for i in 1 2 3; do skip "QEMU not installed: no reference run"; done
+	for i in 1 2 3 4 5; do skip "QEMU not installed: no reference run"; done
 fi
 
 echo "1..$n"
