@@ -1,0 +1,75 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# virtio-net with user-mode networking under KVM: after SeaBIOS, the vnet
+# payload drives virtio-net-pci (a -nic user shorthand, restrict=on, a
+# hostfwd on 127.0.0.1 only: the guest reaches nothing but slirp and the
+# loopback forward).  It gets a DHCP offer (discover sent with and without
+# checksum offload), then the host connects to the forwarded port and the
+# payload must see the SYN arrive on guest port 2222.
+cd "$(dirname "$0")/../.." || exit 1
+KVMPC=${KVMPC:-./kvmpc}
+if [ ! -c /dev/kvm ]; then
+	echo "1..0 # SKIP no /dev/kvm: virtio-net boot tests need KVM"
+	exit 0
+fi
+if [ ! -f tests/guest/vnet.elf ]; then
+	echo "1..0 # SKIP tests/guest/vnet.elf not built (make guests)"
+	exit 0
+fi
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+n=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+notok() { n=$((n + 1)); echo "not ok $n - $1"; [ -f "$2" ] && tail -n 15 "$2" | sed 's/^/#   /'; }
+check() { if eval "$2"; then ok "$1"; else notok "$1" "$3"; fi; }
+
+wait_for() {
+	i=0
+	while [ $i -lt $(($3 * 10)) ]; do
+		grep -aq "$2" "$1" 2>/dev/null && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# run NAME CSUM: boot the payload, connect to the forward once it is ready
+run() {
+	name=$1
+	port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	: >"$T/$name.serial"
+	timeout 150 $KVMPC -m 512 -nodefaults -display none -serial file:"$T/$name.serial" \
+		-device isa-debug-exit,iobase=0xf4,iosize=4 -d guest_errors \
+		-nic user,model=virtio-net-pci,mac=52:54:00:12:34:99,restrict=on,hostfwd=tcp:127.0.0.1:$port-:2222 \
+		-kernel tests/guest/vnet.elf -append "csum=$2 wait=60" >"$T/$name.out" 2>&1 &
+	pid=$!
+	if wait_for "$T/$name.serial" "vnet: ready" 120; then
+		python3 - "$port" <<'PY'
+import socket, sys, time
+s = socket.socket()
+s.settimeout(10)
+try:
+    s.connect(("127.0.0.1", int(sys.argv[1])))
+except OSError:
+    pass
+time.sleep(2)
+PY
+	fi
+	wait $pid
+	echo $? >"$T/$name.rc"
+}
+
+run plain 0
+S=$T/plain.serial
+check "payload reads the MAC from the config space" "grep -aq 'vnet: mac 52:54:0:12:34:99' $S" $S
+check "DHCP offer from slirp (10.0.2.15)" "grep -aq 'vnet: offer 10.0.2.15' $S" $S
+check "hostfwd on 127.0.0.1 reaches guest port 2222" "grep -aq 'vnet: syn to 2222' $S" $S
+check "payload exit status 1 (code 0)" "[ \$(cat $T/plain.rc) = 1 ]" $T/plain.out
+
+run offload 1
+S=$T/offload.serial
+check "checksum offload: the device completes the UDP checksum (offer)" \
+	"grep -aq 'vnet: offer 10.0.2.15' $S" $S
+check "checksum offload: payload passes" "[ \$(cat $T/offload.rc) = 1 ]" $T/offload.out
+
+echo "1..$n"
