@@ -20,7 +20,10 @@
  * Linux "vga=" and "mem=" parameters.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
 #include "core/log.h"
 #include "core/machine.h"
 #include "hw/nvram/fw_cfg.h"
@@ -89,30 +92,54 @@ static void pad_to(GByteArray *a, size_t len)
 	}
 }
 
+/*
+ * Read a whole regular file of at most max bytes.  The size is checked
+ * before reading, so -kernel /dev/zero or a huge file fails at once.
+ */
 static int read_file(const char *path, const char *what, uint64_t max,
 		     uint8_t **data, size_t *len, GError **err)
 {
-	GError *local = NULL;
-	gchar *buf;
-	gsize n;
+	struct stat st;
+	uint8_t *buf;
+	size_t done = 0;
+	int fd, e;
 
-	if (!g_file_get_contents(path, &buf, &n, &local)) {
-		int e = local->code == G_FILE_ERROR_NOENT ? ENOENT : EIO;
-
-		error_setg(err, "could not open %s file '%s': %s", what, path,
-			   e == ENOENT ? g_strerror(ENOENT) : local->message);
-		g_error_free(local);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		e = errno;
+		error_setg(err, "could not open %s file '%s': %s", what, path, g_strerror(e));
 		return -e;
 	}
-	if (n > max) {
-		error_setg(err, "%s file '%s' is too large (%zu bytes) for %llu MiB of RAM",
-			   what, path, (size_t)n,
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		error_setg(err, "could not open %s file '%s': not a regular file", what, path);
+		close(fd);
+		return -EINVAL;
+	}
+	if ((uint64_t)st.st_size > max) {
+		error_setg(err, "%s file '%s' is too large (%llu bytes) for %llu MiB of RAM",
+			   what, path, (unsigned long long)st.st_size,
 			   (unsigned long long)(max >> 20));
-		g_free(buf);
+		close(fd);
 		return -EFBIG;
 	}
-	*data = (uint8_t *)buf;
-	*len = n;
+	buf = g_malloc(st.st_size ? st.st_size : 1);
+	while (done < (size_t)st.st_size) {
+		ssize_t n = read(fd, buf + done, st.st_size - done);
+
+		if (n <= 0) {
+			e = n < 0 ? errno : EIO;
+			if (n < 0 && e == EINTR)
+				continue;
+			error_setg(err, "could not read %s file '%s': %s", what, path, g_strerror(e));
+			g_free(buf);
+			close(fd);
+			return -e;
+		}
+		done += n;
+	}
+	close(fd);
+	*data = buf;
+	*len = done;
 	return 0;
 }
 

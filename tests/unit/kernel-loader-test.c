@@ -390,6 +390,16 @@ static void test_files(void)
 			"could not open kernel file '/nonexistent/kernel': No such file or directory");
 	g_clear_error(&err);
 
+	/* devices and directories are refused before reading */
+	r = build("/dev/zero", NULL, NULL, &err);
+	g_assert_null(r);
+	g_assert_nonnull(strstr(err->message, "not a regular file"));
+	g_clear_error(&err);
+	r = build(tmpdir, NULL, NULL, &err);
+	g_assert_null(r);
+	g_assert_nonnull(strstr(err->message, "not a regular file"));
+	g_clear_error(&err);
+
 	path = write_tmp("empty", "", 0);
 	r = build(path, NULL, NULL, &err);
 	g_assert_null(r);
