@@ -27,6 +27,7 @@ static const struct {
 	{ "ioport", LOG_IOPORT },
 	{ "int", LOG_INT },
 	{ "cpu", LOG_CPU },
+	{ "ui", LOG_UI },
 };
 
 bool log_parse_mask(const char *list, char **bad_name)

@@ -21,6 +21,7 @@ enum log_category {
 	LOG_IOPORT = 1 << 2,      /* every port access (very verbose) */
 	LOG_INT = 1 << 3,         /* interrupt line changes */
 	LOG_CPU = 1 << 4,         /* vCPU exits and state */
+	LOG_UI = 1 << 5,          /* frames a display frontend draws or sends */
 };
 
 extern unsigned log_mask;
