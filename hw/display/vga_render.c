@@ -174,10 +174,12 @@ static bool text_fonts_changed(struct vga_state *s)
 	return changed;
 }
 
-static void text_cursor(struct vga_state *s, bool full)
+/* Track the cursor; true when its cell must be redrawn (moved or blinked). */
+static bool text_cursor(struct vga_state *s, bool full)
 {
 	uint32_t pos = ((s->cr[0x0e] << 8) | s->cr[0x0f]) - s->last_start_addr;
 	int64_t now = vga_now_ms(s);
+	bool redraw = false;
 
 	if (pos != s->cursor_offset || s->cr[0x0a] != s->cursor_start ||
 	    s->cr[0x0b] != s->cursor_end) {
@@ -188,11 +190,14 @@ static void text_cursor(struct vga_state *s, bool full)
 		s->cursor_offset = pos;
 		s->cursor_start = s->cr[0x0a];
 		s->cursor_end = s->cr[0x0b];
+		redraw = true;
 	}
 	if (now >= s->cursor_blink_ms) {
 		s->cursor_blink_ms = now + CURSOR_BLINK_HALF_MS;
 		s->cursor_visible_phase = !s->cursor_visible_phase;
+		redraw = true;
 	}
+	return redraw;
 }
 
 static void text_draw_cursor(struct vga_state *s, uint32_t *d, int stride,
@@ -233,7 +238,7 @@ static void render_text(struct vga_state *s, bool full)
 		full = true;
 	}
 	full |= update_palette16(s);
-	text_cursor(s, full);
+	bool cursor_redraw = text_cursor(s, full);
 
 	int stride = surface_stride(surf) / 4;
 	uint32_t cursor_addr = ((s->last_start_addr + s->cursor_offset) * 4) & s->vram_mask;
@@ -247,7 +252,7 @@ static void render_text(struct vga_state *s, bool full)
 		for (int cx = 0; cx < g.cols; cx++, shadow++) {
 			uint32_t a = (offset + cx * 4) & s->vram_mask;
 			uint16_t cell = s->vram[a] | (s->vram[(a + 1) & s->vram_mask] << 8);
-			if (!full && cell == *shadow && a != cursor_addr)
+			if (!full && cell == *shadow && (a != cursor_addr || !cursor_redraw))
 				continue;
 			*shadow = cell;
 			cx_min = MIN(cx_min, cx);
