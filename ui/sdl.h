@@ -15,9 +15,12 @@ struct sdl_display;
 
 #ifdef CONFIG_SDL
 /*
- * Open the window for con and refresh it from m's main context every 30 ms.
- * Click to grab the mouse, Ctrl+Alt+G to let it go; closing the window asks
- * the machine to shut down.  Call from the thread that runs the main loop.
+ * Open the window for con (options from m->cfg->display: "sdl[,full-screen=
+ * on][,zoom-to-fit=off][,integer-scale=on][,window-close=off]") and poll it
+ * from m's main context every 30 ms, drawing only when the picture changed.
+ * Click to grab the mouse, Ctrl+Alt+G to let it go, Ctrl+Alt+F full screen;
+ * closing the window asks the machine to shut down.  Call from the thread
+ * that runs the main loop.
  */
 struct sdl_display *sdl_display_init(struct machine *m, struct console *con, GError **err);
 #else
