@@ -92,6 +92,15 @@ bool qmp_session_ready(struct qmp_session *s);   /* negotiated */
 char *qmp_to_json(JsonNode *node, bool pretty);
 void qmp_session_send_node(struct qmp_session *s, JsonNode *node);
 
+/* ui/qmp-json.c: QEMU's JSON dialect, a byte at a time. */
+struct qmp_json;
+/* One top-level value (node, the callee's) or one error text (node NULL). */
+typedef void qmp_json_fn(void *opaque, JsonNode *node, const char *error);
+struct qmp_json *qmp_json_new(qmp_json_fn *fn, void *opaque);
+void qmp_json_feed_byte(struct qmp_json *j, char ch);
+void qmp_json_reset(struct qmp_json *j);
+void qmp_json_free(struct qmp_json *j);
+
 /* ui/qmp-cmds.c */
 /*
  * Run a command: args may be NULL (no arguments).  Returns the "return"

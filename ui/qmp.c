@@ -5,14 +5,9 @@
  * greeting, capabilities negotiation, then one reply per request with its
  * "id" echoed; events once negotiated; every line ends in "\r\n".
  *
- * Input is split into messages by a small streaming scanner that follows
- * brackets outside strings, turns QEMU's single-quoted strings into JSON
- * ones, and gives one error per bad token (a raw control character in a
- * string, a byte no token starts with, a stray closing bracket), then
- * skips to the next structural or control byte, as QEMU's lexer does.  A message
- * over 1 MiB or nested over 1024 deep is refused with one error and
- * skipped up to its end, so memory stays bounded and the session goes on.
- * Left out: out-of-band execution (exec-oob is refused).
+ * Input is read by ui/qmp-json.c (QEMU's JSON dialect and error texts,
+ * bounded memory).  Left out: out-of-band execution (exec-oob is
+ * refused).
  */
 #include <stdio.h>
 #include <string.h>
@@ -22,20 +17,11 @@
 #include "core/machine.h"
 #include "config.h"
 
-#define QMP_MAX_MESSAGE (1u << 20)
-#define QMP_MAX_DEPTH 1024
 
 struct qmp_session {
 	struct mon_client *c;
 	bool negotiated;
-	GString *buf;      /* the message so far, in strict JSON */
-	int depth;
-	char quote;        /* 0 outside strings, else '"' or '\'' */
-	size_t str_start;  /* where the current string starts in buf */
-	bool escape;
-	bool scalar;       /* a top-level token that is not a container */
-	bool skipping;     /* over a limit: discard up to the message's end */
-	bool recovering;   /* after a bad token: skip to a structural byte */
+	struct qmp_json *json;
 };
 
 G_DEFINE_QUARK(qmp-error-quark, qmp_error)
@@ -63,6 +49,11 @@ static void json_put_string(GString *out, const char *s)
 	for (const char *p = s; *p;) {
 		gunichar ch = g_utf8_get_char_validated(p, -1);
 
+		if ((unsigned char)p[0] == 0xc0 && (unsigned char)p[1] == 0x80) {
+			g_string_append(out, "\\u0000"); /* NUL in modified UTF-8 */
+			p += 2;
+			continue;
+		}
 		if (ch == (gunichar)-1 || ch == (gunichar)-2) {
 			g_string_append(out, "\\uFFFD"); /* not UTF-8: replaced */
 			p++;
@@ -343,183 +334,26 @@ static void qmp_handle_request(struct qmp_session *s, JsonObject *req)
 		g_error_free(err);
 }
 
-static void qmp_handle_message(struct qmp_session *s, const char *text, size_t len)
+/* A top-level value or a JSON error from the reader. */
+static void qmp_json_message(void *opaque, JsonNode *n, const char *error)
 {
-	JsonParser *p = json_parser_new_immutable();
-	GError *err = NULL;
-	JsonNode *root;
+	struct qmp_session *s = opaque;
 
-	if (!json_parser_load_from_data(p, text, len, &err)) {
-		qmp_reply_error(s, NULL, QMP_ERR_GENERIC, "JSON parse error, %s", err->message);
-		g_error_free(err);
-	} else if (!(root = json_parser_get_root(p)) || !JSON_NODE_HOLDS_OBJECT(root)) {
+	if (error) {
+		qmp_reply_error(s, NULL, QMP_ERR_GENERIC, "%s", error);
+		return;
+	}
+	if (JSON_NODE_HOLDS_OBJECT(n))
+		qmp_handle_request(s, json_node_get_object(n));
+	else
 		qmp_reply_error(s, NULL, QMP_ERR_GENERIC, "QMP input must be a JSON object");
-	} else {
-		qmp_handle_request(s, json_node_get_object(root));
-	}
-	g_object_unref(p);
-}
-
-/* ---- the input scanner ------------------------------------------------ */
-
-static void qmp_scan_reset(struct qmp_session *s)
-{
-	g_string_truncate(s->buf, 0);
-	s->depth = 0;
-	s->quote = 0;
-	s->escape = false;
-	s->scalar = false;
-	s->skipping = false;
-	s->recovering = false;
-}
-
-static void qmp_scan_error(struct qmp_session *s, const char *what)
-{
-	qmp_reply_error(s, NULL, QMP_ERR_GENERIC, "JSON parse error, %s", what);
-}
-
-/* A bad token: report it, forget the message, skip like QEMU's lexer. */
-static void qmp_scan_bad_token(struct qmp_session *s, const char *what)
-{
-	qmp_scan_error(s, what);
-	qmp_scan_reset(s);
-	s->recovering = true;
-}
-
-/* Bytes where scanning starts again after a bad token. */
-static bool qmp_resync_byte(unsigned char ch)
-{
-	return (ch < 0x20 && ch != '\t') || ch == 0x7f || ch >= 0xfe || strchr("{}[]:,", ch);
-}
-
-/* A complete top-level value is in s->buf. */
-static void qmp_scan_done(struct qmp_session *s)
-{
-	GString *msg = s->buf;
-
-	if (!s->skipping) {
-		s->buf = g_string_new(NULL);
-		qmp_handle_message(s, msg->str, msg->len);
-		g_string_free(msg, TRUE);
-	}
-	qmp_scan_reset(s);
-}
-
-static void qmp_put(struct qmp_session *s, const char *text)
-{
-	if (s->skipping)
-		return;
-	g_string_append(s->buf, text);
-	if (s->buf->len > QMP_MAX_MESSAGE) {
-		qmp_reply_error(s, NULL, QMP_ERR_GENERIC, "JSON token size limit exceeded");
-		g_string_truncate(s->buf, 0);
-		s->skipping = true;
-	}
-}
-
-static void qmp_putc(struct qmp_session *s, char ch)
-{
-	char t[2] = { ch, 0 };
-
-	qmp_put(s, t);
-}
-
-/* One byte inside a string. */
-static void qmp_scan_string(struct qmp_session *s, char ch)
-{
-	if (s->escape) {
-		s->escape = false;
-		if (ch == '\'') {
-			qmp_putc(s, '\'');
-		} else {
-			qmp_putc(s, '\\');
-			qmp_putc(s, ch);
-		}
-	} else if (ch == '\\') {
-		s->escape = true;
-	} else if (ch == s->quote) {
-		s->quote = 0;
-		qmp_putc(s, '"');
-	} else if ((unsigned char)ch < 0x20) {
-		const char *tok = s->skipping ? "" : s->buf->str + MIN(s->str_start, s->buf->len);
-		char *t = g_strdup_printf("stray '%.64s%c'", tok, ch);
-
-		qmp_scan_bad_token(s, t);
-		g_free(t);
-	} else if (ch == '"') {
-		qmp_put(s, "\\\""); /* inside a single-quoted string */
-	} else {
-		qmp_putc(s, ch);
-	}
-}
-
-static void qmp_scan_byte(struct qmp_session *s, char ch)
-{
-	if (s->recovering) {
-		if (!qmp_resync_byte(ch))
-			return;
-		s->recovering = false;
-	}
-	if (s->quote) {
-		qmp_scan_string(s, ch);
-		return;
-	}
-	if (s->scalar && strchr(" \t\r\n{}[],:\"'", ch)) {
-		qmp_scan_done(s); /* a bare top-level token ended */
-		if (strchr(" \t\r\n", ch))
-			return;
-	}
-	switch (ch) {
-	case '"':
-	case '\'':
-		s->quote = ch;
-		s->str_start = s->buf->len;
-		qmp_putc(s, '"');
-		if (!s->depth)
-			s->scalar = true;
-		return;
-	case '{':
-	case '[':
-		if (++s->depth > QMP_MAX_DEPTH && !s->skipping) {
-			qmp_reply_error(s, NULL, QMP_ERR_GENERIC, "JSON nesting depth limit exceeded");
-			g_string_truncate(s->buf, 0);
-			s->skipping = true;
-		}
-		qmp_putc(s, ch);
-		return;
-	case '}':
-	case ']':
-		if (!s->depth) {
-			qmp_scan_error(s, "expecting value");
-			return;
-		}
-		qmp_putc(s, ch);
-		if (--s->depth == 0)
-			qmp_scan_done(s);
-		return;
-	case ' ': case '\t': case '\r': case '\n':
-		if (s->depth)
-			qmp_putc(s, ch);
-		return;
-	default:
-		if (!g_ascii_isalnum(ch) && !strchr(",:-+.", ch)) {
-			/* no JSON token starts here: QEMU's lexer gives up */
-			char *t = g_strdup_printf("stray '%c'", ch);
-
-			qmp_scan_bad_token(s, t);
-			g_free(t);
-			return;
-		}
-		if (!s->depth)
-			s->scalar = true;
-		qmp_putc(s, ch);
-	}
+	json_node_unref(n);
 }
 
 void qmp_session_input(struct qmp_session *s, const uint8_t *buf, size_t len)
 {
 	for (size_t i = 0; i < len && !s->c->dead; i++)
-		qmp_scan_byte(s, (char)buf[i]);
+		qmp_json_feed_byte(s->json, (char)buf[i]);
 }
 
 /* ---- session life ----------------------------------------------------- */
@@ -529,13 +363,13 @@ struct qmp_session *qmp_session_new(struct mon_client *c)
 	struct qmp_session *s = g_new0(struct qmp_session, 1);
 
 	s->c = c;
-	s->buf = g_string_new(NULL);
+	s->json = qmp_json_new(qmp_json_message, s);
 	return s;
 }
 
 void qmp_session_free(struct qmp_session *s)
 {
-	g_string_free(s->buf, TRUE);
+	qmp_json_free(s->json);
 	g_free(s);
 }
 
@@ -547,7 +381,7 @@ void qmp_session_opened(struct qmp_session *s)
 		QMP_VERSION_MICRO, QMP_VERSION_MINOR, QMP_VERSION_MAJOR, KVMPC_VERSION);
 
 	s->negotiated = false;
-	qmp_scan_reset(s);
+	qmp_json_reset(s->json);
 	mon_client_puts(s->c, greeting);
 	g_free(greeting);
 }
@@ -555,7 +389,7 @@ void qmp_session_opened(struct qmp_session *s)
 void qmp_session_closed(struct qmp_session *s)
 {
 	s->negotiated = false;
-	qmp_scan_reset(s);
+	qmp_json_reset(s->json);
 }
 
 bool qmp_session_ready(struct qmp_session *s)
