@@ -24,13 +24,16 @@ QTEST_TESTS = $(patsubst %.c,%,$(wildcard tests/qtest/*.c))
 
 DEPFLAGS = -MMD -MP
 
-all: kvmpc guests
+all: kvmpc kvmpc-img guests
 
 config.mak:
 	sh scripts/setup.sh
 	./configure
 
 kvmpc: core/main.o libkvmpc.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+kvmpc-img: tools/kvmpc-img.o libkvmpc.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 libkvmpc.a: $(LIB_OBJS)
@@ -52,7 +55,7 @@ GUEST_MK = tests/guest/guest.mk
 -include pc-bios/pc-bios.mk
 guests: $(GUEST_TARGETS)
 
-tests-build: kvmpc guests $(UNIT_TESTS) $(QTEST_TESTS)
+tests-build: kvmpc kvmpc-img guests $(UNIT_TESTS) $(QTEST_TESTS)
 
 check: setup tests-build
 	sh tests/run.sh
@@ -68,7 +71,7 @@ install: kvmpc
 	install -m 755 kvmpc $(DESTDIR)$(PREFIX)/bin/kvmpc
 
 clean:
-	rm -f kvmpc libkvmpc.a $(LIB_OBJS) core/main.o $(TEST_LIB_OBJS) \
+	rm -f kvmpc kvmpc-img tools/*.o libkvmpc.a $(LIB_OBJS) core/main.o $(TEST_LIB_OBJS) \
 		$(UNIT_TESTS) $(QTEST_TESTS) tests/unit/*.o tests/qtest/*.o \
 		$(GUEST_TARGETS) $(GUEST_CLEAN)
 	find . -name '*.d' -delete

@@ -4,14 +4,16 @@
  * request pool and the synchronous helpers (see block/block.h for the
  * contract and the cache modes).  Requests run on a GThreadPool so vCPU
  * threads never wait on the disk; completions are handed to the machine's
- * GMainContext and run there with the machine lock held.  Formats other
- * than raw are refused for now (qcow2 comes later, in block/qcow2.c).
+ * GMainContext and run there with the machine lock held.
+ * Formats: raw (block/raw.c) and qcow2 (block/qcow2*.c), probed by magic.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
+#include <stdio.h>
 #include "block/block.h"
+#include "block/qcow2.h"
 
 enum blk_req_type { BLK_REQ_READ, BLK_REQ_WRITE, BLK_REQ_FLUSH };
 
@@ -84,15 +86,22 @@ struct block_backend *blk_open(const struct blk_config *cfg, GError **err)
 	}
 	if (!fmt && blk_probe_format(cfg->filename, &fmt, err) < 0)
 		return NULL;
-	if (strcmp(fmt, "raw")) {
+	/* As QEMU: a guessed raw format on a writable image gets a warning. */
+	if (!cfg->format && !strcmp(fmt, "raw") && !cfg->read_only && !cfg->snapshot)
+		fprintf(stderr, "kvmpc: warning: Image format was not specified for '%s' and "
+			"probing guessed raw.\n         Automatically detecting the format is "
+			"dangerous for raw images, write operations on block 0 will be "
+			"restricted.\n         Specify the 'raw' format explicitly to remove "
+			"the restrictions.\n", cfg->filename);
+	if (strcmp(fmt, "raw") && strcmp(fmt, "qcow2")) {
 		g_set_error(err, G_FILE_ERROR, G_FILE_ERROR_INVAL,
-			    "'%s': image format '%s' is not supported yet (only raw)",
+			    "'%s': image format '%s' is not supported (raw, qcow2)",
 			    cfg->filename, fmt);
 		return NULL;
 	}
 
 	b = g_new0(struct block_backend, 1);
-	b->drv = &blk_driver_raw;
+	b->drv = strcmp(fmt, "qcow2") ? &blk_driver_raw : &blk_driver_qcow2;
 	b->opaque = g_malloc0(b->drv->state_size);
 	b->filename = g_strdup(cfg->filename);
 	b->read_only = cfg->read_only;

@@ -5,7 +5,7 @@
  * readonly, cache, snapshot, id (aio, discard, werror, rerror are accepted
  * and ignored).  IDE has two buses of two units; index = bus * 2 + unit and
  * a drive without a position takes the first free one.  -hda..-hdd are
- * index 0..3, -cdrom is index 2 with media=cdrom.  qcow2 is refused for now.
+ * index 0..3, -cdrom is index 2 with media=cdrom..
  */
 #include <errno.h>
 #include <string.h>
@@ -181,9 +181,9 @@ static int drive_read_flags(struct drive_info *d, struct opts *o, GError **err)
 	    opts_get_bool(o, "snapshot", false, &d->snapshot, err))
 		return -EINVAL;
 	if ((v = opts_get(o, "format"))) {
-		if (strcmp(v, "raw")) {
+		if (strcmp(v, "raw") && strcmp(v, "qcow2")) {
 			g_set_error(err, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-				    "image format '%s' is not supported yet (only raw)", v);
+				    "image format '%s' is not supported (raw, qcow2)", v);
 			return -EINVAL;
 		}
 		d->format = g_strdup(v);
