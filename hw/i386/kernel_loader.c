@@ -387,8 +387,8 @@ static int mb_build_tail(struct kl_image *img, GError **err)
 	wr32(t->data + info - base + 8, (uint32_t)((below - HIGH_RAM_START) >> 10));
 	wr32(t->data + info - base + 12, 0xffffffffu); /* boot device: none */
 
-	cmdline = g_strdup_printf("%s%s%s", p->kernel, p->append ? " " : "",
-				  p->append ? p->append : "");
+	/* like QEMU: "<kernel> <append>", the space even without -append */
+	cmdline = g_strdup_printf("%s %s", p->kernel, p->append ? p->append : "");
 	wr32(t->data + info - base + 16, (uint32_t)(base + t->len));
 	g_byte_array_append(t, (const uint8_t *)cmdline, strlen(cmdline) + 1);
 	g_free(cmdline);
