@@ -17,7 +17,6 @@
 #include "core/machine.h"
 #include "config.h"
 
-
 struct qmp_session {
 	struct mon_client *c;
 	bool negotiated;
