@@ -74,7 +74,7 @@ clean:
 	rm -f kvmpc kvmpc-img tools/*.o libkvmpc.a $(LIB_OBJS) core/main.o $(TEST_LIB_OBJS) \
 		$(UNIT_TESTS) $(QTEST_TESTS) tests/unit/*.o tests/qtest/*.o \
 		$(GUEST_TARGETS) $(GUEST_CLEAN)
-	find . -name '*.d' -delete
+	find . -path ./build -prune -o -name '*.d' -type f -print | xargs rm -f
 
 distclean: clean
 	rm -f config.mak config.h
@@ -82,4 +82,4 @@ distclean: clean
 .PHONY: all check demo install clean distclean guests tests-build setup
 .SECONDARY:
 
--include $(shell find . -name '*.d' 2>/dev/null)
+-include $(shell find . -path ./build -prune -o -name '*.d' -type f -print 2>/dev/null)

@@ -67,7 +67,7 @@ static int pc_debugcon_init(struct machine *m, GError **err)
 {
 	struct debugcon_config dc;
 
-	if (!m->cfg->debugcon)
+	if (!m->cfg->debugcon || !strcmp(m->cfg->debugcon, "none"))
 		return 0;
 	debugcon_default(&dc);
 	dc.chr = chardev_new_legacy(m, m->cfg->debugcon, "debugcon", err);

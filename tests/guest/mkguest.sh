@@ -10,6 +10,10 @@ set -e
 cd "$(dirname "$0")/../.."
 OUT=${1:-build/guest}
 ISO=$OUT/kvmpc-guest.iso
+mkdir -p "$OUT"
+# one builder at a time (make check and make demo may race)
+exec 9>"$OUT/.lock"
+flock 9
 stamp=$(cat tests/guest/mkguest.sh tests/guest/linux/init | sha256sum | cut -c1-16)
 if [ -f "$ISO" ] && [ "$(cat "$OUT/stamp" 2>/dev/null)" = "$stamp" ]; then
 	echo "$ISO"
