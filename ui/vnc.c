@@ -26,6 +26,7 @@
 #include "ui/vnc.h"
 #include "ui/console.h"
 #include "ui/keymap.h"
+#include "core/log.h"
 #include "core/machine.h"
 
 #define VNC_REFRESH_MS 30
@@ -204,6 +205,8 @@ static void vnc_send_update(struct vnc_client *c)
 		c->w = s->width;
 		c->h = s->height;
 	}
+	log_cat(LOG_UI, "vnc: update %dx%d+%d+%d%s", rect ? x1 - x0 : 0, rect ? y1 - y0 : 0, x0, y0,
+		resize ? " (new size)" : "");
 	if (rect) {
 		put_rect_header(c, x0, y0, x1 - x0, y1 - y0, VNC_ENC_RAW);
 		for (int y = y0; y < y1; y++)

@@ -4,7 +4,8 @@
  * QEMU 7.2 ("-vnc unix:SOCK"): version and security handshake (None),
  * ServerInit pixel format, the extended-key acknowledgement, a VBE mode
  * change announced with DesktopSize and the framebuffer then equal to the
- * pixels written to the LFB, conversion to RGB565 after SetPixelFormat, a
+ * pixels written to the LFB, conversion to RGB565 after SetPixelFormat, no
+ * update while the picture is still and a small one for a changed pixel, a
  * 3.3 handshake, and keys (X11 keysym and QEMU extended key event) arriving
  * at the i8042 as scan code set 2.
  */
@@ -27,6 +28,7 @@ struct rfb {
 	int fd;
 	int w, h, bpp;
 	uint8_t *fb; /* w * h * bpp/8 */
+	size_t raw_pixels; /* pixels received in Raw rectangles so far */
 };
 
 static unsigned counter;
@@ -166,6 +168,7 @@ static bool rfb_read_message(struct rfb *r)
 			int bytes = r->bpp / 8;
 			g_assert_cmpint(x + w, <=, r->w);
 			g_assert_cmpint(y + h, <=, r->h);
+			r->raw_pixels += (size_t)w * h;
 			for (int row = 0; row < h; row++)
 				rd(r, r->fb + ((size_t)(y + row) * r->w + x) * bytes, (size_t)w * bytes);
 		} else {
@@ -275,6 +278,44 @@ static void test_framebuffer(void)
 	while (!rfb_read_message(&r))
 		;
 	g_assert_true(fb_matches(&r));
+	stop(q, &r, path);
+}
+
+/* Is a server message waiting (within ms milliseconds)? */
+static bool rfb_pending(struct rfb *r, int ms)
+{
+	struct pollfd p = { .fd = r->fd, .events = POLLIN };
+
+	return poll(&p, 1, ms) > 0;
+}
+
+/*
+ * A still picture costs nothing: an incremental request is left pending
+ * while nothing changes; one changed pixel then comes as a small update.
+ */
+static void test_idle(void)
+{
+	char *path;
+	struct qtest *q = start(&path);
+	struct rfb r;
+
+	rfb_open(&r, path, 8);
+	rfb_set_encodings(&r);
+	set_vbe_mode(q);
+	wait_for_picture(&r);
+	rfb_request(&r, true);
+	g_assert_false(rfb_pending(&r, 1500)); /* ~50 refresh periods */
+
+	size_t before = r.raw_pixels, i = 150 * W + 77;
+	uint32_t px = 0x00123456;
+	qtest_memwrite(q, LFB_ADDR + i * 4, &px, 4);
+	g_assert_true(rfb_pending(&r, 10000));
+	while (!rfb_read_message(&r))
+		;
+	g_assert_cmpuint(r.fb[i * 4] | r.fb[i * 4 + 1] << 8 | r.fb[i * 4 + 2] << 16, ==, px);
+	/* the changed row, maybe in tiles, not the screen */
+	g_assert_cmpuint(r.raw_pixels - before, >=, 1);
+	g_assert_cmpuint(r.raw_pixels - before, <=, 16 * W);
 	stop(q, &r, path);
 }
 
@@ -438,6 +479,7 @@ int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/vnc/framebuffer", test_framebuffer);
+	g_test_add_func("/vnc/idle", test_idle);
 	g_test_add_func("/vnc/rfb33", test_rfb33);
 	g_test_add_func("/vnc/keys", test_keys);
 	g_test_add_func("/vnc/hostile-clients", test_hostile_clients);
