@@ -191,6 +191,7 @@ static const struct {
 	{ "cpus", info_cpus, "show infos for each CPU" },
 	{ "kvm", info_kvm, "show KVM information" },
 	{ "name", info_name, "show the current VM name" },
+	{ "pci", hmp_info_pci, "show PCI info" },
 	{ "qtree", info_qtree, "show device tree" },
 	{ "status", info_status, "show the current VM status (running|paused)" },
 	{ "version", info_version, "show the version of QEMU" },

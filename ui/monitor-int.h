@@ -111,6 +111,12 @@ JsonNode *qmp_dispatch(struct machine *m, const char *name, JsonObject *args,
 bool qmp_command_exists(const char *name);
 JsonNode *qmp_event_timestamp(void);
 
+/* ui/qmp-info.c */
+JsonNode *qmp_query_pci(struct machine *m, JsonObject *a, GError **err);
+JsonNode *qmp_query_target(struct machine *m, JsonObject *a, GError **err);
+JsonNode *qmp_query_uuid(struct machine *m, JsonObject *a, GError **err);
+void hmp_info_pci(struct machine *m, GString *out);
+
 /* ui/hmp.c */
 struct hmp_session;
 struct hmp_session *hmp_session_new(struct mon_client *c);

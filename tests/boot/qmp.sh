@@ -211,6 +211,19 @@ def t_commands():
     return want <= names, sorted(want - names)
 check("query-commands lists the commands", t_commands)
 
+def t_pci():
+    buses = q.cmd("query-pci")["return"]
+    devs = {(d["slot"], d["function"]): d for d in buses[0]["devices"]}
+    host, ide = devs.get((0, 0)), devs.get((1, 1))
+    text = q.cmd("human-monitor-command", {"command-line": "info pci"})["return"]
+    ok = buses[0]["bus"] == 0 and host["id"]["vendor"] == 0x8086 and \
+        host["id"]["device"] == 0x1237 and host["class_info"]["desc"] == "Host bridge" and \
+        ide["class_info"]["class"] == 0x0101 and \
+        {"bar": 4, "size": 16, "type": "io"}.items() <= ide["regions"][0].items() and \
+        "  Bus  0, device   1, function 1:\r\n    IDE controller: PCI device 8086:7010\r\n" in text
+    return ok, (buses, text)
+check("query-pci and info pci describe bus 0 (i440FX, PIIX3 IDE)", t_pci)
+
 def t_errors():
     a = q.cmd("no-such-command")
     b = q.cmd("stop", {"bogus": 1})
