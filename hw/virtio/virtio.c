@@ -295,7 +295,13 @@ static int elem_add(struct virtqueue *vq, struct chain_walk *w, uint64_t addr,
 		struct iovec *v;
 
 		if (!p) {
-			chunk = MIN(len, (uint32_t)(4096 - (addr & 4095)));
+			/* split where the RAM region containing addr ends */
+			struct mem_region *r = as_find(as, addr);
+
+			if (r && r->ram && addr >= r->addr && addr - r->addr < r->size)
+				chunk = MIN((uint64_t)len, r->size - (addr - r->addr));
+			else
+				chunk = MIN(len, (uint32_t)(4096 - (addr & 4095)));
 			p = as_ram_ptr(as, addr, chunk);
 		}
 		if (!p) {
