@@ -190,6 +190,7 @@ static const struct {
 	{ "block", info_block, "show info of one block device or all block devices" },
 	{ "cpus", info_cpus, "show infos for each CPU" },
 	{ "kvm", info_kvm, "show KVM information" },
+	{ "mtree", hmp_info_mtree, "show memory tree" },
 	{ "name", info_name, "show the current VM name" },
 	{ "pci", hmp_info_pci, "show PCI info" },
 	{ "qtree", info_qtree, "show device tree" },
@@ -375,6 +376,7 @@ static const struct {
 	{ "stop", hmp_stop, "stop  -- stop emulation" },
 	{ "system_powerdown", hmp_powerdown, "system_powerdown  -- send system power down event" },
 	{ "system_reset", hmp_reset, "system_reset  -- reset the system" },
+	{ "xp", hmp_xp, "xp /fmt addr -- physical memory dump starting at 'addr'" },
 	{ "?", hmp_help, NULL },
 };
 

@@ -46,6 +46,8 @@ struct mon_root {
 	struct machine *m;
 	GPtrArray *monitors;  /* struct monitor * */
 	bool prelaunch;       /* -S and never continued */
+	char xp_fmt;          /* HMP xp: last format and size */
+	unsigned xp_size;
 };
 
 struct monitor {
@@ -116,6 +118,10 @@ JsonNode *qmp_query_pci(struct machine *m, JsonObject *a, GError **err);
 JsonNode *qmp_query_target(struct machine *m, JsonObject *a, GError **err);
 JsonNode *qmp_query_uuid(struct machine *m, JsonObject *a, GError **err);
 void hmp_info_pci(struct machine *m, GString *out);
+
+/* ui/hmp-mem.c */
+void hmp_xp(struct machine *m, GString *out, char **argv);
+void hmp_info_mtree(struct machine *m, GString *out);
 
 /* ui/hmp.c */
 struct hmp_session;

@@ -700,6 +700,8 @@ int monitor_init_all(struct machine *m, GError **err)
 	r->m = m;
 	r->monitors = g_ptr_array_new();
 	r->prelaunch = m->cfg->start_paused;
+	r->xp_fmt = 'x';
+	r->xp_size = 4;
 	m->monitor = r;
 	m->request_hook = mon_request_hook;
 	for (unsigned i = 0; specs && i < specs->len; i++) {

@@ -470,7 +470,8 @@ check("-chardev socket + -mon chardev=ID,mode=control", t_mon)
 
 def t_hmp_stdio():
     cmds = b"info status\ncont\ninfo status\nstop\ninfo status\ninfo version\n" \
-        b"info block\nbogus\neject nosuch\nballoon 64\nsendkey ctrl-alt-nokey\nq\n"
+        b"info block\nbogus\neject nosuch\nballoon 64\nsendkey ctrl-alt-nokey\n" \
+        b"xp /5xb 0xfffffff0\nxp /2c 0xfffffff0\nxp /xw\ninfo mtree\nq\n"
     r = subprocess.run([KVMPC, "-S", "-nodefaults", "-display", "none", "-m", "64",
                         "-monitor", "stdio"], input=cmds, capture_output=True, timeout=60)
     out = r.stdout.decode("ascii", "replace")
@@ -483,6 +484,11 @@ def t_hmp_stdio():
             "(qemu) eject nosuch\r\nError: Device 'nosuch' not found\r\n",
             "(qemu) balloon 64\r\nError: No balloon device has been activated\r\n",
             "(qemu) sendkey ctrl-alt-nokey\r\ninvalid parameter: nokey\r\n",
+            "(qemu) xp /5xb 0xfffffff0\r\n00000000fffffff0: 0xea 0x5b 0xe0 0x00 0xf0\r\n",
+            "(qemu) xp /2c 0xfffffff0\r\n00000000fffffff0: '\\xea' '['\r\n",
+            "(qemu) xp /xw\r\nunexpected end of expression\r\n",
+            "address-space: memory\r\n",
+            "(prio 0, rom): bios\r\n",
             "(qemu) q\r\n"]
     missing = [w for w in want if w not in out]
     return not missing and r.returncode == 0, (missing, out, r.returncode)
