@@ -183,6 +183,7 @@ static int qcow2_inflate(struct qcow2_state *s, const uint8_t *in, size_t in_len
 			 uint8_t *out)
 {
 	z_stream z = { 0 };
+	bool ok;
 	int ret;
 
 	if (inflateInit2(&z, -12) != Z_OK)
@@ -192,11 +193,18 @@ static int qcow2_inflate(struct qcow2_state *s, const uint8_t *in, size_t in_len
 	z.next_out = out;
 	z.avail_out = (uInt)s->cluster_size;
 	ret = inflate(&z, Z_FINISH);
+	ok = ret == Z_STREAM_END && z.avail_out == 0;
+	if (z.avail_out == 0 && (ret == Z_OK || ret == Z_BUF_ERROR)) {
+		/* A full cluster: the stream must not produce more than that. */
+		uint8_t extra;
+
+		z.next_out = &extra;
+		z.avail_out = 1;
+		ret = inflate(&z, Z_FINISH);
+		ok = z.avail_out == 1 && (ret == Z_STREAM_END || ret == Z_BUF_ERROR);
+	}
 	inflateEnd(&z);
-	/* Output is bounded by the cluster; stopping when it is full is fine. */
-	if (z.avail_out == 0 && (ret == Z_STREAM_END || ret == Z_BUF_ERROR || ret == Z_OK))
-		return 0;
-	return -EIO;
+	return ok ? 0 : -EIO;
 }
 
 static int qcow2_load_compressed(struct qcow2_state *s, uint64_t e)
@@ -524,7 +532,13 @@ static int qcow2_put_compressed(struct qcow2_state *s, uint64_t g, size_t clen)
 	int64_t host;
 	int ret;
 
-	if (p && cs - (p & (cs - 1)) >= clen) {
+	uint64_t rc = UINT64_MAX;
+
+	if (p && cs - (p & (cs - 1)) >= clen &&
+	    (ret = qcow2_get_refcount(s, p >> s->cluster_bits, &rc)))
+		return ret;
+	if (rc < s->refcount_max) {
+		/* Share the host cluster (narrow refcounts may be full). */
 		ret = qcow2_update_refcount(s, p >> s->cluster_bits, 1);
 	} else {
 		host = qcow2_alloc_clusters(s, 1);

@@ -366,15 +366,15 @@ static void info_json(const char *file, struct block_backend *b, struct qcow2_st
 		printf("    \"format-specific\": {\n        \"type\": \"qcow2\",\n"
 		       "        \"data\": {\n            \"compat\": \"%s\",\n",
 		       s->version == 2 ? "0.10" : "1.1");
+		printf("            \"compression-type\": \"%s\",\n", s->comp_type ? "zstd" : "zlib");
 		if (s->version >= 3)
-			printf("            \"compression-type\": \"%s\",\n"
-			       "            \"lazy-refcounts\": %s,\n",
-			       s->comp_type ? "zstd" : "zlib",
+			printf("            \"lazy-refcounts\": %s,\n",
 			       s->compat & QCOW2_COMPAT_LAZY_REFCOUNTS ? "true" : "false");
-		printf("            \"refcount-bits\": %d,\n            \"corrupt\": %s,\n"
-		       "            \"extended-l2\": false\n        }\n    },\n",
-		       1 << s->refcount_order,
-		       s->incompat & QCOW2_INCOMPAT_CORRUPT ? "true" : "false");
+		printf("            \"refcount-bits\": %d", 1 << s->refcount_order);
+		if (s->version >= 3)
+			printf(",\n            \"corrupt\": %s,\n            \"extended-l2\": false",
+			       s->incompat & QCOW2_INCOMPAT_CORRUPT ? "true" : "false");
+		printf("\n        }\n    },\n");
 	}
 	if (s && s->backing_name) {
 		g_autofree char *bn = json_str(s->backing_name);
@@ -409,12 +409,14 @@ static void info_human(const char *file, struct block_backend *b, struct qcow2_s
 		print_snapshots(s);
 	printf("Format specific information:\n    compat: %s\n",
 	       s->version == 2 ? "0.10" : "1.1");
+	printf("    compression type: %s\n", s->comp_type ? "zstd" : "zlib");
 	if (s->version >= 3)
-		printf("    compression type: %s\n    lazy refcounts: %s\n",
-		       s->comp_type ? "zstd" : "zlib",
+		printf("    lazy refcounts: %s\n",
 		       s->compat & QCOW2_COMPAT_LAZY_REFCOUNTS ? "true" : "false");
-	printf("    refcount bits: %d\n    corrupt: %s\n    extended l2: false\n",
-	       1 << s->refcount_order, s->incompat & QCOW2_INCOMPAT_CORRUPT ? "true" : "false");
+	printf("    refcount bits: %d\n", 1 << s->refcount_order);
+	if (s->version >= 3)
+		printf("    corrupt: %s\n    extended l2: false\n",
+		       s->incompat & QCOW2_INCOMPAT_CORRUPT ? "true" : "false");
 }
 
 static bool parse_output(const char *v)
