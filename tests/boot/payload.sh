@@ -3,8 +3,9 @@
 # Direct kernel boot and our guest payloads under KVM (TAP):
 #   - hello (multiboot ELF) through SeaBIOS and our boot ROM: markers,
 #     command line, module and its string, exit status (5 << 1) | 1 = 11;
-#   - storm (hostile guest) with two seeds: finishes, kvmpc exits through
-#     isa-debug-exit (status 1) without a crash;
+#   - storm (hostile guest) with two seeds (the second with dma=1 and more
+#     devices): finishes, kvmpc exits through isa-debug-exit (status 1)
+#     without a crash;
 #   - reset payload under -no-reboot: cf9, i8042 0xfe, port 0x92 and a
 #     triple fault make kvmpc exit 0, as QEMU 7.2 does;
 #   - the boot sector payload from an IDE disk (status 33);
@@ -74,10 +75,17 @@ check "hello: two modules reported" "has hello2 'kvmpc payload: modules: 2'" $T/
 check "hello: mem_upper for -m 256 is 261120 KiB and exit status 1" \
 	"has hello2 'mem_upper=261120' && [ $(rc hello2) = 1 ]" $T/hello2.out
 
-# 9-12: storm, two seeds
+# 9-12: storm, two seeds; the second one also hits every PCI BAR (dma=1)
+# with test devices, a virtio-blk and an IDE disk attached (snapshot=on)
+dd if=/dev/zero of="$T/scratch.img" bs=1024 count=4096 2>/dev/null
+EXTRA="-device pci-testdev -device pc-testdev \
+	-drive file=$T/scratch.img,format=raw,if=none,id=v0,snapshot=on \
+	-device virtio-blk-pci,drive=v0 \
+	-drive file=$T/scratch.img,format=raw,if=ide,snapshot=on"
 for seed in 1 7; do
-	run storm$seed 240 $KVMPC -nographic -m 128 $DEV -kernel $G/storm.elf \
-		-append "seed=$seed n=2000"
+	if [ $seed = 1 ]; then more=""; app=""; else more=$EXTRA; app=" dma=1"; fi
+	run storm$seed 240 $KVMPC -nographic -m 128 $DEV $more -kernel $G/storm.elf \
+		-append "seed=$seed n=2000$app"
 	check "storm seed=$seed: finished (storm done 2000)" \
 		"has storm$seed 'storm done 2000'" $T/storm$seed.out
 	check "storm seed=$seed: kvmpc alive until the payload's exit (status 1, got $(rc storm$seed))" \
