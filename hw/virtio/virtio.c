@@ -248,11 +248,9 @@ void virtio_queue_kick(struct virtio_dev *vd, unsigned n)
 	vq = &vd->vqs[n];
 	if (vd->broken || !vq->enabled || !vq->handle)
 		return;
-	if (!(vd->status & VIRTIO_STATUS_DRIVER_OK)) {
-		/* SeaBIOS kicks before DRIVER_OK in legacy mode?  No; but be lenient. */
-		if (!(vd->status & VIRTIO_STATUS_DRIVER))
-			return;
-	}
+	/* like QEMU, a driver that set DRIVER but not yet DRIVER_OK is served */
+	if (!(vd->status & (VIRTIO_STATUS_DRIVER_OK | VIRTIO_STATUS_DRIVER)))
+		return;
 	if (!vq_map(vq))
 		return;
 	vq->handle(vd, vq);
