@@ -13,7 +13,7 @@ if [ ! -c /dev/kvm ]; then
 	echo "1..0 # SKIP no /dev/kvm: virtio-blk boot tests need KVM"
 	exit 0
 fi
-for f in tests/guest/bootsect.bin tests/guest/vblk.elf; do
+for f in tests/guest/bootsect.bin tests/guest/vblk.elf tests/guest/reset.elf; do
 	if [ ! -f $f ]; then
 		echo "1..0 # SKIP $f not built (make guests)"
 		exit 0
@@ -62,6 +62,25 @@ boot strict -drive file="$T/disk.img",if=virtio,format=raw -boot order=c,strict=
 L=$T/strict.log
 check "bootorder lists the virtio disk" "grep -aq 'Searching bootorder for: /pci@i0cf8/\*@2$' $L" $L
 check "strict boot order still boots it" "grep -aq 'kvmpc bootsect: ok' $L" $L
+
+# system reset with the device live (DRIVER_OK, ioeventfds in place): the
+# reset payload reboots through 0xcf9 and SeaBIOS must bring it up again
+log=$T/reboot.log
+: >"$log"
+timeout 120 $KVMPC -m 512 -nodefaults -display none \
+	-chardev file,id=dbg,path="$log" -device isa-debugcon,iobase=0x402,chardev=dbg \
+	-drive file="$T/disk.img",if=virtio,format=raw -kernel tests/guest/reset.elf \
+	>"$T/reboot.out" 2>&1 &
+pid=$!
+i=0
+while [ $i -lt 900 ] && [ "$(grep -ac 'using modern (1.0) virtio mode' "$log")" -lt 2 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+kill $pid 2>/dev/null
+wait $pid 2>/dev/null
+check "after a system reset SeaBIOS brings virtio-blk up again" \
+	"[ \$(grep -ac 'using modern (1.0) virtio mode' $log) -ge 2 ]" $log
 
 # payload: write, flush, read back; the host checks the bytes
 # pattern(seed, i) = ((i * 7 + seed) ^ (i >> 9)) & 0xff
