@@ -282,6 +282,27 @@ static void test_nic_hostfwd(void)
 	qtest_quit(e.q);
 }
 
+/* Hostile transmit chains: a bad checksum offset is dropped (the device
+ * carries on), a chain without a header breaks it (NEEDS_RESET, VMM alive). */
+static void test_hostile_tx(void)
+{
+	struct env e;
+	uint8_t f[60] = { 0 }, hdr[12] = { 1, 0, 0, 0, 0, 0, 0xf0, 0xff, 0x10, 0 };
+
+	if (!env_start(&e, true, F_MAC | F_CSUM, true))
+		return;
+	send_frame(&e, f, sizeof(f), hdr);   /* csum_start 0xfff0: dropped, used 0 */
+	g_assert_cmphex(vt_status(&e.d) & VT_S_NEEDS_RESET, ==, 0);
+	arp_exchange(&e);                     /* still works */
+	vt_desc(&e.tx, 0, 0, TX_BUF, 4, 0, 0); /* 4 bytes: no room for a header */
+	vt_avail(&e.tx, 0);
+	vt_kick(&e.tx);
+	g_assert(vt_no_used(&e.tx, 100));
+	g_assert_cmphex(vt_status(&e.d) & VT_S_NEEDS_RESET, ==, VT_S_NEEDS_RESET);
+	g_assert_cmphex(qtest_pci_readl(e.q, e.d.devfn, 0), ==, 0x10001af4);
+	qtest_quit(e.q);
+}
+
 /* romfile=: the PXE option ROM appears in the expansion ROM BAR. */
 static void test_romfile(void)
 {
@@ -324,5 +345,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/virtio-net/arp-dhcp-legacy", test_arp_dhcp_legacy);
 	g_test_add_func("/virtio-net/nic-hostfwd", test_nic_hostfwd);
 	g_test_add_func("/virtio-net/romfile", test_romfile);
+	g_test_add_func("/virtio-net/hostile-tx", test_hostile_tx);
 	return g_test_run();
 }
