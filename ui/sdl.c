@@ -32,6 +32,7 @@
 #include "ui/keymap.h"
 #include "core/log.h"
 #include "core/machine.h"
+#include "hw/input/ps2.h"
 
 #define SDL_REFRESH_MS 30
 #define SDL_MAX_KEYS 0x200
@@ -57,6 +58,7 @@ struct sdl_display {
 	unsigned frames;
 	unsigned buttons;
 	bool held[SDL_MAX_KEYS]; /* PS/2 keys sent down, by key name */
+	unsigned short sent[SDL_NUM_SCANCODES]; /* PS/2 key a held scancode sent */
 	GSource *timer;
 };
 
@@ -236,6 +238,7 @@ static void sdl_release_keys(struct sdl_display *d)
 			console_key_event(k, false);
 		}
 	}
+	memset(d->sent, 0, sizeof(d->sent));
 }
 
 /* Ctrl+Alt+key: true if it was one of ours (then the key is not sent). */
@@ -276,18 +279,34 @@ static void sdl_key(struct sdl_display *d, const SDL_KeyboardEvent *ev)
 {
 	bool down = ev->type == SDL_KEYDOWN;
 	SDL_Keymod mod = ev->keysym.mod;
+	SDL_Scancode sc = ev->keysym.scancode;
 	unsigned key;
 
-	if (down && (mod & KMOD_CTRL) && (mod & KMOD_ALT) && !ev->repeat &&
-	    sdl_hotkey(d, ev->keysym.scancode))
+	if (sc < 0 || sc >= SDL_NUM_SCANCODES)
 		return;
-	key = keymap_hid_to_ps2(ev->keysym.scancode);
+	if (down && (mod & KMOD_CTRL) && (mod & KMOD_ALT) && !ev->repeat && sdl_hotkey(d, sc))
+		return;
+	if (!down) {
+		/* release what the press sent, whatever the modifiers are now */
+		key = d->sent[sc];
+		d->sent[sc] = 0;
+		if (!key || !d->held[key])
+			return; /* its press went elsewhere (e.g. a hotkey) */
+		d->held[key] = false;
+		console_key_event(key, false);
+		return;
+	}
+	key = keymap_hid_to_ps2(sc);
+	/* the keyboard itself turns Ctrl+Pause into Break, Alt+PrtSc into SysRq */
+	if (key == PS2_KEY_PAUSE && (mod & KMOD_CTRL))
+		key = PS2_KEY_E0 | 0x46;
+	else if (key == PS2_KEY_PRINT && (mod & KMOD_ALT))
+		key = 0x54;
 	if (!key || key >= SDL_MAX_KEYS)
 		return;
-	if (!down && !d->held[key])
-		return; /* its press went elsewhere (e.g. a hotkey) */
-	d->held[key] = down;
-	console_key_event(key, down);
+	d->sent[sc] = key;
+	d->held[key] = true;
+	console_key_event(key, true);
 }
 
 static unsigned sdl_button_bit(Uint8 b)

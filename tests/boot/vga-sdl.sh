@@ -8,7 +8,7 @@
 #    draws one and uploads only that row;
 #  - keys typed with xdotool reach the i8042 as scan code set 2, extended
 #    keys (arrows, right Ctrl/Alt, both Windows keys, Menu, keypad Enter,
-#    Print Screen, Pause) and Ctrl+Alt+Del included;
+#    Print Screen, Pause, Break, SysRq) and Ctrl+Alt+Del included;
 #  - click grabs (title says how to release), Ctrl+Alt+G releases; keys
 #    held when the focus goes are released;
 #  - Ctrl+Alt+F full screen zooms to fit, Ctrl+Alt+I integer scaling,
@@ -169,6 +169,8 @@ keycheck "Menu key" "e0 2f e0 f0 2f" Menu
 keycheck "keypad Enter" "e0 5a e0 f0 5a" KP_Enter
 keycheck "Print Screen" "e0 12 e0 7c e0 f0 7c e0 f0 12" Print
 keycheck "Pause (make only)" "e1 14 77 e1 f0 14 f0 77" Pause
+keycheck "Ctrl+Pause is Break" "14 e0 7e f0 14 e0 f0 7e" ctrl+Pause
+keycheck "Alt+Print Screen is SysRq" "11 84 f0 11 f0 84" alt+Print
 # (xdotool lets the modifiers go first)
 keycheck "Ctrl+Alt+Del reaches the guest" "14 11 e0 71 f0 14 f0 11 e0 f0 71" ctrl+alt+Delete
 
