@@ -347,6 +347,36 @@ static void test_msix(void)
 	env_stop(&e);
 }
 
+/* Legacy layout with MSI-X on: vectors at 0x14/0x16, config moves to 0x18. */
+static void test_legacy_msix(void)
+{
+	struct env e;
+	struct qtest *q;
+
+	env_start(&e, NULL);
+	q = e.q;
+	e.d.modern = false;
+	g_assert_cmpuint(qtest_inl(q, e.d.io + 0x14), ==, DISK_SIZE / 512);
+	vt_msix_enable(&e.d, true);
+	g_assert_cmpuint(qtest_inl(q, e.d.io + 0x18), ==, DISK_SIZE / 512);
+	vt_msix_vector(&e.d, 0, MSI_ADDR, 0x2222);
+	vt_negotiate(&e.d, 0);
+	qtest_outw(q, e.d.io + 0x0e, 0);
+	qtest_outw(q, e.d.io + 0x16, 0);
+	g_assert_cmphex(qtest_inw(q, e.d.io + 0x16), ==, 0);
+	qtest_outw(q, e.d.io + 0x14, 1);
+	g_assert_cmphex(qtest_inw(q, e.d.io + 0x14), ==, 1);
+	vt_queue_init(&e.vq, &e.d, 0, 0, RING);
+	qtest_outw(q, e.d.io + 0x16, 0);
+	vt_set_status(&e.d, VT_S_ACK | VT_S_DRIVER | VT_S_DRIVER_OK);
+	qtest_writel(q, MSI_ADDR, 0);
+	check_read(&e, 9, 2);
+	g_assert_cmphex(qtest_readl(q, MSI_ADDR), ==, 0x2222);
+	vt_msix_enable(&e.d, false);
+	g_assert_cmpuint(qtest_inl(q, e.d.io + 0x14), ==, DISK_SIZE / 512);
+	env_stop(&e);
+}
+
 /* INTx through PIIX3 PIRQ routing; reading the ISR lowers it. */
 static void test_intx(void)
 {
@@ -432,6 +462,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/virtio-blk/modern", test_modern);
 	g_test_add_func("/virtio-blk/indirect", test_indirect);
 	g_test_add_func("/virtio-blk/msix", test_msix);
+	g_test_add_func("/virtio-blk/legacy-msix", test_legacy_msix);
 	g_test_add_func("/virtio-blk/intx", test_intx);
 	g_test_add_func("/virtio-blk/event-idx", test_event_idx);
 	g_test_add_func("/virtio-blk/readonly", test_readonly);
