@@ -347,6 +347,43 @@ static void test_msix(void)
 	env_stop(&e);
 }
 
+/* The PCI-config-access capability (type 5): BAR4 through config space. */
+static void test_pci_cfg_window(void)
+{
+	struct env e;
+	struct qtest *q;
+	int cap = 0, fn;
+
+	env_start(&e, NULL);
+	q = e.q;
+	fn = e.d.devfn;
+	for (int c = qtest_pci_readb(q, fn, 0x34); c; c = qtest_pci_readb(q, fn, c + 1))
+		if (qtest_pci_readb(q, fn, c) == 0x09 && qtest_pci_readb(q, fn, c + 3) == 5)
+			cap = c;
+	g_assert_cmpint(cap, >, 0);
+	e.d.modern = true;
+	vt_negotiate(&e.d, VT_F_VERSION_1);
+	/* read device_status (common + 0x14, 1 byte) through the window */
+	qtest_pci_writeb(q, fn, cap + 4, 4);
+	qtest_pci_writel(q, fn, cap + 8, (uint32_t)(e.d.common - VT_MMIO_BASE) + 0x14);
+	qtest_pci_writel(q, fn, cap + 12, 1);
+	g_assert_cmphex(qtest_pci_readb(q, fn, cap + 16), ==, vt_status(&e.d));
+	/* write queue_select = 0 then read queue_size (2 bytes) */
+	qtest_pci_writel(q, fn, cap + 8, (uint32_t)(e.d.common - VT_MMIO_BASE) + 0x18);
+	qtest_pci_writel(q, fn, cap + 12, 2);
+	g_assert_cmpuint(qtest_pci_readw(q, fn, cap + 16), ==, 256);
+	/* capacity from the device config, 4 bytes */
+	qtest_pci_writel(q, fn, cap + 8, (uint32_t)(e.d.device - VT_MMIO_BASE));
+	qtest_pci_writel(q, fn, cap + 12, 4);
+	g_assert_cmpuint(qtest_pci_readl(q, fn, cap + 16), ==, DISK_SIZE / 512);
+	/* a write through the window: status 0 resets the device */
+	qtest_pci_writel(q, fn, cap + 8, (uint32_t)(e.d.common - VT_MMIO_BASE) + 0x14);
+	qtest_pci_writel(q, fn, cap + 12, 1);
+	qtest_pci_writel(q, fn, cap + 16, 0);
+	g_assert_cmphex(vt_status(&e.d), ==, 0);
+	env_stop(&e);
+}
+
 /* Legacy layout with MSI-X on: vectors at 0x14/0x16, config moves to 0x18. */
 static void test_legacy_msix(void)
 {
@@ -463,6 +500,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/virtio-blk/indirect", test_indirect);
 	g_test_add_func("/virtio-blk/msix", test_msix);
 	g_test_add_func("/virtio-blk/legacy-msix", test_legacy_msix);
+	g_test_add_func("/virtio-blk/pci-cfg-window", test_pci_cfg_window);
 	g_test_add_func("/virtio-blk/intx", test_intx);
 	g_test_add_func("/virtio-blk/event-idx", test_event_idx);
 	g_test_add_func("/virtio-blk/readonly", test_readonly);
