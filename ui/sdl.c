@@ -65,8 +65,9 @@ struct sdl_display {
 static void sdl_set_title(struct sdl_display *d)
 {
 	const char *name = d->m->cfg ? d->m->cfg->name : NULL;
+	const char *grab = d->grabbed ? " - Press Ctrl+Alt+G to release grab" : "";
 	g_autofree char *t = g_strdup_printf("kvmpc%s%s%s", name ? " - " : "", name ? name : "",
-					     d->grabbed ? " - Press Ctrl+Alt+G to release grab" : "");
+					     grab);
 
 	SDL_SetWindowTitle(d->win, t);
 }

@@ -209,9 +209,9 @@ static void vnc_send_update(struct vnc_client *c)
 		resize ? " (new size)" : "");
 	if (rect) {
 		put_rect_header(c, x0, y0, x1 - x0, y1 - y0, VNC_ENC_RAW);
+		size_t pitch = surface_stride(s) / 4;
 		for (int y = y0; y < y1; y++)
-			vnc_put_pixels(c, surface_data(s) + (size_t)y * (surface_stride(s) / 4) + x0,
-				       x1 - x0);
+			vnc_put_pixels(c, surface_data(s) + (size_t)y * pitch + x0, x1 - x0);
 	}
 	vnc_flush(c);
 }
