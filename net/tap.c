@@ -2,7 +2,9 @@
 /*
  * -netdev tap: a Linux TAP interface (Documentation/networking/tuntap.rst)
  * opened through /dev/net/tun with IFF_TAP | IFF_NO_PI, ifname= chosen or
- * assigned by the kernel, or an already open fd=.  Frames are read on the
+ * assigned by the kernel, or an already open fd= (any descriptor that
+ * keeps frame boundaries: unlike QEMU we do not insist on TUNGETIFF, so a
+ * datagram socketpair can stand in for a TAP in tests).  Frames are read on the
  * main loop while the NIC can take them; reading pauses when it cannot.
  * Only script=no and downscript=no are accepted: kvmpc never runs
  * configuration scripts.  Left out: vnet headers (offloads), multiqueue,
