@@ -283,7 +283,14 @@ static void vblk_fill_config(struct virtio_blk *s)
 
 static void vblk_reset(struct virtio_dev *vd)
 {
-	/* in-flight requests finish against the old generation and are dropped */
+	struct virtio_blk *s = to_blk(vd);
+
+	/*
+	 * No DMA into guest RAM after the reset: wait for the workers; their
+	 * completions then find an older generation and are dropped.
+	 */
+	if (s->inflight && s->blk)
+		blk_drain_workers(s->blk);
 }
 
 static const struct virtio_dev_ops vblk_ops = {
