@@ -8,6 +8,7 @@
  * complete or leave the device in NEEDS_RESET, never touching memory
  * outside guest RAM (a guard pattern around RAM is checked).
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
@@ -16,6 +17,11 @@
 
 #include "hw/virtio/virtio.h"
 #include "hw/virtio/virtio-blk.h"
+#include "hw/virtio/virtio-misc.h"
+#include "hw/virtio/virtio-net.h"
+#include "net/net.h"
+#include "core/opts.h"
+#include <sys/socket.h>
 #include "hw/pci/pci.h"
 #include "block/drive.h"
 #include "core/machine.h"
@@ -316,11 +322,90 @@ static void test_storm(void)
 	env_stop(&e);
 }
 
+/* balloon_set_target: num_pages in the config, a config interrupt, actual. */
+static void test_balloon_target(void)
+{
+	struct env e;
+	struct virtio_balloon_config cfg = VIRTIO_BALLOON_CONFIG_DEFAULT;
+	struct virtio_pci *vp;
+	uint64_t actual;
+	uint8_t gen;
+
+	env_start(&e);
+	g_assert_cmpint(balloon_set_target(e.m, 1 << 20), ==, -ENODEV);
+	cfg.pci.devfn = 0x18;
+	g_assert_nonnull(virtio_balloon_pci_create(e.m, &cfg, NULL));
+	e.pci = pci_bus_find(e.m->pci, 0x18);
+	pci_w32(&e, 0x20, (uint32_t)BAR4 + 0x100000);
+	pci_w32(&e, 0x24, 0);
+	pci_w16(&e, 0x04, 0x6);
+	vp = container_of(e.pci, struct virtio_pci, pci);
+	wr(&e, 0x100000 + 0x14, 3, 1);
+	wr(&e, 0x100000 + 0x08, 1, 4);
+	wr(&e, 0x100000 + 0x0c, 1, 4);
+	wr(&e, 0x100000 + 0x14, 0xf, 1);
+	gen = rd(&e, 0x100000 + 0x15, 1);
+	g_assert_cmpint(balloon_set_target(e.m, 0), ==, -EINVAL);
+	g_assert_cmpint(balloon_set_target(e.m, RAM_SIZE + 1), ==, -EINVAL);
+	g_assert_cmpint(balloon_set_target(e.m, RAM_SIZE - (1 << 20)), ==, 0);
+	g_assert_cmpuint(rd(&e, 0x100000 + 0x2000, 4), ==, 256);
+	g_assert_cmphex(vp->vdev.isr & 2, ==, 2);
+	g_assert_cmpuint(rd(&e, 0x100000 + 0x15, 1), !=, gen);
+	wr(&e, 0x100000 + 0x2004, 256, 4);
+	g_assert_cmpint(balloon_get_actual(e.m, &actual), ==, 0);
+	g_assert_cmpuint(actual, ==, RAM_SIZE - (1 << 20));
+	env_stop(&e);
+}
+
+/* Link down/up from the host side: config status and a config interrupt. */
+static void test_net_link(void)
+{
+	struct env e;
+	struct virtio_net_config cfg = VIRTIO_NET_CONFIG_DEFAULT;
+	struct virtio_pci *vp;
+	struct opts *o;
+	int sv[2];
+	g_autofree char *fdopt = NULL;
+
+	env_start(&e);
+	g_assert_cmpint(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv), ==, 0);
+	fdopt = g_strdup_printf("fd=%d", sv[1]);
+	o = opts_parse(fdopt, NULL, NULL);
+	g_assert_cmpint(net_tap_create(e.m, "t0", o, NULL), ==, 0);
+	opts_free(o);
+	cfg.netdev = "t0";
+	cfg.pci.devfn = 0x20;
+	g_assert_nonnull(virtio_net_pci_create(e.m, &cfg, NULL));
+	e.pci = pci_bus_find(e.m->pci, 0x20);
+	pci_w32(&e, 0x20, (uint32_t)BAR4 + 0x200000);
+	pci_w32(&e, 0x24, 0);
+	pci_w16(&e, 0x04, 0x6);
+	vp = container_of(e.pci, struct virtio_pci, pci);
+	wr(&e, 0x200000 + 0x14, 3, 1);
+	wr(&e, 0x200000 + 0x08, 0, 4);
+	wr(&e, 0x200000 + 0x0c, 1 << 16, 4); /* STATUS */
+	wr(&e, 0x200000 + 0x08, 1, 4);
+	wr(&e, 0x200000 + 0x0c, 1, 4);
+	wr(&e, 0x200000 + 0x14, 0xf, 1);
+	g_assert_cmphex(rd(&e, 0x200000 + 0x2006, 2), ==, 1);
+	g_assert_cmpint(net_set_link(e.m, "nope", false), ==, -ENOENT);
+	g_assert_cmpint(net_set_link(e.m, "t0", false), ==, 0);
+	g_assert_cmphex(rd(&e, 0x200000 + 0x2006, 2), ==, 0);
+	g_assert_cmphex(vp->vdev.isr & 2, ==, 2);
+	g_assert_cmphex(rd(&e, 0x200000 + 0x1000, 1), ==, 2); /* ISR read clears */
+	g_assert_cmpint(net_set_link(e.m, "t0", true), ==, 0);
+	g_assert_cmphex(rd(&e, 0x200000 + 0x2006, 2), ==, 1);
+	close(sv[0]);
+	env_stop(&e);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/virtio/save-restore", test_save_restore);
 	g_test_add_func("/virtio/hostile-snapshot", test_hostile_snapshot);
 	g_test_add_func("/virtio/storm", test_storm);
+	g_test_add_func("/virtio/balloon-target", test_balloon_target);
+	g_test_add_func("/virtio/net-link", test_net_link);
 	return g_test_run();
 }
