@@ -7,6 +7,7 @@
  * of subsystems kvmpc does not have; send-key releases the keys at once
  * instead of after hold-time.
  */
+#include <errno.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/syscall.h>
@@ -242,39 +243,13 @@ static JsonNode *cmd_query_cpus_fast(struct machine *m, JsonObject *a, GError **
 
 /* ---- block ------------------------------------------------------------ */
 
-/* QEMU's default drive names: ide1-cd0, ide0-hd0, virtio0. */
-static void name_drives(struct machine *m)
+/* The CD tray of drive d: 0 with open and locked set, or -ENODEV (not an IDE CD). */
+static int drive_tray(struct machine *m, struct drive_info *d, bool *open, bool *locked)
 {
-	for (unsigned i = 0; m->drives && i < m->drives->len; i++) {
-		struct drive_info *d = g_ptr_array_index(m->drives, i);
-
-		if (d->id)
-			continue;
-		if (d->iface == DRIVE_IF_IDE)
-			d->id = g_strdup_printf("ide%d-%s%d", d->bus,
-						d->media == DRIVE_MEDIA_CDROM ? "cd" : "hd", d->unit);
-		else if (d->iface == DRIVE_IF_VIRTIO)
-			d->id = g_strdup_printf("virtio%d", d->index < 0 ? (int)i : d->index);
-		else
-			d->id = g_strdup_printf("none%u", i);
-	}
-}
-
-/* The IDE unit a drive is attached to (for the tray), or NULL. */
-static struct ide_unit *drive_ide_unit(struct machine *m, struct drive_info *d)
-{
-	for (unsigned i = 0; m->devices && i < m->devices->len; i++) {
-		struct device *dev = g_ptr_array_index(m->devices, i);
-		struct piix_ide *ide;
-
-		if (dev->cls != &piix3_ide_class)
-			continue;
-		ide = container_of(dev, struct piix_ide, pci.dev);
-		for (int u = 0; u < 4; u++)
-			if (ide->bus[u / 2].units[u % 2].dinfo == d)
-				return &ide->bus[u / 2].units[u % 2];
-	}
-	return NULL;
+	*open = *locked = false;
+	if (!d->id || d->media != DRIVE_MEDIA_CDROM)
+		return -ENODEV;
+	return ide_cd_get_tray(m, d->id, open, locked);
 }
 
 static JsonNode *inserted_node(struct drive_info *d)
@@ -313,21 +288,20 @@ static JsonNode *cmd_query_block(struct machine *m, JsonObject *a, GError **err)
 {
 	JsonArray *arr = json_array_new();
 
-	name_drives(m);
 	for (unsigned i = 0; m->drives && i < m->drives->len; i++) {
 		struct drive_info *d = g_ptr_array_index(m->drives, i);
-		struct ide_unit *u = drive_ide_unit(m, d);
-		bool removable = d->media == DRIVE_MEDIA_CDROM;
+		bool removable = d->media == DRIVE_MEDIA_CDROM, open, locked;
 		JsonObject *o = json_object_new();
 
+		drive_tray(m, d, &open, &locked);
 		json_object_set_string_member(o, "io-status", "ok");
-		json_object_set_string_member(o, "device", d->id);
-		json_object_set_boolean_member(o, "locked", u && u->tray_locked);
+		json_object_set_string_member(o, "device", d->id ? d->id : "");
+		json_object_set_boolean_member(o, "locked", locked);
 		json_object_set_boolean_member(o, "removable", removable);
 		if (d->blk)
 			json_object_set_member(o, "inserted", inserted_node(d));
 		if (removable)
-			json_object_set_boolean_member(o, "tray_open", u && u->tray_open);
+			json_object_set_boolean_member(o, "tray_open", open);
 		json_object_set_string_member(o, "type", "unknown");
 		json_array_add_object_element(arr, o);
 	}
@@ -340,14 +314,14 @@ static struct drive_info *block_target(struct machine *m, JsonObject *a, GError 
 	const char *dev = arg_str(a, "device"), *id = arg_str(a, "id");
 	const char *name = dev ? dev : id;
 	struct drive_info *d;
+	bool open, locked;
 
 	if (!dev == !id) {
 		qmp_error(err, QMP_ERR_GENERIC, "Need exactly one of 'device' and 'id'");
 		return NULL;
 	}
-	name_drives(m);
 	d = drive_find_id(m, name);
-	if (!d || !drive_ide_unit(m, d)) {
+	if (!d) {
 		qmp_error(err, QMP_ERR_DEVICE_NOT_FOUND, "Device '%s' not found", name);
 		return NULL;
 	}
@@ -355,15 +329,27 @@ static struct drive_info *block_target(struct machine *m, JsonObject *a, GError 
 		qmp_error(err, QMP_ERR_GENERIC, "Device '%s' is not removable", name);
 		return NULL;
 	}
+	if (drive_tray(m, d, &open, &locked) < 0) {
+		qmp_error(err, QMP_ERR_DEVICE_NOT_FOUND, "Device '%s' not found", name);
+		return NULL;
+	}
 	return d;
+}
+
+static bool tray_open(struct machine *m, struct drive_info *d)
+{
+	bool open, locked;
+
+	drive_tray(m, d, &open, &locked);
+	return open;
 }
 
 static void tray_event(struct machine *m, struct drive_info *d, bool was_open)
 {
-	struct ide_unit *u = drive_ide_unit(m, d);
+	bool open = tray_open(m, d);
 
-	if (u && u->tray_open != was_open)
-		monitor_event_tray_moved(m, d->id, u->tray_open);
+	if (open != was_open)
+		monitor_event_tray_moved(m, d->id, open);
 }
 
 static JsonNode *cmd_eject(struct machine *m, JsonObject *a, GError **err)
@@ -373,7 +359,7 @@ static JsonNode *cmd_eject(struct machine *m, JsonObject *a, GError **err)
 
 	if (!d)
 		return NULL;
-	was_open = drive_ide_unit(m, d)->tray_open;
+	was_open = tray_open(m, d);
 	if (ide_cd_eject(m, d->id, arg_bool(a, "force", false), err) < 0)
 		return NULL;
 	tray_event(m, d, was_open);
@@ -392,7 +378,7 @@ static JsonNode *cmd_change_medium(struct machine *m, JsonObject *a, GError **er
 		qmp_error(err, QMP_ERR_GENERIC, "Unknown driver '%s'", fmt);
 		return NULL;
 	}
-	was_open = drive_ide_unit(m, d)->tray_open;
+	was_open = tray_open(m, d);
 	if (!was_open)
 		monitor_event_tray_moved(m, d->id, true);
 	if (ide_cd_change_media(m, d->id, arg_str(a, "filename"), err) < 0) {
