@@ -361,6 +361,10 @@ static int64_t qcow2_find_free(struct qcow2_state *s, uint64_t n, uint64_t from)
 {
 	uint64_t limit = (1ull << 56) >> s->cluster_bits, run = 0, start = from;
 	uint64_t first0 = UINT64_MAX;
+	/* Free space always exists past the end of the file: bound the scan. */
+	uint64_t bound = (s->file_size >> s->cluster_bits) + 2 * s->rpb + n + 1;
+
+	limit = MIN(limit, MAX(bound, from + 2 * s->rpb + n + 1));
 
 	for (uint64_t i = from; i < limit; i++) {
 		uint64_t ti = i / s->rpb, rc = 0;
@@ -385,7 +389,8 @@ static int64_t qcow2_find_free(struct qcow2_state *s, uint64_t n, uint64_t from)
 			return (int64_t)start;
 		}
 	}
-	return qcow2_corrupt(s, "image is full");
+	return qcow2_corrupt(s, "no free cluster: refcounts claim clusters far past the end "
+			     "of the file (repair with 'qemu-img check -r all')");
 }
 
 int64_t qcow2_alloc_clusters(struct qcow2_state *s, uint64_t n)

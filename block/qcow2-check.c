@@ -117,6 +117,13 @@ static int qcow2_ck_l1(struct qcow2_check *c, uint64_t l1off, uint32_t l1n, bool
 			c->r->corruptions++;
 			continue;
 		}
+		if (c->refs[off >> s->cluster_bits] > s->nb_snapshots) {
+			/* More references than L1 tables: do not walk it again. */
+			qcow2_ck_log(c, "ERROR: L2 table at 0x%llx referenced too often\n",
+				     (unsigned long long)off);
+			c->r->corruptions++;
+			continue;
+		}
 		qcow2_ck_ref(c, off, s->cluster_size);
 		if (qcow2_ck_l2(c, off, active, buf)) {
 			c->r->check_errors++;
@@ -131,13 +138,18 @@ static void qcow2_ck_copied(struct qcow2_check *c)
 {
 	struct qcow2_state *s = c->s;
 	g_autofree uint8_t *buf = g_malloc(s->cluster_size);
+	g_autofree uint8_t *seen = g_malloc0(c->nb / 8 + 1);
 
 	for (uint32_t i = 0; i < s->l1_size; i++) {
-		uint64_t e = s->l1[i], off = e & QCOW2_OFFSET_MASK, rc;
+		uint64_t e = s->l1[i], off = e & QCOW2_OFFSET_MASK, rc, k;
 
 		if (!off || off & (s->cluster_size - 1) || off + s->cluster_size > s->file_size ||
 		    qcow2_get_refcount(s, off >> s->cluster_bits, &rc))
 			continue;
+		k = off >> s->cluster_bits;
+		if (k >= c->nb || seen[k / 8] & (1 << (k % 8)))
+			continue;
+		seen[k / 8] |= 1 << (k % 8);
 		if (!!(e & QCOW2_OFLAG_COPIED) != (rc == 1)) {
 			qcow2_ck_log(c, "ERROR OFLAG_COPIED L2 cluster: l1_index=%u "
 				     "l1_entry=%llx refcount=%llu\n", i, (unsigned long long)e,

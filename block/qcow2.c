@@ -23,6 +23,7 @@
 #define QCOW2_V2_HEADER 72
 #define QCOW2_V3_HEADER 104
 #define QCOW2_MAX_SNAP_TABLE (64u << 20)
+#define QCOW2_MAX_SNAP_L1_TOTAL (16u << 20) /* entries over all snapshots */
 
 /* ---- backing chain loop detection ---- */
 
@@ -309,7 +310,7 @@ static char *qcow2_strn(const uint8_t *p, size_t n)
 /* Snapshot directory (listed by kvmpc-img snapshot -l and info). */
 static int qcow2_read_snapshots(struct qcow2_state *s, GError **err)
 {
-	uint64_t off = s->snapshots_offset;
+	uint64_t off = s->snapshots_offset, l1_total = 0;
 	uint8_t h[40], extra[24];
 
 	s->snapshots = g_new0(struct qcow2_snapshot, s->nb_snapshots ? s->nb_snapshots : 1);
@@ -352,6 +353,9 @@ static int qcow2_read_snapshots(struct qcow2_state *s, GError **err)
 		off += id_len + name_len;
 		off = (off + 7) & ~7ull;
 		s->snapshots_size = off - s->snapshots_offset;
+		l1_total += sn->l1_size;
+		if (l1_total > QCOW2_MAX_SNAP_L1_TOTAL)
+			return qcow2_fail(err, s, "snapshot L1 tables too large in total");
 		if ((uint64_t)sn->l1_size * 8 > QCOW2_MAX_L1_BYTES ||
 		    !qcow2_table_ok(s, sn->l1_offset, (uint64_t)sn->l1_size * 8))
 			return qcow2_fail(err, s, "snapshot %u: bad L1 table", i);

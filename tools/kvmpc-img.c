@@ -725,13 +725,13 @@ static int cmd_bench(int argc, char **argv)
 
 		if (ret < 0)
 			die("request failed at %llu: %s", (unsigned long long)off, g_strerror(-ret));
-		off += step;
+		off = (off + step) % len; /* as qemu-img bench */
 		if (off + size > len)
-			off %= len - size + 1;
+			off = 0;
 	}
+	t = g_get_monotonic_time() / 1e6 - t0;
 	if (write || flush)
 		blk_flush(b);
-	t = g_get_monotonic_time() / 1e6 - t0;
 	printf("Run completed in %.3f seconds.\n", t);
 	blk_close(b);
 	g_free(buf);

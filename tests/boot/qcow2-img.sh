@@ -230,6 +230,32 @@ head -c 8192 /dev/zero | gzip -n -c > z.gz
 zl=$(($(stat -c %s z.gz) - 18))
 dd if=z.gz of=bz.qcow2 bs=1 skip=10 seek="$coff" count="$zl" conv=notrunc status=none
 refuse "compressed cluster inflating past the cluster" bz.qcow2 "decompress"
+# rep FILE COUNT: FILE doubled until it holds COUNT copies of itself (power of 2)
+rep() { _c=1; while [ $_c -lt "$2" ]; do cat "$1" "$1" > "$1.t"; mv "$1.t" "$1"; _c=$((_c * 2)); done; }
+# every L1 entry of a 2 MiB-cluster image points at the same L2 table
+qemu-img create -q -f qcow2 -o cluster_size=2M hl.qcow2 1G
+qemu-io -c "write -P 7 0 2M" hl.qcow2 >/dev/null
+l1=$(getbe hl.qcow2 40 8)
+od -An -tx1 -j "$l1" -N 8 hl.qcow2 >/dev/null
+dd if=hl.qcow2 of=ent bs=1 skip="$l1" count=8 status=none
+rep ent 262144
+dd if=ent of=hl.qcow2 bs=1M seek=$((l1 / 1048576)) conv=notrunc status=none
+putbe hl.qcow2 36 4 262144
+timeout 60 "$IMG" check hl.qcow2 >check.txt 2>&1
+rc=$?
+check "one L2 table behind 262144 L1 entries: check ends (rc $rc), reports errors" \
+	"[ $rc -eq 2 ] && grep -q 'referenced too often' check.txt"
+# every refcount table entry points at one refcount block full of refcounts
+qemu-img create -q -f qcow2 hr.qcow2 64M
+rt=$(getbe hr.qcow2 48 8); rb=$(getbe hr.qcow2 "$rt" 8)
+printf '\377' > ff; rep ff 65536
+dd if=ff of=hr.qcow2 bs=65536 seek=$((rb / 65536)) conv=notrunc status=none
+printf "$(printf '\\%03o' 0 0 0 0 0 2 0 0)" > ent; rep ent 8192
+dd if=ent of=hr.qcow2 bs=65536 seek=$((rt / 65536)) conv=notrunc status=none
+timeout 60 "$IMG" bench -w -c 1 -s 4k hr.qcow2 >/dev/null 2>err.txt
+rc=$?
+check "refcounts claim every cluster: an allocating write fails fast (rc $rc)" \
+	"[ $rc -eq 1 ] && grep -q 'no free cluster' err.txt"
 if [ -x ./kvmpc ] || [ -x "$OLDPWD/kvmpc" ]; then
 	vmm=$OLDPWD/kvmpc
 	timeout 20 "$vmm" -nodefaults -display none -drive file=h9.qcow2,if=ide \
