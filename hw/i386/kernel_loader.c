@@ -21,6 +21,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
@@ -92,6 +93,22 @@ static void pad_to(GByteArray *a, size_t len)
 	}
 }
 
+/* "could not load kernel 'K': <message>" */
+static void kl_error(GError **err, const char *kernel, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void kl_error(GError **err, const char *kernel, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+
+	va_start(ap, fmt);
+	msg = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	error_setg(err, "could not load kernel '%s': %s", kernel, msg);
+	g_free(msg);
+}
+
 /*
  * Read a whole regular file of at most max bytes.  The size is checked
  * before reading, so -kernel /dev/zero or a huge file fails at once.
@@ -107,7 +124,8 @@ static int read_file(const char *path, const char *what, uint64_t max,
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		e = errno;
-		error_setg(err, "could not open %s file '%s': %s", what, path, g_strerror(e));
+		error_setg(err, "could not open %s file '%s': %s", what, path,
+			   g_strerror(e));
 		return -e;
 	}
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
@@ -130,7 +148,8 @@ static int read_file(const char *path, const char *what, uint64_t max,
 			e = n < 0 ? errno : EIO;
 			if (n < 0 && e == EINTR)
 				continue;
-			error_setg(err, "could not read %s file '%s': %s", what, path, g_strerror(e));
+			error_setg(err, "could not read %s file '%s': %s", what, path,
+				   g_strerror(e));
 			g_free(buf);
 			close(fd);
 			return -e;
@@ -163,24 +182,24 @@ static int add_seg(struct kl_image *img, uint64_t addr, const void *data,
 	int i;
 
 	if (!range_ok(img, addr, len)) {
-		error_setg(err, "could not load kernel '%s': %s at 0x%llx-0x%llx is outside usable RAM",
-			   img->p->kernel, what, (unsigned long long)addr,
-			   (unsigned long long)(addr + len));
+		kl_error(err, img->p->kernel, "%s at 0x%llx-0x%llx is outside usable RAM",
+			 what, (unsigned long long)addr,
+			 (unsigned long long)(addr + len));
 		return -ERANGE;
 	}
 	for (i = 0; i < img->nseg; i++) {
 		uint64_t a = img->seg[i].addr, e = a + img->seg[i].data->len;
 
 		if (addr < e && a < addr + len) {
-			error_setg(err, "could not load kernel '%s': %s at 0x%llx-0x%llx overlaps another segment",
-				   img->p->kernel, what, (unsigned long long)addr,
-				   (unsigned long long)(addr + len));
+			kl_error(err, img->p->kernel,
+				 "%s at 0x%llx-0x%llx overlaps another segment",
+				 what, (unsigned long long)addr,
+				 (unsigned long long)(addr + len));
 			return -EINVAL;
 		}
 	}
 	if (img->nseg == KL_MAX_SEGS) {
-		error_setg(err, "could not load kernel '%s': more than %d segments",
-			   img->p->kernel, KL_MAX_SEGS);
+		kl_error(err, img->p->kernel, "more than %d segments", KL_MAX_SEGS);
 		return -E2BIG;
 	}
 	s = &img->seg[img->nseg++];
@@ -227,8 +246,8 @@ static int mb_load_elf(struct kl_image *img, const uint8_t *k, size_t len,
 
 	if (len < 52 || memcmp(k, "\177ELF", 4) || k[4] != 1 || k[5] != 1 ||
 	    rd16(k + 16) != 2 || rd16(k + 18) != 3) {
-		error_setg(err, "could not load kernel '%s': multiboot kernel is not a 32-bit x86 ELF executable and has no a.out kludge",
-			   path);
+		kl_error(err, path,
+			 "multiboot kernel is not a 32-bit x86 ELF executable and has no a.out kludge");
 		return -ENOEXEC;
 	}
 	entry = rd32(k + 24);
@@ -237,8 +256,7 @@ static int mb_load_elf(struct kl_image *img, const uint8_t *k, size_t len,
 	phnum = rd16(k + 44);
 	if (phentsize < 32 || phnum == 0 ||
 	    (uint64_t)phoff + (uint64_t)phentsize * phnum > len) {
-		error_setg(err, "could not load kernel '%s': ELF program headers out of file bounds",
-			   path);
+		kl_error(err, path, "ELF program headers out of file bounds");
 		return -ENOEXEC;
 	}
 	for (i = 0; i < phnum; i++) {
@@ -251,8 +269,7 @@ static int mb_load_elf(struct kl_image *img, const uint8_t *k, size_t len,
 		if (rd32(ph) != 1 || memsz == 0) /* PT_LOAD only */
 			continue;
 		if (filesz > memsz || (uint64_t)off + filesz > len) {
-			error_setg(err, "could not load kernel '%s': ELF segment %u out of file bounds",
-				   path, i);
+			kl_error(err, path, "ELF segment %u out of file bounds", i);
 			return -ENOEXEC;
 		}
 		ret = add_seg(img, paddr, k + off, filesz, memsz, "ELF segment", err);
@@ -267,9 +284,8 @@ static int mb_load_elf(struct kl_image *img, const uint8_t *k, size_t len,
 		}
 	}
 	if (!img->nseg || !entry_ok) {
-		error_setg(err, "could not load kernel '%s': %s", path,
-			   img->nseg ? "entry point outside the loaded image" :
-			   "no loadable ELF segment");
+		kl_error(err, path, "%s", img->nseg ?
+			 "entry point outside the loaded image" : "no loadable ELF segment");
 		return -ENOEXEC;
 	}
 	img->entry = entry;
@@ -284,7 +300,7 @@ static int mb_load_aout(struct kl_image *img, const uint8_t *k, size_t len,
 	uint64_t file_off, load_len, mem_len;
 
 	if (hoff + 32 > len) {
-		error_setg(err, "could not load kernel '%s': truncated multiboot header", path);
+		kl_error(err, path, "truncated multiboot header");
 		return -ENOEXEC;
 	}
 	header_addr = rd32(k + hoff + 12);
@@ -293,30 +309,31 @@ static int mb_load_aout(struct kl_image *img, const uint8_t *k, size_t len,
 	bss_end = rd32(k + hoff + 24);
 	entry = rd32(k + hoff + 28);
 	if (header_addr < load_addr || header_addr - load_addr > hoff) {
-		error_setg(err, "could not load kernel '%s': multiboot header_addr 0x%x below load_addr 0x%x or before the file start",
-			   path, header_addr, load_addr);
+		kl_error(err, path,
+			 "multiboot header_addr 0x%x below load_addr 0x%x or before the file start",
+			 header_addr, load_addr);
 		return -ENOEXEC;
 	}
 	file_off = hoff - (header_addr - load_addr);
 	load_len = load_end ? (uint64_t)load_end - load_addr : len - file_off;
 	if (load_end && load_end < load_addr) {
-		error_setg(err, "could not load kernel '%s': multiboot load_end_addr below load_addr", path);
+		kl_error(err, path, "multiboot load_end_addr below load_addr");
 		return -ENOEXEC;
 	}
 	if (file_off + load_len > len) {
-		error_setg(err, "could not load kernel '%s': multiboot load range exceeds the file", path);
+		kl_error(err, path, "multiboot load range exceeds the file");
 		return -ENOEXEC;
 	}
 	mem_len = load_len;
 	if (bss_end) {
 		if (bss_end < load_addr + load_len) {
-			error_setg(err, "could not load kernel '%s': multiboot bss_end_addr below the loaded image", path);
+			kl_error(err, path, "multiboot bss_end_addr below the loaded image");
 			return -ENOEXEC;
 		}
 		mem_len = bss_end - (uint64_t)load_addr;
 	}
 	if (entry - load_addr >= mem_len) {
-		error_setg(err, "could not load kernel '%s': entry point outside the loaded image", path);
+		kl_error(err, path, "entry point outside the loaded image");
 		return -ENOEXEC;
 	}
 	img->entry = entry;
@@ -373,8 +390,7 @@ static int mb_build_tail(struct kl_image *img, GError **err)
 		pad_to(t, (t->len + PAGE - 1) & ~(PAGE - 1));
 		nmods++;
 		if (base + t->len > img->ram_top) {
-			error_setg(err, "could not load kernel '%s': modules do not fit in RAM",
-				   p->kernel);
+			kl_error(err, p->kernel, "modules do not fit in RAM");
 			ret = -E2BIG;
 			goto out;
 		}
@@ -445,8 +461,7 @@ static int mb_load(struct kl_image *img, const uint8_t *k, size_t len,
 	int ret;
 
 	if (flags & 0xffff & ~known) {
-		error_setg(err, "could not load kernel '%s': unsupported multiboot header flags 0x%x",
-			   img->p->kernel, flags);
+		kl_error(err, img->p->kernel, "unsupported multiboot header flags 0x%x", flags);
 		return -ENOTSUP;
 	}
 	img->mode = KL_MODE_MULTIBOOT;
@@ -471,16 +486,16 @@ static int linux_load(struct kl_image *img, uint8_t *k, size_t len, GError **err
 	int ret;
 
 	if (version < 0x202) {
-		error_setg(err, "could not load kernel '%s': Linux boot protocol %u.%02u is too old (2.02 needed)",
-			   path, version >> 8, version & 0xff);
+		kl_error(err, path, "Linux boot protocol %u.%02u is too old (2.02 needed)",
+			 version >> 8, version & 0xff);
 		return -ENOTSUP;
 	}
 	if (!(k[0x211] & 1)) {
-		error_setg(err, "could not load kernel '%s': not a bzImage (zImage is not supported)", path);
+		kl_error(err, path, "not a bzImage (zImage is not supported)");
 		return -ENOTSUP;
 	}
 	if (setup_size >= len || setup_size > LINUX_SETUP_MAX) {
-		error_setg(err, "could not load kernel '%s': bad setup size %u", path, setup_size);
+		kl_error(err, path, "bad setup size %u", setup_size);
 		return -ENOEXEC;
 	}
 	kernel_size = (uint32_t)(len - setup_size);
@@ -492,13 +507,11 @@ static int linux_load(struct kl_image *img, uint8_t *k, size_t len, GError **err
 	if (version >= 0x203 && rd32(k + 0x22c))
 		initrd_max = rd32(k + 0x22c);
 	if (strlen(append) > cmdline_max) {
-		error_setg(err, "could not load kernel '%s': command line longer than %u bytes",
-			   path, cmdline_max);
+		kl_error(err, path, "command line longer than %u bytes", cmdline_max);
 		return -E2BIG;
 	}
 	if ((uint64_t)LINUX_KERNEL_ADDR + need > img->ram_top) {
-		error_setg(err, "could not load kernel '%s': kernel needs %u bytes at 1 MiB, more than RAM",
-			   path, need);
+		kl_error(err, path, "kernel needs %u bytes at 1 MiB, more than RAM", need);
 		return -E2BIG;
 	}
 
@@ -516,8 +529,8 @@ static int linux_load(struct kl_image *img, uint8_t *k, size_t len, GError **err
 			return ret;
 		addr = (top - rlen) & ~(uint64_t)(PAGE - 1);
 		if (rlen > top || addr < LINUX_KERNEL_ADDR + (uint64_t)need) {
-			error_setg(err, "could not load kernel '%s': initrd '%s' (%zu bytes) does not fit below 0x%llx",
-				   path, p->initrd, rlen, (unsigned long long)top);
+			kl_error(err, path, "initrd '%s' (%zu bytes) does not fit below 0x%llx",
+				 p->initrd, rlen, (unsigned long long)top);
 			g_free(rd);
 			return -E2BIG;
 		}
@@ -552,7 +565,7 @@ static GByteArray *serialize(const struct kl_image *img, GError **err)
 	for (i = 0; i < img->nseg; i++)
 		total += img->seg[i].data->len;
 	if (total > 0xffffffffu) {
-		error_setg(err, "could not load kernel '%s': image too large", img->p->kernel);
+		kl_error(err, img->p->kernel, "image too large");
 		g_byte_array_free(b, TRUE);
 		return NULL;
 	}
@@ -581,7 +594,7 @@ GByteArray *kernel_loader_build(const struct kernel_loader_params *p, GError **e
 	int ret, i;
 
 	if (p->ram_below_4g <= HIGH_RAM_START + KL_TOP_RESERVE) {
-		error_setg(err, "could not load kernel '%s': not enough RAM", p->kernel);
+		kl_error(err, p->kernel, "not enough RAM");
 		return NULL;
 	}
 	img.ram_top = MIN(p->ram_below_4g, (uint64_t)0xffffffffu) - KL_TOP_RESERVE;
@@ -593,8 +606,7 @@ GByteArray *kernel_loader_build(const struct kernel_loader_params *p, GError **e
 	else if (hoff >= 0)
 		ret = mb_load(&img, k, len, (size_t)hoff, err);
 	else {
-		error_setg(err, "could not load kernel '%s': not a multiboot or Linux kernel",
-			   p->kernel);
+		kl_error(err, p->kernel, "not a multiboot or Linux kernel");
 		ret = -ENOEXEC;
 	}
 	if (!ret)
