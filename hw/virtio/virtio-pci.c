@@ -5,8 +5,7 @@
  * (table and PBA in memory BAR1) and the modern capabilities (common,
  * notify, ISR, device, PCI-config access) in the 64-bit prefetchable BAR4
  * laid out as QEMU does (0x0000 common, 0x1000 ISR, 0x2000 device, 0x3000
- * notify with a multiplier of 4).  Interrupts: MSI-X messages through
- * KVM_SIGNAL_MSI (a plain memory write under qtest, as on a real bus),
+ * notify with a multiplier of 4).  Interrupts: MSI-X (virtio-pci-msix.c),
  * else INTx A through pci_set_irq.  Notifications: under KVM an ioeventfd
  * per queue on the legacy port (data = queue index) and the modern
  * doorbell, served on the main loop; any write that still exits is
@@ -33,10 +32,7 @@
 #define VP_DEVICE 0x2000
 #define VP_NOTIFY 0x3000
 #define VP_NOTIFY_MULT 4
-#define VP_MSIX_SIZE 0x1000
-#define VP_MSIX_PBA 0x800
 
-#define PCI_CAP_ID_MSIX 0x11
 #define PCI_CAP_ID_VNDR 0x09
 #define VP_CAP_COMMON 1
 #define VP_CAP_NOTIFY 2
@@ -57,99 +53,15 @@ static struct virtio_pci *to_vp(struct virtio_dev *vd)
 	return container_of(vd, struct virtio_pci, vdev);
 }
 
-/* ---- MSI-X ---- */
-
-static bool msix_enabled(struct virtio_pci *vp)
-{
-	return vp->msix_vectors && (vp->pci.config[vp->msix_cap + 3] & 0x80);
-}
-
-static bool msix_masked(struct virtio_pci *vp, unsigned v)
-{
-	return (vp->pci.config[vp->msix_cap + 3] & 0x40) || (vp->msix_table[v * 4 + 3] & 1);
-}
-
-static void msix_send(struct virtio_pci *vp, unsigned v)
-{
-	struct machine *m = vp->vdev.m;
-	uint64_t addr = vp->msix_table[v * 4] | (uint64_t)vp->msix_table[v * 4 + 1] << 32;
-	uint32_t data = vp->msix_table[v * 4 + 2];
-
-	if (!(vp->pci.config[PCI_COMMAND] & PCI_COMMAND_MASTER))
-		return; /* no bus mastering: the message never leaves */
-	if (m->kvm) {
-		int ret = kvm_signal_msi(m->kvm, addr, data);
-		if (ret < 0)
-			guest_error("%s: MSI to 0x%llx failed (%d)", vp->vdev.name,
-				    (unsigned long long)addr, ret);
-	} else {
-		as_write(&m->mem, addr, data, 4);
-	}
-}
-
-static void msix_notify(struct virtio_pci *vp, unsigned v)
-{
-	if (v >= vp->msix_vectors)
-		return;
-	if (msix_masked(vp, v)) {
-		vp->msix_pba |= 1u << v;
-		return;
-	}
-	msix_send(vp, v);
-}
-
-/* Deliver what became unmasked. */
-static void msix_update(struct virtio_pci *vp)
-{
-	if (!msix_enabled(vp))
-		return;
-	for (unsigned v = 0; v < vp->msix_vectors; v++) {
-		if ((vp->msix_pba & (1u << v)) && !msix_masked(vp, v)) {
-			vp->msix_pba &= ~(1u << v);
-			msix_send(vp, v);
-		}
-	}
-}
-
-static uint64_t msix_read(void *opaque, uint64_t addr, unsigned size)
-{
-	struct virtio_pci *vp = opaque;
-
-	if (addr >= VP_MSIX_PBA)
-		return addr == VP_MSIX_PBA ? vp->msix_pba : 0;
-	if (addr / 4 < vp->msix_vectors * 4)
-		return vp->msix_table[addr / 4];
-	return 0;
-}
-
-static void msix_write(void *opaque, uint64_t addr, uint64_t val, unsigned size)
-{
-	struct virtio_pci *vp = opaque;
-
-	if (addr >= VP_MSIX_PBA || addr / 4 >= vp->msix_vectors * 4)
-		return; /* PBA is read-only */
-	if ((addr & 15) == 12)
-		val &= 1; /* vector control: only the mask bit */
-	vp->msix_table[addr / 4] = val;
-	msix_update(vp);
-}
-
-static const struct mem_ops msix_ops = {
-	.read = msix_read,
-	.write = msix_write,
-	.min_access = 4,
-	.max_access = 4,
-};
-
 /* Transport hook: interrupt for vector (MSI-X) or INTx. */
 static void vp_notify(struct virtio_dev *vd, uint16_t vector, uint8_t isr_bit)
 {
 	struct virtio_pci *vp = to_vp(vd);
 
 	vd->isr |= isr_bit;
-	if (msix_enabled(vp)) {
+	if (virtio_pci_msix_enabled(vp)) {
 		if (vector != VIRTIO_NO_VECTOR)
-			msix_notify(vp, vector);
+			virtio_pci_msix_notify(vp, vector);
 		return;
 	}
 	pci_set_irq(&vp->pci, 1);
@@ -292,7 +204,7 @@ static void vp_config_write(struct virtio_dev *vd, uint64_t off, uint32_t val, u
 
 static unsigned vp_legacy_config_off(struct virtio_pci *vp)
 {
-	return msix_enabled(vp) ? VP_LEGACY_CONFIG_MSIX : VP_LEGACY_CONFIG;
+	return virtio_pci_msix_enabled(vp) ? VP_LEGACY_CONFIG_MSIX : VP_LEGACY_CONFIG;
 }
 
 static struct virtqueue *vp_sel_queue(struct virtio_dev *vd)
@@ -581,9 +493,9 @@ static void vp_pci_config_write(struct pci_device *d, uint32_t addr, uint32_t va
 		}
 	}
 	if (vp->msix_cap && vp_touches(addr, size, vp->msix_cap + 2, 2)) {
-		if (msix_enabled(vp))
+		if (virtio_pci_msix_enabled(vp))
 			pci_set_irq(&vp->pci, 0);
-		msix_update(vp);
+		virtio_pci_msix_update(vp);
 	}
 	vp_ioeventfd_sync(vp);
 }
@@ -610,24 +522,6 @@ static void vp_add_vendor_cap(struct virtio_pci *vp, uint8_t type, uint8_t bar,
 		memset(vp->pci.wmask + at + 4, 0xff, 1);
 		memset(vp->pci.wmask + at + 8, 0xff, 12);
 	}
-}
-
-static void vp_add_msix_cap(struct virtio_pci *vp)
-{
-	int at = pci_add_capability(&vp->pci, PCI_CAP_ID_MSIX, 12);
-	uint8_t *c;
-
-	if (at < 0) {
-		vp->msix_vectors = 0;
-		return;
-	}
-	vp->msix_cap = at;
-	c = vp->pci.config + at;
-	memset(vp->pci.wmask + at, 0, 12);
-	virtio_stw(c + 2, vp->msix_vectors - 1);
-	virtio_stl(c + 4, 0 | 1);               /* table at 0 in BAR1 */
-	virtio_stl(c + 8, VP_MSIX_PBA | 1);     /* PBA at 0x800 in BAR1 */
-	vp->pci.wmask[at + 3] = 0xc0;           /* enable, function mask */
 }
 
 static void vp_setup_ids(struct virtio_pci *vp, uint16_t pci_class)
@@ -740,11 +634,8 @@ int virtio_pci_realize(struct virtio_pci *vp, uint16_t pci_class, GError **err)
 		mr_init_io(&vp->legacy_io, "virtio-pci.legacy", legacy_size, &vp_legacy_ops, vp);
 		pci_register_bar(&vp->pci, 0, PCI_BAR_IO, false, &vp->legacy_io);
 	}
-	if (vp->msix_vectors) {
-		mr_init_io(&vp->msix_mmio, "virtio-pci.msix", VP_MSIX_SIZE, &msix_ops, vp);
-		pci_register_bar(&vp->pci, 1, PCI_BAR_MEM32, false, &vp->msix_mmio);
-		vp_add_msix_cap(vp);
-	}
+	if (vp->msix_vectors)
+		virtio_pci_msix_init(vp);
 	if (!vp->cfg.disable_modern) {
 		mr_init_io(&vp->modern_mmio, "virtio-pci.modern", VP_MODERN_SIZE, &vp_modern_ops,
 			   vp);
@@ -759,8 +650,6 @@ int virtio_pci_realize(struct virtio_pci *vp, uint16_t pci_class, GError **err)
 	}
 	if ((ret = vp_load_rom(vp, err)) < 0)
 		return ret;
-	for (unsigned v = 0; v < vp->msix_vectors; v++)
-		vp->msix_table[v * 4 + 3] = 1; /* masked at reset */
 	ret = pci_device_attach(m->pci, &vp->pci, vp->cfg.devfn, err);
 	if (ret < 0) {
 		if (vp->rom_data)
@@ -776,12 +665,7 @@ void virtio_pci_reset(struct virtio_pci *vp)
 {
 	virtio_reset(&vp->vdev);
 	pci_device_reset(&vp->pci);
-	memset(vp->msix_table, 0, sizeof(vp->msix_table));
-	for (unsigned v = 0; v < vp->msix_vectors; v++)
-		vp->msix_table[v * 4 + 3] = 1;
-	vp->msix_pba = 0;
-	if (vp->msix_cap)
-		vp->pci.config[vp->msix_cap + 3] &= ~0xc0;
+	virtio_pci_msix_reset(vp);
 	vp_ioeventfd_sync(vp);
 }
 

@@ -239,6 +239,13 @@ struct virtio_pci {
 #define VIRTIO_PCI_CONFIG_DEFAULT \
 	{ .devfn = -1, .disable_legacy = false, .disable_modern = false, .use_msix = true }
 
+/* MSI-X (virtio-pci-msix.c), for the transport */
+void virtio_pci_msix_init(struct virtio_pci *vp);    /* BAR1 and the capability */
+void virtio_pci_msix_reset(struct virtio_pci *vp);   /* all masked, disabled */
+bool virtio_pci_msix_enabled(struct virtio_pci *vp);
+void virtio_pci_msix_notify(struct virtio_pci *vp, unsigned vector);
+void virtio_pci_msix_update(struct virtio_pci *vp);  /* deliver what got unmasked */
+
 /* Parse addr=, disable-legacy=, disable-modern=, vectors=, romfile=. */
 int virtio_pci_parse_opts(struct opts *o, struct virtio_pci_config *cfg, GError **err);
 /*
