@@ -400,7 +400,8 @@ static int mb_build_tail(struct kl_image *img, GError **err)
 	pad_to(t, t->len + MB_INFO_SIZE);
 	flags = (1u << 0) | (1u << 2) | (1u << 6) | (1u << 9);
 	wr32(t->data + info - base + 4, 639);  /* mem_lower, KiB */
-	wr32(t->data + info - base + 8, (uint32_t)((below - HIGH_RAM_START) >> 10));
+	/* mem_upper: up to the first hole, i.e. the part kept for SeaBIOS */
+	wr32(t->data + info - base + 8, (uint32_t)((img->ram_top - HIGH_RAM_START) >> 10));
 	wr32(t->data + info - base + 12, 0xffffffffu); /* boot device: none */
 
 	/* like QEMU: "<kernel> <append>", the space even without -append */

@@ -72,8 +72,8 @@ check "hello: exit status (5 << 1) | 1 = 11 (got $(rc hello))" "[ $(rc hello) = 
 run hello2 120 $KVMPC -nographic -m 256 $DEV -kernel $G/hello.elf \
 	-append "exit=0" -initrd "$G/module.txt,$G/hello.elf x y"
 check "hello: two modules reported" "has hello2 'kvmpc payload: modules: 2'" $T/hello2.out
-check "hello: mem_upper for -m 256 is 261120 KiB and exit status 1" \
-	"has hello2 'mem_upper=261120' && [ $(rc hello2) = 1 ]" $T/hello2.out
+check "hello: mem_upper for -m 256 is 260864 KiB (256 KiB kept for SeaBIOS) and exit status 1" \
+	"has hello2 'mem_upper=260864' && [ $(rc hello2) = 1 ]" $T/hello2.out
 
 # 9-12: storm, two seeds; the second one also hits every PCI BAR (dma=1)
 # with test devices, a virtio-blk and an IDE disk attached (snapshot=on)

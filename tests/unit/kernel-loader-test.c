@@ -157,7 +157,7 @@ static void test_multiboot_elf(void)
 	flags = r32(info);
 	g_assert_cmphex(flags & 0x24d, ==, 0x24d); /* mem, cmdline, mods, mmap, name */
 	g_assert_cmpuint(r32(info + 4), ==, 639);
-	g_assert_cmpuint(r32(info + 8), ==, (RAM - 0x100000) >> 10);
+	g_assert_cmpuint(r32(info + 8), ==, (RAM - 0x100000 - KL_TOP_RESERVE) >> 10);
 	want = g_strdup_printf("%s exit=5 foo=bar", kpath);
 	g_assert_cmpstr((const char *)tail + (r32(info + 16) - base), ==, want);
 	g_free(want);
