@@ -388,6 +388,76 @@ static void test_mergeable(void)
 	qtest_quit(e.q);
 }
 
+/* An IPv4/TCP segment from 10.0.2.15:40000 to 10.0.2.100:1234 into f. */
+static size_t tcp_segment(uint8_t *f, uint32_t seq, uint32_t ack, uint8_t flags)
+{
+	uint8_t *ip = f + 14, *t = ip + 20, ph[12];
+
+	memset(f, 0, 54);
+	memcpy(f, "\x52\x55\x0a\x00\x02\x02", 6);  /* slirp's gateway MAC */
+	memcpy(f + 6, mac, 6);
+	put16(f + 12, 0x0800);
+	ip[0] = 0x45;
+	put16(ip + 2, 40);
+	ip[8] = 64;
+	ip[9] = 6;
+	memcpy(ip + 12, "\x0a\x00\x02\x0f", 4);
+	memcpy(ip + 16, "\x0a\x00\x02\x64", 4);
+	put16(ip + 10, ~csum(ip, 20, 0));
+	put16(t, 40000);
+	put16(t + 2, 1234);
+	put16(t + 4, seq >> 16);
+	put16(t + 6, seq);
+	put16(t + 8, ack >> 16);
+	put16(t + 10, ack);
+	t[12] = 5 << 4;
+	t[13] = flags;
+	put16(t + 14, 8192);
+	memcpy(ph, ip + 12, 8);
+	ph[8] = 0;
+	ph[9] = 6;
+	put16(ph + 10, 20);
+	put16(t + 16, ~csum(t, 20, csum(ph, 12, 0)));
+	return 54;
+}
+
+static uint32_t get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3];
+}
+
+/* guestfwd=tcp:10.0.2.100:1234-cmd:uname: a TCP connection reaches the command. */
+static void test_guestfwd(void)
+{
+	struct env e;
+	uint8_t f[64], r[2048];
+	uint32_t their;
+	size_t len;
+
+	if (!env_start_args(&e, true, F_MAC, true,
+			    "-nodefaults -netdev user,id=n0,restrict=on,"
+			    "guestfwd=tcp:10.0.2.100:1234-cmd:uname "
+			    "-device virtio-net-pci,netdev=n0,mac=52:54:00:ab:cd:ef"))
+		return;
+	arp_exchange(&e);
+	send_frame(&e, f, tcp_segment(f, 1000, 0, 0x02), NULL);        /* SYN */
+	do
+		len = recv_frame(&e, r);
+	while (r[23] != 6);
+	g_assert_cmpuint(len, >=, 54);
+	g_assert_cmphex(r[47] & 0x12, ==, 0x12);                        /* SYN-ACK */
+	g_assert_cmpuint(get32(r + 42), ==, 1001);
+	their = get32(r + 38);
+	send_frame(&e, f, tcp_segment(f, 1001, their + 1, 0x10), NULL); /* ACK */
+	for (;;) {
+		len = recv_frame(&e, r);
+		if (r[23] == 6 && len > 54)
+			break;
+	}
+	g_assert(memcmp(r + 54, "Linux\n", 6) == 0); /* what uname printed */
+	qtest_quit(e.q);
+}
+
 /* romfile=: the PXE option ROM appears in the expansion ROM BAR. */
 static void test_romfile(void)
 {
@@ -433,5 +503,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/virtio-net/hostile-tx", test_hostile_tx);
 	g_test_add_func("/virtio-net/tap-fd", test_tap_fd);
 	g_test_add_func("/virtio-net/mergeable", test_mergeable);
+	g_test_add_func("/virtio-net/guestfwd", test_guestfwd);
 	return g_test_run();
 }
