@@ -15,6 +15,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <glib.h>
+#include <glib/gstdio.h>
 
 #include "tests/lib/libqtest.h"
 #include "tests/qtest/virtio-helpers.h"
@@ -42,6 +43,7 @@ struct env {
 	struct vt_queue rx, tx;
 	unsigned hdr;
 	unsigned last_nbuf;   /* buffers of the last received frame */
+	char offer_file[128]; /* BOOTP file field of the last DHCP offer */
 };
 
 /* False (test skipped) on QEMU, whose stopped VM (-S) leaves the queues idle. */
@@ -238,6 +240,7 @@ static void dhcp_exchange(struct env *e, bool offload)
 	g_assert(memcmp(b + 236, "\x63\x82\x53\x63", 4) == 0);
 	g_assert_cmpuint(b[240], ==, 53);
 	g_assert_cmpuint(b[242], ==, 2);                           /* DHCPOFFER */
+	memcpy(e->offer_file, b + 108, sizeof(e->offer_file));
 }
 
 static void test_arp_dhcp_modern(void)
@@ -458,6 +461,64 @@ static void test_guestfwd(void)
 	qtest_quit(e.q);
 }
 
+/* A UDP datagram from 10.0.2.15:sport to 10.0.2.2:dport (checksum 0). */
+static size_t udp_datagram(uint8_t *f, uint16_t sport, uint16_t dport, const void *data,
+			   size_t n)
+{
+	uint8_t *ip = f + 14, *u = ip + 20;
+
+	memset(f, 0, 42);
+	memcpy(f, "\x52\x55\x0a\x00\x02\x02", 6);
+	memcpy(f + 6, mac, 6);
+	put16(f + 12, 0x0800);
+	ip[0] = 0x45;
+	put16(ip + 2, 28 + n);
+	ip[8] = 64;
+	ip[9] = 17;
+	memcpy(ip + 12, "\x0a\x00\x02\x0f", 4);
+	memcpy(ip + 16, "\x0a\x00\x02\x02", 4);
+	put16(ip + 10, ~csum(ip, 20, 0));
+	put16(u, sport);
+	put16(u + 2, dport);
+	put16(u + 4, 8 + n);
+	memcpy(u + 8, data, n);
+	return 42 + n;
+}
+
+/* tftp= and bootfile=: the offer names the file, TFTP serves its bytes. */
+static void test_tftp(void)
+{
+	struct env e;
+	g_autofree char *dir = g_dir_make_tmp("kvmpc-tftp-XXXXXX", NULL);
+	g_autofree char *file = g_build_filename(dir, "boot.bin", NULL);
+	g_autofree char *args = NULL;
+	uint8_t f[128], r[2048];
+	static const char rrq[] = "\0\1boot.bin\0octet";
+	size_t len;
+
+	g_assert(g_file_set_contents(file, "kvmpc tftp payload", -1, NULL));
+	args = g_strdup_printf("-nodefaults -netdev user,id=n0,restrict=on,tftp=%s,"
+			       "bootfile=boot.bin -device virtio-net-pci,netdev=n0,"
+			       "mac=52:54:00:ab:cd:ef", dir);
+	if (env_start_args(&e, true, F_MAC, true, args)) {
+		dhcp_exchange(&e, false);
+		g_assert_cmpstr(e.offer_file, ==, "boot.bin");
+		arp_exchange(&e);
+		send_frame(&e, f, udp_datagram(f, 2000, 69, rrq, sizeof(rrq)), NULL);
+		do
+			len = recv_frame(&e, r);
+		while (r[23] != 17);
+		g_assert_cmpuint(r[36] << 8 | r[37], ==, 2000);
+		g_assert_cmpuint(len, ==, 42 + 4 + 18);
+		g_assert_cmphex(r[42] << 8 | r[43], ==, 3);       /* DATA */
+		g_assert_cmphex(r[44] << 8 | r[45], ==, 1);       /* block 1 */
+		g_assert(memcmp(r + 46, "kvmpc tftp payload", 18) == 0);
+		qtest_quit(e.q);
+	}
+	g_unlink(file);
+	g_rmdir(dir);
+}
+
 /* romfile=: the PXE option ROM appears in the expansion ROM BAR. */
 static void test_romfile(void)
 {
@@ -504,5 +565,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/virtio-net/tap-fd", test_tap_fd);
 	g_test_add_func("/virtio-net/mergeable", test_mergeable);
 	g_test_add_func("/virtio-net/guestfwd", test_guestfwd);
+	g_test_add_func("/virtio-net/tftp", test_tftp);
 	return g_test_run();
 }
