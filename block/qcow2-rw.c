@@ -210,6 +210,7 @@ static int qcow2_inflate(struct qcow2_state *s, const uint8_t *in, size_t in_len
 static int qcow2_load_compressed(struct qcow2_state *s, uint64_t e)
 {
 	uint64_t off, len;
+	struct iovec v;
 	int ret;
 
 	if (s->dec_entry == e)
@@ -220,13 +221,12 @@ static int qcow2_load_compressed(struct qcow2_state *s, uint64_t e)
 	if (len > s->cluster_size * 2)
 		return qcow2_corrupt(s, "compressed cluster too large");
 	memset(s->cbuf, 0, len);
-	if (off + len > s->file_size) {
-		if (off >= s->file_size)
-			return qcow2_corrupt(s, "compressed cluster past the end of the file");
-		ret = qcow2_pread(s, off, s->cbuf, s->file_size - off);
-	} else {
-		ret = qcow2_pread(s, off, s->cbuf, len);
-	}
+	if (off >= s->file_size)
+		return qcow2_corrupt(s, "compressed cluster past the end of the file");
+	/* The last sector may be cut short by the end of the file. */
+	v.iov_base = s->cbuf;
+	v.iov_len = len;
+	ret = qcow2_read_host(s, off, &v, 1, 0, len);
 	if (ret)
 		return ret;
 	qcow2_compressed_range(s, e, &off, &len);
