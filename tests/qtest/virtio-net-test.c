@@ -44,6 +44,8 @@ struct env {
 	unsigned hdr;
 	unsigned last_nbuf;   /* buffers of the last received frame */
 	char offer_file[128]; /* BOOTP file field of the last DHCP offer */
+	uint8_t router[4], dns[4], server[4]; /* options 3, 6 and 54 of that offer */
+	const char *expect_ip;     /* yiaddr to expect (default 10.0.2.15) */
 };
 
 /* False (test skipped) on QEMU, whose stopped VM (-S) leaves the queues idle. */
@@ -236,11 +238,27 @@ static void dhcp_exchange(struct env *e, bool offload)
 	b = r + 14 + 20 + 8;
 	g_assert_cmpuint(b[0], ==, 2);                             /* BOOTREPLY */
 	g_assert(memcmp(b + 4, "\x12\x34\x56\x78", 4) == 0);
-	g_assert(memcmp(b + 16, "\x0a\x00\x02\x0f", 4) == 0);     /* yiaddr */
+	g_assert(memcmp(b + 16, e->expect_ip ? e->expect_ip : "\x0a\x00\x02\x0f", 4) == 0);
 	g_assert(memcmp(b + 236, "\x63\x82\x53\x63", 4) == 0);
 	g_assert_cmpuint(b[240], ==, 53);
 	g_assert_cmpuint(b[242], ==, 2);                           /* DHCPOFFER */
 	memcpy(e->offer_file, b + 108, sizeof(e->offer_file));
+	memset(e->router, 0, 4);
+	memset(e->dns, 0, 4);
+	memset(e->server, 0, 4);
+	for (size_t o = 240; o + 1 < len - 42 && b[o] != 255;) {
+		if (b[o] == 0) {
+			o++;
+			continue;
+		}
+		if (b[o] == 3 && b[o + 1] >= 4)
+			memcpy(e->router, b + o + 2, 4);
+		if (b[o] == 6 && b[o + 1] >= 4)
+			memcpy(e->dns, b + o + 2, 4);
+		if (b[o] == 54 && b[o + 1] >= 4)
+			memcpy(e->server, b + o + 2, 4);
+		o += 2 + b[o + 1];
+	}
 }
 
 static void test_arp_dhcp_modern(void)
@@ -519,6 +537,27 @@ static void test_tftp(void)
 	g_rmdir(dir);
 }
 
+/*
+ * net=, host=, dhcpstart=: the offer follows them (address, server id).
+ * restrict=on makes slirp leave out the router and DNS options.
+ */
+static void test_custom_net(void)
+{
+	struct env e;
+
+	if (!env_start_args(&e, true, F_MAC, true,
+			    "-nodefaults -netdev user,id=n0,restrict=on,net=10.1.0.0/24,"
+			    "host=10.1.0.1,dhcpstart=10.1.0.50,dns=10.1.0.9 "
+			    "-device virtio-net-pci,netdev=n0,mac=52:54:00:ab:cd:ef"))
+		return;
+	e.expect_ip = "\x0a\x01\x00\x32";
+	dhcp_exchange(&e, false);
+	g_assert(memcmp(e.server, "\x0a\x01\x00\x01", 4) == 0);
+	g_assert(memcmp(e.router, "\0\0\0\0", 4) == 0);
+	g_assert(memcmp(e.dns, "\0\0\0\0", 4) == 0);
+	qtest_quit(e.q);
+}
+
 /* romfile=: the PXE option ROM appears in the expansion ROM BAR. */
 static void test_romfile(void)
 {
@@ -566,5 +605,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/virtio-net/mergeable", test_mergeable);
 	g_test_add_func("/virtio-net/guestfwd", test_guestfwd);
 	g_test_add_func("/virtio-net/tftp", test_tftp);
+	g_test_add_func("/virtio-net/custom-net", test_custom_net);
 	return g_test_run();
 }
