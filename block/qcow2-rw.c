@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * qcow2 guest I/O: the L1 -> L2 -> cluster mapping for reads (allocated,
- * unallocated = backing file or zeros, v3 zero clusters, deflate-compressed
- * clusters), writes (in place when the cluster is ours alone, otherwise a
+ * unallocated = backing file or zeros, v3 zero clusters, deflate- or
+ * zstd-compressed clusters (zstd when built with libzstd)), writes (in place when the cluster is ours alone, otherwise a
  * new cluster filled copy-on-write), discard, and compressed cluster writes
  * for kvmpc-img convert -c.  Every entry is validated: reserved bits,
  * alignment, offsets on the header or past the end of the file are
@@ -15,6 +15,10 @@
 #include <string.h>
 #include <unistd.h>
 #include <zlib.h>
+#include "config.h"
+#ifdef CONFIG_ZSTD
+#include <zstd.h>
+#endif
 #include "block/qcow2.h"
 
 enum qcow2_ctype { C_UNALLOC, C_ZERO, C_NORMAL, C_COMPRESSED };
@@ -207,6 +211,56 @@ static int qcow2_inflate(struct qcow2_state *s, const uint8_t *in, size_t in_len
 	return ok ? 0 : -EIO;
 }
 
+#ifdef CONFIG_ZSTD
+/* A zstd frame that must produce exactly one cluster. */
+static int qcow2_unzstd(struct qcow2_state *s, const uint8_t *in, size_t in_len,
+			uint8_t *out)
+{
+	ZSTD_inBuffer i = { .src = in, .size = in_len };
+	ZSTD_outBuffer o = { .dst = out, .size = s->cluster_size };
+	uint8_t extra;
+	size_t r = 1;
+
+	if (!s->zstd) {
+		s->zstd = ZSTD_createDCtx();
+		/* clusters are at most 2 MiB: refuse frames that want a bigger window */
+		if (!s->zstd || ZSTD_isError(ZSTD_DCtx_setParameter(s->zstd,
+							  ZSTD_d_windowLogMax, 22)))
+			return -ENOMEM;
+	}
+	ZSTD_DCtx_reset(s->zstd, ZSTD_reset_session_only);
+	while (o.pos < o.size && i.pos < i.size) {
+		r = ZSTD_decompressStream(s->zstd, &o, &i);
+		if (ZSTD_isError(r))
+			return -EIO;
+		if (r == 0)
+			break;
+	}
+	if (o.pos != o.size)
+		return -EIO;
+	if (r && i.pos < i.size) {
+		/* A full cluster: the frame must not produce more than that. */
+		o = (ZSTD_outBuffer){ .dst = &extra, .size = 1 };
+		r = ZSTD_decompressStream(s->zstd, &o, &i);
+		if (ZSTD_isError(r) || o.pos)
+			return -EIO;
+	}
+	return 0;
+}
+#endif
+
+static int qcow2_decompress(struct qcow2_state *s, const uint8_t *in, size_t in_len,
+			    uint8_t *out)
+{
+#ifdef CONFIG_ZSTD
+	if (s->comp_type == QCOW2_COMP_ZSTD)
+		return qcow2_unzstd(s, in, in_len, out);
+#endif
+	if (s->comp_type != QCOW2_COMP_ZLIB)
+		return -ENOTSUP;
+	return qcow2_inflate(s, in, in_len, out);
+}
+
 static int qcow2_load_compressed(struct qcow2_state *s, uint64_t e)
 {
 	uint64_t off, len;
@@ -230,9 +284,7 @@ static int qcow2_load_compressed(struct qcow2_state *s, uint64_t e)
 	if (ret)
 		return ret;
 	qcow2_compressed_range(s, e, &off, &len);
-	if (s->comp_type != QCOW2_COMP_ZLIB)
-		return qcow2_corrupt(s, "unsupported compression type");
-	if (qcow2_inflate(s, s->cbuf + (off & 511), len - (off & 511), s->dec_buf))
+	if (qcow2_decompress(s, s->cbuf + (off & 511), len - (off & 511), s->dec_buf))
 		return qcow2_corrupt(s, "compressed cluster at 0x%llx does not decompress to a "
 				     "cluster", (unsigned long long)off);
 	s->dec_entry = e;

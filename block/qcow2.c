@@ -6,7 +6,7 @@
  * read from the file is validated before use; a bad image fails to open
  * with one clear message.  Refused: encryption, external data files,
  * extended L2 entries, dirty images (lazy refcounts), zstd unless built
- * with libzstd, unknown incompatible features.  A corrupt-flagged image
+ * with libzstd (configure finds it), unknown incompatible features.  A corrupt-flagged image
  * opens read-only only.  The cluster mapping is in qcow2-rw.c, caches and
  * refcounts in qcow2-cache.c, check in qcow2-check.c, creation in
  * qcow2-create.c.
@@ -18,6 +18,10 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "config.h"
+#ifdef CONFIG_ZSTD
+#include <zstd.h>
+#endif
 #include "block/qcow2.h"
 
 #define QCOW2_V2_HEADER 72
@@ -491,6 +495,10 @@ static void qcow2_free_state(struct qcow2_state *s)
 	g_clear_pointer(&s->dec_buf, g_free);
 	g_clear_pointer(&s->cbuf, g_free);
 	g_clear_pointer(&s->wbuf, g_free);
+#ifdef CONFIG_ZSTD
+	ZSTD_freeDCtx(s->zstd);
+	s->zstd = NULL;
+#endif
 	g_clear_pointer(&s->backing_name, g_free);
 	g_clear_pointer(&s->backing_path, g_free);
 	g_clear_pointer(&s->backing_fmt, g_free);

@@ -128,6 +128,7 @@ struct qcow2_state {
 	uint64_t dec_entry;
 	uint8_t *cbuf;         /* compressed input / scratch, 2 clusters */
 	uint8_t *wbuf;         /* one cluster for copy-on-write */
+	void *zstd;            /* ZSTD_DCtx, created on first use */
 
 	/* backing file */
 	char *backing_name;    /* as stored in the image */

@@ -4,8 +4,8 @@
 # Builds tests/fuzz/qcow2-fuzz.c with clang's libFuzzer (plus ASan and
 # UBSan) against the block layer sources and runs it for FUZZ_SECONDS
 # (default 20) on a seed corpus of small images made by qemu-img (512 B..
-# 4 KiB clusters, v2, compressed, zero clusters, snapshots, 1-bit
-# refcounts, a backing name).  A crash, sanitizer report, timeout (5 s per
+# 4 KiB clusters, v2, zlib and zstd compressed, zero clusters, snapshots,
+# 1-bit refcounts, a backing name).  A crash, sanitizer report, timeout (5 s per
 # input) or allocation over 256 MiB fails; the reproducer is kept in
 # build/fuzz/.  Skips loudly without clang/libFuzzer or qemu-img.
 # Prints TAP.
@@ -25,10 +25,12 @@ skip() {
 command -v clang >/dev/null 2>&1 || skip "clang missing (apt-get install clang libclang-rt-dev)"
 command -v qemu-img >/dev/null 2>&1 || skip "qemu-img missing (apt-get install qemu-utils)"
 mkdir -p "$OUT" || exit 1
+LIBS="glib-2.0 zlib"
+grep -q CONFIG_ZSTD config.h 2>/dev/null && LIBS="$LIBS libzstd"
 SRCS="tests/fuzz/qcow2-fuzz.c block/block.c block/raw.c block/snapshot.c $(ls block/qcow2*.c)"
 if ! clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-	-std=gnu11 -D_GNU_SOURCE -I. $(pkg-config --cflags glib-2.0 zlib) $SRCS \
-	$(pkg-config --libs glib-2.0 zlib) -lm -lpthread -o "$OUT/qcow2-fuzz" \
+	-std=gnu11 -D_GNU_SOURCE -I. $(pkg-config --cflags $LIBS) $SRCS \
+	$(pkg-config --libs $LIBS) -lm -lpthread -o "$OUT/qcow2-fuzz" \
 	2>"$OUT/build.log"; then
 	if grep -q -i "fuzzer" "$OUT/build.log"; then
 		skip "clang cannot link -fsanitize=fuzzer (apt-get install libclang-rt-dev)"
@@ -54,6 +56,8 @@ trap 'rm -rf "$C"' EXIT
 	qemu-img create -q -f qcow2 -o cluster_size=1k,refcount_bits=1 -b c.qcow2 \
 		-F qcow2 d.qcow2
 	qemu-io -c "write -P 5 0 3k" d.qcow2
+	qemu-img create -q -f qcow2 -o cluster_size=4k,compression_type=zstd e.qcow2 1M
+	qemu-io -c "write -c -P 6 0 4k" -c "write -c -P 7 8k 4k" e.qcow2
 ) >/dev/null 2>&1
 mkdir -p "$C/new"
 log="$OUT/fuzz.log"

@@ -217,8 +217,21 @@ qemu-img create -q -f qcow2 -o data_file=ext.raw ext.qcow2 1M
 refuse "external data file" ext.qcow2 "external data file"
 qemu-img create -q -f qcow2 -o extended_l2=on xl2.qcow2 1M
 refuse "extended L2 entries" xl2.qcow2 "extended L2"
-if qemu-img create -q -f qcow2 -o compression_type=zstd zstd.qcow2 1M 2>/dev/null; then
-	refuse "zstd compression type" zstd.qcow2 "zstd"
+if qemu-img convert -c -O qcow2 -o compression_type=zstd,cluster_size=4k src.raw \
+	zstd.qcow2 2>/dev/null; then
+	if "$IMG" convert -O raw zstd.qcow2 out.raw 2>/dev/null; then
+		check "read zstd-compressed image (built with libzstd)" "same_raw zstd.qcow2"
+		# a zstd frame asking for a 1 GiB window
+		qemu-img create -q -f qcow2 -o cluster_size=4k,compression_type=zstd zw.qcow2 1M
+		qemu-io -c "write -c -P 0x61 0 4k" zw.qcow2 >/dev/null
+		l1=$(getbe zw.qcow2 40 8)
+		l2=$(($(getbe zw.qcow2 $((l1 + 1)) 7) & 0xfffffffffffe00))
+		coff=$(($(getbe zw.qcow2 "$l2" 8) & ((1 << 58) - 1)))
+		putbe zw.qcow2 "$coff" 6 $((0x28b52ffd00a0))
+		refuse "zstd frame with a 1 GiB window" zw.qcow2 "decompress"
+	else
+		refuse "zstd compression type (built without libzstd)" zstd.qcow2 "zstd"
+	fi
 fi
 # a compressed cluster whose stream inflates to twice the cluster size
 qemu-img create -q -f qcow2 -o cluster_size=4k bz.qcow2 1M
