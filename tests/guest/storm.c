@@ -7,7 +7,10 @@
  * VGA window, the ROM area, unassigned memory above RAM, the PCI hole and
  * the BIOS at the top of 4 GiB.  Then it prints "storm done N" and exits 0
  * (or exit=CODE).  Command line: seed=S (default 1), n=COUNT (default
- * 4000), dma=1 (also hit the BARs of non-display PCI devices), trace=1
+ * 4000), dma=1 (also hit the BARs of non-display PCI devices), wild=1
+ * (dma=1 plus PCI config writes below 0x40: BARs, command registers, so
+ * devices move over RAM, each other or legacy ports; the payload itself
+ * may then die, the VMM must not), trace=1
  * (log every operation to the debug console, port 0x402).
  *
  * The payload must live to report, so it skips what legitimately resets,
@@ -21,7 +24,8 @@
  *   the generators below), ISA DMA address/count registers (floppy DMA
  *   into the payload), and, unless dma=1, I/O and memory BARs of PCI
  *   devices other than display controllers (bus-master DMA).
- *   PCI config writes: registers 0x40-0xff only, never function 00:01.3.
+ *   PCI config writes: registers 0x40-0xff only (unless wild=1), never
+ *   function 00:01.3.
  *   MMIO writes: never to RAM, the IOAPIC, HPET or LAPIC pages (NMI/INIT
  *   delivery to ourselves).
  */
@@ -39,7 +43,7 @@ static struct range io_prot[MAX_BARS], mem_prot[MAX_BARS];
 static int n_io_prot, n_mem_prot;
 static uint32_t pm_base;
 static uint32_t ram_end;
-static int allow_dma, trace;
+static int allow_dma, wild, trace;
 static uint8_t pci_devfn[256];
 static int n_pci;
 
@@ -246,7 +250,7 @@ static void pci_op(void)
 	if (trace)
 		rt_printf("pci devfn=%x reg=%x sz=%u v=%x\n", devfn, reg, sz, v);
 	outl(0xcf8, 0x80000000u | devfn << 8 | (reg & 0xfc));
-	if (rt_rand_below(2) || reg < 0x40 || devfn == 0x0b) {
+	if (rt_rand_below(2) || (reg < 0x40 && !wild) || devfn == 0x0b) {
 		if (sz == 1) inb(0xcfc + (reg & 3));
 		else if (sz == 2) inw(0xcfc + (reg & 2));
 		else inl(0xcfc);
@@ -310,10 +314,12 @@ uint32_t guest_main(uint32_t magic, const struct mb_info *mbi)
 		cmdline = (const char *)mbi->cmdline;
 	seed = rt_cmdline_num(cmdline, "seed", 1);
 	n = rt_cmdline_num(cmdline, "n", 4000);
-	allow_dma = rt_cmdline_num(cmdline, "dma", 0) != 0;
+	wild = rt_cmdline_num(cmdline, "wild", 0) != 0;
+	allow_dma = wild || rt_cmdline_num(cmdline, "dma", 0) != 0;
 	trace = rt_cmdline_num(cmdline, "trace", 0) != 0;
 	ram_end = 0x100000u + ((mbi->flags & MB_INFO_MEM) ? mbi->mem_upper << 10 : 0);
-	rt_printf("kvmpc payload: storm seed=%u n=%u dma=%d\n", seed, n, allow_dma);
+	rt_printf("kvmpc payload: storm seed=%u n=%u dma=%d wild=%d\n", seed, n,
+		  allow_dma, wild);
 	if (ram_end < SCRATCH + SCRATCH_SIZE + 0x1000) {
 		rt_puts("kvmpc payload: storm needs at least 6 MiB of RAM\n");
 		return 0x7e;
