@@ -8,8 +8,9 @@
  * segments stored in the fw_cfg file etc/kvmpc/boot, which our option ROM
  * (pc-bios/kvmpc-boot.S) copies into guest RAM by fw_cfg DMA before
  * jumping to the kernel.  Every size and address taken from the files is
- * checked: segments must lie in RAM below 4 GiB, outside the legacy
- * 0xa0000-0xfffff hole and the top KL_TOP_RESERVE bytes kept for SeaBIOS'
+ * checked: segments must lie in 0x10000-0x9fc00 (below: IVT, BDA and
+ * the ROM's scratch; above: EBDA, VGA, ROMs) or from 1 MiB up to the end
+ * of RAM below 4 GiB minus the KL_TOP_RESERVE bytes kept for SeaBIOS'
  * tables, and must not overlap.
  *
  * Multiboot: command line "<kernel path> <append>", modules from -initrd
