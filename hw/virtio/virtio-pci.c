@@ -537,7 +537,8 @@ static void vp_setup_ids(struct virtio_pci *vp, uint16_t pci_class)
 	pci_config_set_ids(&vp->pci, 0x1af4, id, vp->cfg.disable_legacy ? 1 : 0,
 			   (uint32_t)pci_class << 8);
 	virtio_stw(c + PCI_SUBSYSTEM_VENDOR_ID, 0x1af4);
-	virtio_stw(c + PCI_SUBSYSTEM_ID, type);
+	/* transitional: the type (legacy drivers match on it); modern-only as QEMU */
+	virtio_stw(c + PCI_SUBSYSTEM_ID, vp->cfg.disable_legacy ? 0x1100 : type);
 	c[PCI_INTERRUPT_PIN] = 1;
 }
 

@@ -73,6 +73,8 @@ static void env_start(struct env *e, const char *extra)
 			       "-device virtio-blk-pci,drive=d0%s", e->img, extra ? extra : "");
 	e->q = qtest_start(args);
 	devfn = vt_find(e->q, 0x1001);
+	if (devfn < 0)
+		devfn = vt_find(e->q, 0x1042); /* modern-only */
 	g_assert_cmpint(devfn, >=, 0);
 	vt_setup(&e->d, e->q, devfn);
 }
@@ -491,6 +493,26 @@ static void test_readonly(void)
 	env_stop(&e);
 }
 
+/* disable-legacy=on: modern-only 1af4:1042 rev 1, no I/O BAR, still works. */
+static void test_modern_only(void)
+{
+	struct env e;
+	int devfn;
+
+	env_start(&e, ",disable-legacy=on");
+	g_assert_cmpint(vt_find(e.q, 0x1001), <, 0);
+	devfn = vt_find(e.q, 0x1042);
+	g_assert_cmpint(devfn, >=, 0);
+	g_assert_cmphex(qtest_pci_readb(e.q, devfn, 0x08), ==, 1);
+	g_assert_cmphex(qtest_pci_readw(e.q, devfn, 0x2e), ==, 0x1100);
+	qtest_pci_writel(e.q, devfn, 0x10, 0xffffffff);
+	g_assert_cmphex(qtest_pci_readl(e.q, devfn, 0x10), ==, 0);
+	vt_setup(&e.d, e.q, devfn);
+	bring_up(&e, true, 0);
+	check_read(&e, 12, 2);
+	env_stop(&e);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -504,5 +526,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/virtio-blk/intx", test_intx);
 	g_test_add_func("/virtio-blk/event-idx", test_event_idx);
 	g_test_add_func("/virtio-blk/readonly", test_readonly);
+	g_test_add_func("/virtio-blk/modern-only", test_modern_only);
 	return g_test_run();
 }
