@@ -231,7 +231,7 @@ static uint64_t qcow2_rb_get(struct qcow2_state *s, const uint8_t *rb, uint64_t 
 	}
 }
 
-static void qcow2_rb_set(struct qcow2_state *s, uint8_t *rb, uint64_t i, uint64_t v)
+void qcow2_rb_set(struct qcow2_state *s, uint8_t *rb, uint64_t i, uint64_t v)
 {
 	int order = s->refcount_order;
 

@@ -246,3 +246,111 @@ out:
 		r->check_errors++;
 	return ret;
 }
+
+/* ---- rebuilding refcounts of a dirty image (lazy refcounts) ---- */
+
+/* Sizes of a new refcount table + blocks at cluster start covering everything. */
+static int qcow2_rebuild_layout(struct qcow2_state *s, uint64_t start, uint64_t *tc,
+				uint64_t *nbk)
+{
+	uint64_t t = 1, b = 1;
+
+	for (int i = 0; i < 64; i++) {
+		uint64_t entries = (start + t + b + s->rpb - 1) / s->rpb;
+		uint64_t t2 = (entries * 8 + s->cluster_size - 1) >> s->cluster_bits;
+
+		if (t2 == t && entries == b) {
+			*tc = t;
+			*nbk = b;
+			return (t << s->cluster_bits) > QCOW2_MAX_RT_BYTES ? -EFBIG : 0;
+		}
+		t = t2;
+		b = entries;
+	}
+	return -EFBIG;
+}
+
+static int qcow2_rebuild_write(struct qcow2_state *s, const uint32_t *refs, uint64_t nb)
+{
+	uint64_t start = nb, tc, nbk, total;
+	g_autofree uint8_t *blocks = NULL, *table = NULL;
+	uint64_t *rt;
+	int ret = qcow2_rebuild_layout(s, start, &tc, &nbk);
+
+	if (ret)
+		return ret;
+	total = start + tc + nbk;
+	blocks = g_try_malloc0(nbk << s->cluster_bits);
+	table = g_try_malloc0(tc << s->cluster_bits);
+	rt = g_try_new0(uint64_t, (tc << s->cluster_bits) / 8);
+	if (!blocks || !table || !rt) {
+		g_free(rt);
+		return -ENOMEM;
+	}
+	for (uint64_t c = 0; c < total; c++) {
+		uint64_t v = c < nb ? refs[c] : c >= start ? 1 : 0;
+
+		if (v)
+			qcow2_rb_set(s, blocks + (c / s->rpb) * s->cluster_size, c % s->rpb, v);
+	}
+	for (uint64_t i = 0; i < nbk; i++) {
+		rt[i] = (start + tc + i) << s->cluster_bits;
+		qcow2_put64(table + i * 8, rt[i]);
+	}
+	ret = qcow2_pwrite(s, (start + tc) << s->cluster_bits, blocks,
+			   nbk << s->cluster_bits);
+	if (!ret)
+		ret = qcow2_pwrite(s, start << s->cluster_bits, table, tc << s->cluster_bits);
+	if (ret) {
+		g_free(rt);
+		return ret;
+	}
+	g_free(s->rt);
+	s->rt = rt;
+	s->rt_entries = (tc << s->cluster_bits) / 8;
+	s->rt_offset = start << s->cluster_bits;
+	s->rt_clusters = (uint32_t)tc;
+	s->rt_dirty_lo = s->rt_entries;
+	s->rt_dirty_hi = 0;
+	return qcow2_write_header_fields(s);
+}
+
+int qcow2_rebuild_refcounts(struct qcow2_state *s, GError **err)
+{
+	struct qcow2_check_result r = { 0 };
+	struct qcow2_check c = { .s = s, .r = &r };
+	uint8_t inc[8];
+	int ret = 0;
+
+	c.nb = (s->file_size + s->cluster_size - 1) >> s->cluster_bits;
+	if (c.nb > QCOW2_CHECK_MAX_CLUSTERS || !(c.refs = g_try_new0(uint32_t, c.nb + 1)))
+		ret = -EFBIG;
+	if (!ret) {
+		qcow2_ck_ref(&c, 0, s->cluster_size);
+		qcow2_ck_ref(&c, s->snapshots_offset, s->snapshots_size);
+		ret = qcow2_ck_l1(&c, s->l1_offset, s->l1_size, true);
+	}
+	for (uint32_t i = 0; !ret && i < s->nb_snapshots; i++)
+		ret = qcow2_ck_l1(&c, s->snapshots[i].l1_offset, s->snapshots[i].l1_size, false);
+	for (uint64_t i = 0; !ret && i < c.nb; i++)
+		if (c.refs[i] > s->refcount_max)
+			ret = -ERANGE;
+	if (!ret && (r.corruptions || r.check_errors))
+		ret = -EINVAL;
+	if (!ret)
+		ret = qcow2_rebuild_write(s, c.refs, c.nb);
+	g_free(c.refs);
+	if (!ret) {
+		s->incompat &= ~QCOW2_INCOMPAT_DIRTY;
+		qcow2_put64(inc, s->incompat);
+		ret = qcow2_pwrite(s, 72, inc, 8);
+		if (!ret)
+			ret = qcow2_sync(s);
+	}
+	if (ret)
+		g_set_error(err, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+			    "'%s': the image is marked dirty (lazy refcounts) and its refcounts "
+			    "could not be rebuilt (%s); repair it with 'qemu-img check -r all %s'",
+			    s->filename, g_strerror(-ret), s->filename);
+	return ret;
+}

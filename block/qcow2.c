@@ -5,9 +5,10 @@
  * (listed, never applied) and the block_driver entry points.  Every field
  * read from the file is validated before use; a bad image fails to open
  * with one clear message.  Refused: encryption, external data files,
- * extended L2 entries, dirty images (lazy refcounts), zstd unless built
+ * extended L2 entries, zstd unless built
  * with libzstd (configure finds it), unknown incompatible features.  A corrupt-flagged image
- * opens read-only only.  The cluster mapping is in qcow2-rw.c, caches and
+ * opens read-only only.  A dirty image (lazy refcounts, not closed cleanly)
+ * is read as is, and gets its refcounts rebuilt when opened read-write.  The cluster mapping is in qcow2-rw.c, caches and
  * refcounts in qcow2-cache.c, check in qcow2-check.c, creation in
  * qcow2-create.c.
  */
@@ -131,10 +132,6 @@ static int qcow2_check_features(struct qcow2_state *s, const uint8_t *ftab, uint
 	if (s->incompat & QCOW2_INCOMPAT_EXTL2)
 		return qcow2_fail(err, s, "qcow2 extended L2 entries (subclusters) are not "
 				  "supported (convert with qemu-img convert -O qcow2)");
-	if (s->incompat & QCOW2_INCOMPAT_DIRTY)
-		return qcow2_fail(err, s, "the image is marked dirty (lazy refcounts were in use "
-				  "when it was last closed); repair it first with "
-				  "'qemu-img check -r all %s'", s->filename);
 	if ((s->incompat & QCOW2_INCOMPAT_CORRUPT) && !ro)
 		return qcow2_fail(err, s, "the image is marked corrupt; it can only be opened "
 				  "read-only (repair with 'qemu-img check -r all %s')",
@@ -543,6 +540,13 @@ static int qcow2_open(struct block_backend *b, const struct blk_config *cfg, GEr
 		ret = qcow2_read_tables(s, err);
 	if (!ret && s->nb_snapshots)
 		ret = qcow2_read_snapshots(s, err);
+	if (!ret && !s->read_only && (s->incompat & QCOW2_INCOMPAT_DIRTY)) {
+		/* As QEMU: a dirty image gets its refcounts rebuilt before use. */
+		ret = qcow2_rebuild_refcounts(s, err);
+		if (!ret)
+			fprintf(stderr, "qcow2: '%s' was not closed cleanly (lazy refcounts): "
+				"refcounts rebuilt\n", s->filename);
+	}
 	if (!ret)
 		ret = qcow2_set_caches(s);
 	if (!ret && s->backing_name)

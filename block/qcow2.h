@@ -211,6 +211,8 @@ int qcow2_cache_get(struct qcow2_state *s, struct qcow2_cache *c, uint64_t off, 
 		    uint8_t **out);
 void qcow2_cache_mark_dirty(struct qcow2_cache *c, const uint8_t *data);
 int qcow2_get_refcount(struct qcow2_state *s, uint64_t cluster, uint64_t *out);
+/* Set entry i of refcount block rb (any width). */
+void qcow2_rb_set(struct qcow2_state *s, uint8_t *rb, uint64_t i, uint64_t v);
 int qcow2_update_refcount(struct qcow2_state *s, uint64_t cluster, int delta);
 /* Allocate n contiguous clusters (refcount 1); returns the host offset or -errno. */
 int64_t qcow2_alloc_clusters(struct qcow2_state *s, uint64_t n);
@@ -239,6 +241,8 @@ struct qcow2_check_result {
 	uint64_t fragmented_clusters;
 };
 int qcow2_check(struct block_backend *b, struct qcow2_check_result *r, FILE *log);
+/* Dirty image opened read-write: recount every reference, write new refcounts. */
+int qcow2_rebuild_refcounts(struct qcow2_state *s, GError **err);
 
 /* qcow2-create.c: create and resize */
 struct qcow2_create_opts {
