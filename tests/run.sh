@@ -7,7 +7,8 @@
 #      timeout 300 s each, against ./kvmpc;
 #   2. every tests/qtest/ binary again with QTEST_BINARY=qemu-system-x86_64
 #      as the reference, results labelled "[qemu]" (a loud SKIP if absent);
-#   3. every tests/boot/*.sh with sh, timeout 600 s each (TAP lines).
+#   3. every tests/boot/*.sh with sh, timeout 600 s each (TAP lines),
+#      BOOT_JOBS (default 2) at a time.
 # A binary that crashes, times out or exits non-zero without reporting a
 # failure counts as one failure; "1..0 # SKIP" counts as one skip.  Full
 # logs go to build/test-logs/; failures show the tail of theirs.  The last
@@ -99,7 +100,12 @@ run_test() {
 	shift 3
 	mkdir -p "$(dirname "$log")"
 	timeout -k 10 "$limit" "$@" </dev/null >"$log" 2>&1
-	rc=$?
+	report_test "$label" "$log" "$limit" $?
+}
+
+# report_test LABEL LOG TIMEOUT RC: parse a finished test's log, count
+report_test() {
+	label=$1 log=$2 limit=$3 rc=$4
 	[ -f "$log" ] || echo "(log $log vanished)" >"$log"
 	parse "$label" "$log"
 	read -r p f s hasplan plan seen allskip <"$counts"
@@ -166,12 +172,37 @@ else
 	nskip=$((nskip + 1))
 fi
 
-# 3. boot tests (KVM)
+# 3. boot tests (KVM), BOOT_JOBS lanes at once (default 2): their guests
+# spend most of their time in emulated guest code, one core each.  Results
+# are reported in file order once all lanes are done.
+BOOT_JOBS=${BOOT_JOBS:-2}
+boot_list=
 for t in tests/boot/*.sh; do
 	[ -f "$t" ] || continue
 	selected "$t" || continue
+	boot_list="$boot_list $t"
+done
+lane=0
+while [ "$lane" -lt "$BOOT_JOBS" ]; do
+	(
+		i=0
+		for t in $boot_list; do
+			if [ $((i % BOOT_JOBS)) -eq "$lane" ]; then
+				name=$(basename "$t" .sh)
+				timeout -k 10 "$BOOT_TIMEOUT" sh "./$t" </dev/null \
+					>"$LOGDIR/boot-$name.log" 2>&1
+				echo $? >"$LOGDIR/boot-$name.rc"
+			fi
+			i=$((i + 1))
+		done
+	) &
+	lane=$((lane + 1))
+done
+wait
+for t in $boot_list; do
 	name=$(basename "$t" .sh)
-	run_test "$name" "$LOGDIR/boot-$name.log" "$BOOT_TIMEOUT" sh "./$t"
+	report_test "$name" "$LOGDIR/boot-$name.log" "$BOOT_TIMEOUT" \
+		"$(cat "$LOGDIR/boot-$name.rc" 2>/dev/null || echo 1)"
 done
 
 summary="$npass passed, $nfail failed"
