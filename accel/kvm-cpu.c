@@ -26,6 +26,7 @@ struct kvm_vcpu {
 	pthread_t thread;
 	bool thread_started;
 	bool stopped; /* waits for a system reset (triple fault, error) */
+	int tid;      /* host thread id, for query-cpus-fast */
 	/* reset state */
 	struct kvm_regs init_regs;
 	struct kvm_sregs init_sregs;
@@ -267,6 +268,7 @@ void *kvm_vcpu_thread(void *arg)
 	sigaddset(&set, SIGUSR1);
 	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
 	machine_lock(m);
+	cpu->tid = gettid();
 	for (;;) {
 		int ret, err;
 
@@ -287,6 +289,15 @@ void *kvm_vcpu_thread(void *arg)
 	}
 	machine_unlock(m);
 	return NULL;
+}
+
+int kvm_vcpu_thread_id(struct machine *m, int index)
+{
+	struct kvm_accel *k = m->kvm;
+
+	if (!k || index < 0 || index >= k->nvcpus || !k->vcpus[index]->tid)
+		return getpid();
+	return k->vcpus[index]->tid;
 }
 
 void kvm_vcpus_start(struct machine *m)

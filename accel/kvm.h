@@ -60,5 +60,7 @@ int kvm_cpuid_setup(struct kvm_accel *k, struct kvm_vcpu *cpu, GError **err);
 void *kvm_vcpu_thread(void *arg);
 void kvm_vcpu_kick(struct kvm_vcpu *cpu);
 void kvm_vcpu_join(struct kvm_vcpu *cpu);
+/* Host thread id of vCPU index (the process id before it started). */
+int kvm_vcpu_thread_id(struct machine *m, int index);
 
 #endif

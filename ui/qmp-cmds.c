@@ -18,6 +18,7 @@
 #include "ui/console.h"
 #include "core/device.h"
 #include "core/machine.h"
+#include "accel/kvm.h"
 #include "block/drive.h"
 #include "hw/acpi/piix4_pm.h"
 #include "hw/i386/pc_internal.h"
@@ -26,7 +27,6 @@
 #include "config.h"
 
 /* The vCPU thread ids, if the accelerator can tell (accel/kvm). */
-extern int kvm_vcpu_thread_id(struct machine *m, int index) __attribute__((weak));
 
 enum arg_type { ARG_STR, ARG_INT, ARG_BOOL, ARG_ARRAY };
 
@@ -226,7 +226,7 @@ static JsonNode *cmd_query_cpus_fast(struct machine *m, JsonObject *a, GError **
 	for (unsigned i = 0; i < c->smp_cpus; i++) {
 		JsonObject *o = json_object_new(), *props = json_object_new();
 		unsigned per_socket = MAX(1u, c->cores * c->threads);
-		int tid = kvm_vcpu_thread_id && m->kvm ? kvm_vcpu_thread_id(m, i) : getpid();
+		int tid = m->kvm ? kvm_vcpu_thread_id(m, i) : getpid();
 
 		json_object_set_int_member(o, "thread-id", tid);
 		json_object_set_int_member(props, "core-id", (i / MAX(1u, c->threads)) % MAX(1u, c->cores));
