@@ -9,8 +9,10 @@
  */
 #include <string.h>
 #include "block/block.h"
+#include "block/drive.h"
 #include "core/log.h"
 #include "hw/ide/ide.h"
+#include "ui/monitor.h"
 
 #define SENSE_NONE 0
 #define SENSE_NOT_READY 2
@@ -251,6 +253,8 @@ static void cmd_start_stop(struct ide_unit *s, uint8_t *b)
 			    ASC_REMOVAL_PREVENTED);
 		return;
 	}
+	if (s->tray_open != !start && s->dinfo && s->dinfo->id)
+		monitor_event_tray_moved(s->bus->m, s->dinfo->id, !start);
 	s->tray_open = !start;
 	atapi_ok(s);
 }
