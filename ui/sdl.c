@@ -444,7 +444,12 @@ static int sdl_parse_opts(struct sdl_display *d, const char *spec, GError **err)
 				d->scale = SDL_SCALE_INTEGER;
 		} else if (!strcmp(parts[i], "window-close")) {
 			d->window_close = on;
-		} else if (strcmp(parts[i], "show-cursor") && strcmp(parts[i], "gl")) {
+		} else if (!strcmp(parts[i], "gl")) {
+			if (on) {
+				error_setg(err, "-display sdl,gl=on: OpenGL is not supported");
+				return -1;
+			}
+		} else if (strcmp(parts[i], "show-cursor")) {
 			error_setg(err, "-display sdl: unknown option '%s'", parts[i]);
 			return -1;
 		}

@@ -12,7 +12,8 @@
 #  - click grabs (title says how to release), Ctrl+Alt+G releases; keys
 #    held when the focus goes are released;
 #  - Ctrl+Alt+F full screen zooms to fit, Ctrl+Alt+I integer scaling,
-#    Ctrl+Alt+U 1:1, Ctrl+Alt++ doubles the window (pixels compared).
+#    Ctrl+Alt+U 1:1, Ctrl+Alt++ doubles the window (pixels compared);
+#  - -display sdl options: a wrong one is refused, full-screen=on works.
 cd "$(dirname "$0")/../.." || exit 1
 KVMPC=${KVMPC:-./kvmpc}
 for tool in Xvfb xdotool import convert socat evilwm xwininfo; do
@@ -235,4 +236,25 @@ winshot
 convert "$T/dump.ppm" -scale 200% "$T/dump2.ppm"
 check "and shows the screendump's pixels doubled" "cmp -s $T/win.ppm $T/dump2.ppm"
 check "kvmpc still running" "kill -0 $vpid 2>/dev/null" "$T/kvmpc.out"
+kill $vpid
+wait $vpid 2>/dev/null
+
+# options: a mistake is refused; full-screen=on starts full screen
+$KVMPC -nodefaults -vga std -display sdl,zoom=on -accel qtest \
+	-qtest unix:"$T/qt2.sock",server=on,wait=off >"$T/bad.out" 2>&1
+check "-display sdl,zoom=on is refused" "grep -q \"unknown option 'zoom'\" $T/bad.out" "$T/bad.out"
+$KVMPC -nodefaults -vga std -display sdl,full-screen=on,integer-scale=on -accel qtest \
+	-name fs -qtest unix:"$T/qt3.sock",server=on,wait=off >"$T/fs.out" 2>&1 &
+vpid=$!
+i=0
+wid=
+while [ -z "$wid" ] && [ $i -lt 50 ]; do
+	wid=$(xdotool search --name 'kvmpc - fs' 2>/dev/null | head -n 1)
+	sleep 0.1
+	i=$((i + 1))
+done
+wait_geom 1024x768
+geom=$(xdotool getwindowgeometry "$wid" 2>/dev/null)
+check "-display sdl,full-screen=on opens full screen" "echo '$geom' | grep -q 'Geometry: 1024x768'" \
+	"$T/fs.out"
 echo "1..$n"
