@@ -610,7 +610,8 @@ int qcow2_meta_flush(struct qcow2_state *s)
 		ret = qcow2_sync(s);
 	if (!ret)
 		ret = qcow2_flush_mapping(s);
-	if (!ret && s->pending_free->len)
+	/* A read without the lock may still use a freed cluster: free later. */
+	if (!ret && s->pending_free->len && !g_atomic_int_get(&s->unlocked_io))
 		ret = qcow2_apply_frees(s);
 	s->flushing = false;
 	return ret;

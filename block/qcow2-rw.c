@@ -335,6 +335,27 @@ static size_t qcow2_extend_run(struct qcow2_state *s, uint64_t off, size_t n, si
 	return n;
 }
 
+/* 1 and the host offset when [off, off+len) is one run of allocated data. */
+int qcow2_map_contiguous(struct qcow2_state *s, uint64_t off, size_t len, uint64_t *host)
+{
+	uint64_t in = off & (s->cluster_size - 1);
+	struct qcow2_map m;
+	int ret = qcow2_lookup(s, off, &m);
+
+	if (ret || m.type != C_NORMAL)
+		return ret;
+	if (qcow2_extend_run(s, off, MIN(len, s->cluster_size - in), len, &m) < len)
+		return 0;
+	*host = m.host + in;
+	return 1;
+}
+
+int qcow2_read_host_unlocked(struct qcow2_state *s, uint64_t host, const struct iovec *iov,
+			     int niov)
+{
+	return qcow2_read_host(s, host, iov, niov, 0, blk_iov_size(iov, niov));
+}
+
 int qcow2_do_preadv(struct qcow2_state *s, uint64_t off, const struct iovec *iov, int niov)
 {
 	size_t total = blk_iov_size(iov, niov), done = 0;

@@ -590,9 +590,20 @@ static int qcow2_drv_preadv(struct block_backend *b, uint64_t off, const struct 
 	struct qcow2_state *s = b->opaque;
 	int ret;
 
-	if (!qcow2_range_ok(s, off, blk_iov_size(iov, niov)))
+	size_t len = blk_iov_size(iov, niov);
+	uint64_t host;
+
+	if (!qcow2_range_ok(s, off, len))
 		return -EIO;
 	g_mutex_lock(&s->lock);
+	if (len && qcow2_map_contiguous(s, off, len, &host) == 1) {
+		/* Plain data: read it without holding up other requests. */
+		g_atomic_int_inc(&s->unlocked_io);
+		g_mutex_unlock(&s->lock);
+		ret = qcow2_read_host_unlocked(s, host, iov, niov);
+		g_atomic_int_dec_and_test(&s->unlocked_io);
+		return ret;
+	}
 	ret = qcow2_do_preadv(s, off, iov, niov);
 	g_mutex_unlock(&s->lock);
 	return ret;

@@ -118,6 +118,7 @@ struct qcow2_state {
 	uint64_t alloc_lo, alloc_hi; /* run being allocated (clusters) */
 	uint64_t file_size;
 	bool flushing;
+	int unlocked_io;        /* reads in progress without s->lock (atomic) */
 	bool meta_dirty;       /* data or metadata written since the last sync */
 
 	/* compressed clusters written by convert -c share host clusters */
@@ -224,6 +225,13 @@ int qcow2_grow_l1(struct qcow2_state *s, uint64_t min_entries);
 
 /* qcow2-rw.c: guest reads and writes */
 int qcow2_do_preadv(struct qcow2_state *s, uint64_t off, const struct iovec *iov, int niov);
+/*
+ * Reads of allocated data run without s->lock: map under the lock, count
+ * the read in s->unlocked_io, read.  Deferred frees wait while any runs.
+ */
+int qcow2_map_contiguous(struct qcow2_state *s, uint64_t off, size_t len, uint64_t *host);
+int qcow2_read_host_unlocked(struct qcow2_state *s, uint64_t host, const struct iovec *iov,
+			     int niov);
 int qcow2_do_pwritev(struct qcow2_state *s, uint64_t off, const struct iovec *iov, int niov);
 int qcow2_do_discard(struct qcow2_state *s, uint64_t off, uint64_t len);
 /* Write one whole guest cluster compressed (convert -c); falls back to plain. */
