@@ -357,6 +357,47 @@ static void test_crash_loop(void)
 	sh(NULL, "rm -rf %s", dir);
 }
 
+/* snapshot=on: the guest sees its writes, the qcow2 chain is untouched. */
+static void test_snapshot_on(void)
+{
+	g_autofree char *dir = g_dir_make_tmp("kvmpc-qcow2-XXXXXX", NULL);
+	g_autofree char *top = NULL, *exp = NULL, *sum1 = NULL, *sum2 = NULL, *args = NULL;
+	GRand *r = g_rand_new_with_seed(5);
+	uint8_t *want, buf[65536];
+	struct qtest *q;
+
+	if (!have_qemu_img()) {
+		g_test_skip("qemu-img not installed (apt-get install qemu-utils)");
+		return;
+	}
+	top = make_chain(dir, r);
+	exp = g_build_filename(dir, "expected.raw", NULL);
+	g_assert_cmpint(sh(NULL, "qemu-img convert -O raw %s %s", top, exp), ==, 0);
+	g_assert_cmpint(sh(&sum1, "cd %s && md5sum top.qcow2 sub/mid.qcow2 base.qcow2", dir),
+			==, 0);
+	want = read_file(exp, CHAIN_SIZE);
+	args = g_strdup_printf("-nodefaults -drive file=%s,format=qcow2,if=ide,index=0,"
+			       "snapshot=on", top);
+	q = qtest_start(args);
+	ide_bm_enable(q);
+	for (int i = 0; i < 20; i++) {
+		uint32_t lba = g_rand_int_range(r, 0, CHAIN_SIZE / 512 - 128);
+
+		fill_random(r, buf, sizeof(buf));
+		dma_write(q, lba, 128, buf, true);
+		memcpy(want + (size_t)lba * 512, buf, sizeof(buf));
+	}
+	flush_cache(q);
+	check_device_equals(q, want, CHAIN_SIZE);
+	qtest_quit(q);
+	g_assert_cmpint(sh(&sum2, "cd %s && md5sum top.qcow2 sub/mid.qcow2 base.qcow2", dir),
+			==, 0);
+	g_assert_cmpstr(sum1, ==, sum2);
+	g_free(want);
+	g_rand_free(r);
+	sh(NULL, "rm -rf %s", dir);
+}
+
 /* A writable qcow2 in use is locked against other writers, as in QEMU. */
 static void test_locking(void)
 {
@@ -387,6 +428,7 @@ int main(int argc, char **argv)
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/qcow2/read-chain", test_read_chain);
 	g_test_add_func("/qcow2/write", test_write);
+	g_test_add_func("/qcow2/snapshot-on", test_snapshot_on);
 	g_test_add_func("/qcow2/locking", test_locking);
 	g_test_add_func("/qcow2/crash-loop", test_crash_loop);
 	return g_test_run();
