@@ -354,3 +354,23 @@ int qcow2_rebuild_refcounts(struct qcow2_state *s, GError **err)
 			    s->filename, g_strerror(-ret), s->filename);
 	return ret;
 }
+
+/* check -r: count, and when anything is wrong rebuild the refcounts. */
+int qcow2_repair(struct block_backend *b, struct qcow2_check_result *before, FILE *log)
+{
+	struct qcow2_state *s = qcow2_state_of(b);
+	GError *err = NULL;
+	int ret = qcow2_check(b, before, NULL);
+
+	if (ret || (!before->leaks && !before->corruptions))
+		return ret;
+	g_mutex_lock(&s->lock);
+	ret = s->read_only ? -EROFS : qcow2_meta_flush(s);
+	if (!ret)
+		ret = qcow2_rebuild_refcounts(s, &err);
+	g_mutex_unlock(&s->lock);
+	if (err && log)
+		fprintf(log, "%s\n", err->message);
+	g_clear_error(&err);
+	return ret;
+}

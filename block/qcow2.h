@@ -251,6 +251,8 @@ struct qcow2_check_result {
 int qcow2_check(struct block_backend *b, struct qcow2_check_result *r, FILE *log);
 /* Dirty image opened read-write: recount every reference, write new refcounts. */
 int qcow2_rebuild_refcounts(struct qcow2_state *s, GError **err);
+/* Check, then rebuild the refcounts if leaks or refcount errors were found. */
+int qcow2_repair(struct block_backend *b, struct qcow2_check_result *before, FILE *log);
 
 /* qcow2-create.c: create and resize */
 struct qcow2_create_opts {

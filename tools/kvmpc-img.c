@@ -495,12 +495,14 @@ static int cmd_check(int argc, char **argv)
 	struct qcow2_check_result r;
 	const char *fmt = NULL;
 	struct block_backend *b;
-	bool json = false;
+	bool json = false, repair = false;
 	int c, ret;
 
-	while ((c = getopt_long(argc, argv, "f:qU", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:qUr:", lo, NULL)) != -1) {
 		if (c == 'f')
 			fmt = optarg;
+		else if (c == 'r')
+			repair = true; /* leaks or all: both rebuild the refcounts */
 		else if (c == 'O')
 			json = parse_output(optarg);
 		else if (c != 'q' && c != 'U')
@@ -508,10 +510,15 @@ static int cmd_check(int argc, char **argv)
 	}
 	if (optind >= argc)
 		die("Expecting image file name");
-	b = img_open(argv[optind], fmt, false, false, BLK_CACHE_WRITEBACK);
+	b = img_open(argv[optind], fmt, repair, false, BLK_CACHE_WRITEBACK);
 	if (!qcow2_state_of(b))
 		die("This image format does not support checks");
-	ret = qcow2_check(b, &r, json ? NULL : stdout);
+	if (repair && !qcow2_repair(b, &r, stderr) && (r.leaks || r.corruptions))
+		printf("The following inconsistencies were found and repaired:\n\n"
+		       "    %llu leaked clusters\n    %llu corruptions\n\n"
+		       "Double checking the fixed image now...\n",
+		       (unsigned long long)r.leaks, (unsigned long long)r.corruptions);
+	ret = qcow2_check(b, &r, json ? NULL : stderr);
 	blk_close(b);
 	if (ret && ret != -EIO)
 		die("Check failed: %s", g_strerror(-ret));
@@ -754,7 +761,7 @@ static void usage(void)
 	       "         opts: cluster_size=, preallocation=off|metadata|full|falloc,\n"
 	       "               compat=0.10|1.1, lazy_refcounts=on|off, refcount_bits=N\n"
 	       "  info [-f fmt] [--output=human|json] file\n"
-	       "  check [-f fmt] [--output=human|json] file\n"
+	       "  check [-f fmt] [-r leaks|all] [--output=human|json] file\n"
 	       "  convert [-f fmt] [-O raw|qcow2] [-c] [-o opts] [-p] src dst\n"
 	       "  resize [-f fmt] file [+|-]size\n"
 	       "  snapshot -l file\n"

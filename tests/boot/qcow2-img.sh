@@ -161,6 +161,19 @@ qemu-io -c "write -P 0x12 0 1M" q4k.qcow2 >/dev/null
 check "writing over snapshot-shared clusters (copy-on-write) stays clean" \
 	"qemu-img check -q q4k.qcow2 && [ \"\$(qemu-img snapshot -l q4k.qcow2 | wc -l)\" -eq 4 ]"
 
+# check -r all: a refcount too high (a leak and a wrong COPIED flag) is repaired
+qemu-img create -q -f qcow2 lk.qcow2 64M
+qemu-io -c "write -P 3 0 256k" lk.qcow2 >/dev/null
+rb=$(getbe lk.qcow2 $(($(getbe lk.qcow2 48 8) + 1)) 7)
+putbe lk.qcow2 $((rb + 2 * 5)) 2 2
+cp lk.qcow2 lk.before
+check "check reports the leak and the error as qemu-img does (exit 2)" \
+	"'$IMG' check lk.qcow2 >k.txt 2>&1; [ \$? -eq 2 ] && qemu-img check lk.qcow2 >q.txt 2>&1;
+	 [ \$? -eq 2 ] && cmp -s k.txt q.txt"
+check "check -r all repairs it: qemu-img check clean, data unchanged" \
+	"'$IMG' check -r all lk.qcow2 >/dev/null 2>&1 && qemu-img check -q lk.qcow2 &&
+	 qemu-img compare -q lk.before lk.qcow2"
+
 # hostile images: each must fail with a clear message, exit status 1
 # refuse NAME IMAGE PATTERN [COMMAND]: kvmpc-img fails with PATTERN on stderr
 refuse() {
