@@ -35,6 +35,7 @@ struct virtio_balloon {
 	struct timer stats_timer;
 	/* saved */
 	uint32_t num_pages, actual;
+	uint8_t stats_held;          /* stats_elem was popped (re-popped on load) */
 	uint64_t stats[BALLOON_STAT_COUNT];
 };
 
@@ -94,6 +95,14 @@ static void vbal_handle_inflate(struct virtio_dev *vd, struct virtqueue *vq)
 	vq_notify(vq);
 }
 
+static void vbal_stats_return(struct virtio_balloon *b)
+{
+	b->svq->inflight++;
+	vq_push(b->svq, b->stats_elem, 0);
+	b->stats_elem = NULL;
+	b->stats_held = 0;
+}
+
 static void vbal_handle_stats(struct virtio_dev *vd, struct virtqueue *vq)
 {
 	struct virtio_balloon *b = to_bal(vd);
@@ -102,8 +111,11 @@ static void vbal_handle_stats(struct virtio_dev *vd, struct virtqueue *vq)
 	if (vq_pop(vq, &e) <= 0)
 		return;
 	if (b->stats_elem)
-		vq_push(vq, b->stats_elem, 0); /* should not happen: give the old one back */
+		vbal_stats_return(b); /* should not happen: give the old one back */
+	/* held, not in flight: a snapshot re-pops it (stats_held) */
+	vq->inflight--;
 	b->stats_elem = e;
+	b->stats_held = 1;
 	for (size_t off = 0; off + 10 <= e->out_len; off += 10) {
 		uint8_t rec[10];
 		uint16_t tag;
@@ -127,8 +139,7 @@ static void vbal_stats_poll(void *opaque)
 
 	if (!b->stats_elem)
 		return;
-	vq_push(b->svq, b->stats_elem, 0);
-	b->stats_elem = NULL;
+	vbal_stats_return(b);
 	vq_notify(b->svq);
 }
 
@@ -153,6 +164,7 @@ static void vbal_reset(struct virtio_dev *vd)
 	if (b->stats_elem)
 		vq_elem_free(b->stats_elem);
 	b->stats_elem = NULL;
+	b->stats_held = 0;
 	b->actual = 0;
 	vbal_fill_config(b);
 }
@@ -209,16 +221,33 @@ static int vbal_post_load(void *opaque)
 {
 	struct virtio_balloon *b = opaque;
 
-	/* the held stats buffer is not saved: the guest resends after a reset */
+	struct vq_elem *e;
+	int ret;
+
 	b->stats_elem = NULL;
 	vbal_fill_config(b);
-	return virtio_pci_post_load(&b->vp);
+	ret = virtio_pci_post_load(&b->vp);
+	/* take the held stats buffer again from where the driver put it */
+	if (b->stats_held && b->svq->enabled) {
+		b->svq->last_avail--;
+		if (vq_pop(b->svq, &e) > 0) {
+			b->svq->inflight--;
+			b->stats_elem = e;
+		}
+	}
+	b->stats_held = b->stats_elem != NULL;
+	timer_del(&b->stats_timer);
+	if (b->stats_elem && b->cfg.stats_interval_s)
+		timer_mod(&b->stats_timer, vclock_ns(&b->vp.vdev.m->clock) +
+			  b->cfg.stats_interval_s * NS_PER_SEC);
+	return ret;
 }
 
 static const struct vmstate_field vbal_fields[] = {
 	VIRTIO_PCI_VMSTATE(struct virtio_balloon, vp),
 	VMSTATE_U32(struct virtio_balloon, num_pages),
 	VMSTATE_U32(struct virtio_balloon, actual),
+	VMSTATE_U8(struct virtio_balloon, stats_held),
 	VMSTATE_END,
 };
 

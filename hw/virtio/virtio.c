@@ -529,3 +529,11 @@ int virtio_post_load(struct virtio_dev *vd)
 	}
 	return 0;
 }
+
+bool virtio_dev_busy(struct virtio_dev *vd)
+{
+	for (unsigned i = 0; i < vd->nvqs; i++)
+		if (vd->vqs[i].inflight > 0)
+			return true;
+	return false;
+}

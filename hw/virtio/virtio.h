@@ -189,6 +189,8 @@ void virtio_error(struct virtio_dev *vd, const char *fmt, ...)
 void virtio_config_changed(struct virtio_dev *vd);
 /* After restore: re-derive ring pointers. */
 int virtio_post_load(struct virtio_dev *vd);
+/* Some queue has popped elements not yet pushed (requests in flight). */
+bool virtio_dev_busy(struct virtio_dev *vd);
 
 /* Little-endian helpers for config space */
 static inline void virtio_stw(uint8_t *p, uint16_t v) { p[0] = v; p[1] = v >> 8; }
@@ -257,7 +259,12 @@ void virtio_pci_reset(struct virtio_pci *vp);
 void virtio_pci_unrealize(struct virtio_pci *vp);
 int virtio_pci_post_load(struct virtio_pci *vp);
 
-/* Saved fields of one queue / the device / the transport (for vmstate tables) */
+/*
+ * Saved fields of one queue / the device / the transport (for vmstate
+ * tables).  Popped-but-unfinished elements are not saved: snapshot a
+ * device only when virtio_dev_busy() is false (block requests drained and
+ * their completions run), or the restored driver waits for them forever.
+ */
 #define VIRTIO_VQ_VMSTATE(st, f, i) \
 	VMSTATE_U16(st, f.vqs[i].num), VMSTATE_U16(st, f.vqs[i].enabled), \
 	VMSTATE_U16(st, f.vqs[i].vector), VMSTATE_U16(st, f.vqs[i].last_avail), \

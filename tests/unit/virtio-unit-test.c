@@ -357,6 +357,74 @@ static void test_balloon_target(void)
 	env_stop(&e);
 }
 
+/* The stats buffer the balloon holds survives save, reset and load. */
+static void test_balloon_stats_snapshot(void)
+{
+	struct env e;
+	struct virtio_balloon_config cfg = VIRTIO_BALLOON_CONFIG_DEFAULT;
+	struct device *d;
+	GByteArray *st = g_byte_array_new();
+	uint64_t stats[BALLOON_STAT_COUNT];
+	uint8_t rec[10] = { 4, 0 };
+	uint64_t v = 4242;
+	uint64_t base = 0x100000;
+	const uint64_t ring = 0x50000;
+	uint16_t one = 1, zero = 0;
+
+	env_start(&e);
+	cfg.pci.devfn = 0x18;
+	cfg.stats_interval_s = 1;
+	g_assert_nonnull(virtio_balloon_pci_create(e.m, &cfg, NULL));
+	e.pci = pci_bus_find(e.m->pci, 0x18);
+	d = &e.pci->dev;
+	pci_w32(&e, 0x20, (uint32_t)BAR4 + base);
+	pci_w32(&e, 0x24, 0);
+	pci_w16(&e, 0x04, 0x6);
+	wr(&e, base + 0x14, 3, 1);
+	wr(&e, base + 0x08, 0, 4);
+	wr(&e, base + 0x0c, 2, 4);      /* STATS_VQ */
+	wr(&e, base + 0x08, 1, 4);
+	wr(&e, base + 0x0c, 1, 4);
+	wr(&e, base + 0x14, 0xb, 1);
+	wr(&e, base + 0x16, 2, 2);      /* stats queue: 8 entries */
+	wr(&e, base + 0x18, 8, 2);
+	memset(e.m->ram + ring, 0, 0x2000);
+	wr(&e, base + 0x20, ring, 4);
+	wr(&e, base + 0x28, ring + 0x80, 4);
+	wr(&e, base + 0x30, ring + 0x1000, 4);
+	wr(&e, base + 0x1c, 1, 2);
+	wr(&e, base + 0x14, 0xf, 1);
+	memcpy(rec + 2, &v, 8);
+	memcpy(e.m->ram + DATA, rec, 10);
+	{
+		uint64_t a = DATA;
+		uint32_t l = 10;
+
+		memcpy(e.m->ram + ring, &a, 8);
+		memcpy(e.m->ram + ring + 8, &l, 4);
+		memcpy(e.m->ram + ring + 12, &zero, 2);
+	}
+	memcpy(e.m->ram + ring + 0x80 + 4, &zero, 2);   /* avail ring[0] = head 0 */
+	memcpy(e.m->ram + ring + 0x80 + 2, &one, 2);    /* avail idx 1 */
+	wr(&e, base + 0x3000 + 2 * 4, 2, 2);
+	g_assert_cmpint(balloon_get_stats(e.m, stats), ==, 0);
+	g_assert_cmpuint(stats[4], ==, 4242);
+	g_assert_false(virtio_dev_busy(&container_of(e.pci, struct virtio_pci, pci)->vdev));
+	vmstate_save(d->cls->vmsd, d, st);
+	device_reset(d);
+	g_assert_cmpint(vmstate_load(d->cls->vmsd, d, st->data, st->len, NULL), ==, st->len);
+	/* the poll after the interval hands the buffer back: used idx 1 */
+	vclock_warp(&e.m->clock, 2 * NS_PER_SEC);
+	{
+		uint16_t u;
+
+		memcpy(&u, e.m->ram + ring + 0x1000 + 2, 2);
+		g_assert_cmpuint(u, ==, 1);
+	}
+	g_byte_array_free(st, TRUE);
+	env_stop(&e);
+}
+
 /* Link down/up from the host side: config status and a config interrupt. */
 static void test_net_link(void)
 {
@@ -407,5 +475,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/virtio/storm", test_storm);
 	g_test_add_func("/virtio/balloon-target", test_balloon_target);
 	g_test_add_func("/virtio/net-link", test_net_link);
+	g_test_add_func("/virtio/balloon-stats-snapshot", test_balloon_stats_snapshot);
 	return g_test_run();
 }
