@@ -19,6 +19,7 @@
 #include "core/device.h"
 #include "core/machine.h"
 #include "accel/kvm.h"
+#include "hw/virtio/virtio-misc.h"
 #include "block/drive.h"
 #include "hw/acpi/piix4_pm.h"
 #include "hw/i386/pc_internal.h"
@@ -528,10 +529,32 @@ static JsonNode *cmd_hmp(struct machine *m, JsonObject *a, GError **err)
 	return n;
 }
 
+/* balloon VALUE (bytes of guest RAM wanted) and query-balloon. */
 static JsonNode *cmd_balloon(struct machine *m, JsonObject *a, GError **err)
 {
-	qmp_error(err, QMP_ERR_DEVICE_NOT_ACTIVE, "No balloon device has been activated");
-	return NULL;
+	uint64_t actual;
+	JsonObject *r;
+
+	if (a && json_object_has_member(a, "value")) {
+		gint64 v = json_object_get_int_member(a, "value");
+		if (v <= 0) {
+			qmp_error(err, QMP_ERR_GENERIC, "Parameter 'value' expects a size");
+			return NULL;
+		}
+		if (balloon_set_target(m, v) < 0) {
+			qmp_error(err, QMP_ERR_DEVICE_NOT_ACTIVE,
+				  "No balloon device has been activated");
+			return NULL;
+		}
+		return json_node_init_object(json_node_alloc(), json_object_new());
+	}
+	if (balloon_get_actual(m, &actual) < 0) {
+		qmp_error(err, QMP_ERR_DEVICE_NOT_ACTIVE, "No balloon device has been activated");
+		return NULL;
+	}
+	r = json_object_new();
+	json_object_set_int_member(r, "actual", actual);
+	return json_node_init_object(json_node_alloc(), r);
 }
 
 static JsonNode *cmd_query_commands(struct machine *m, JsonObject *a, GError **err);
