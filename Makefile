@@ -66,9 +66,10 @@ setup:
 demo: setup kvmpc
 	sh scripts/demo.sh
 
-install: kvmpc
+install: kvmpc kvmpc-img
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 755 kvmpc $(DESTDIR)$(PREFIX)/bin/kvmpc
+	install -m 755 kvmpc-img $(DESTDIR)$(PREFIX)/bin/kvmpc-img
 
 clean:
 	rm -f kvmpc kvmpc-img tools/*.o libkvmpc.a $(LIB_OBJS) core/main.o $(TEST_LIB_OBJS) \
