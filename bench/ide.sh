@@ -15,12 +15,12 @@
 # Here guest kernel-mode code is emulated (~1 MIPS) and the host is shared,
 # so the figures include that cost for both VMMs alike; compare ratios.
 # Output: a table on stdout, also saved to bench/results/ide-DATE.txt.
-# Usage: bench/ide.sh [runs] [mb] [boot_runs]   (defaults 3, 32, runs)
+# Usage: bench/ide.sh [runs] [mb] [boot_runs]   (defaults 3, 128, runs)
 # (a boot to GRUB takes minutes where guest kernel code is emulated).
 set -u
 cd "$(dirname "$0")/.."
 RUNS=${1:-3}
-MB=${2:-32}
+MB=${2:-128}
 BRUNS=${3:-$RUNS}
 QEMU=${QEMU:-qemu-system-x86_64}
 T=$(mktemp -d)
@@ -85,8 +85,8 @@ dma() {
 		-drive file="$T/bench.img",format=raw,if=ide,index=0 \
 		-kernel tests/guest/ide.elf -append "mode=bench mb=$MB req=$req" \
 		</dev/null >/dev/null 2>&1
-	r=$(sed -n 's/.*read_kib_s=\([0-9]*\) write_kib_s=\([0-9]*\) bad=0.*/\1 \2/p' "$T/$name.ser")
-	echo "${r:-0 0}"
+	res=$(sed -n 's/.*read_kib_s=\([0-9]*\) write_kib_s=\([0-9]*\) bad=0.*/\1 \2/p' "$T/$name.ser")
+	echo "${res:-0 0}"
 }
 
 median() {

@@ -294,10 +294,11 @@ static int bench(const char *cmdline)
 		if (dma_rw(bm, 0, r * per, per) < 0)
 			return 1;
 		pm_acc(&last, &tr);
-		for (uint32_t off = 0; off < req; off += 1u << 20) {
-			uint32_t mib = (uint32_t)(((uint64_t)r * req + off) >> 20);
+		for (uint32_t off = 0; off < req; off += 65536) {
+			uint64_t at = (uint64_t)r * req + off;
 
-			if (*(volatile uint32_t *)(BUF + off) != (mib ^ MARK))
+			if (!(at & 0xfffff) &&
+			    *(volatile uint32_t *)(BUF + off) != ((uint32_t)(at >> 20) ^ MARK))
 				bad++;
 		}
 		last = pm_now();
