@@ -58,6 +58,22 @@ L=$T/smp4.log
 check "4 vCPUs found" "grep -aq 'Found 4 cpu(s) max supported 4 cpu(s)' $L" $L
 check "No bootable device with 4 vCPUs" "grep -aq 'No bootable device' $L" $L
 
+# 5 GiB: 3 GiB below the PCI hole, the rest from 4 GiB up
+log=$T/big.log
+$KVMPC -m 5G -nodefaults -display none \
+	-chardev file,id=dbg,path="$log" -device isa-debugcon,iobase=0x402,chardev=dbg \
+	>"$T/big.out" 2>&1 &
+pid=$!
+wait_for "$log" "No bootable device" 90
+kill $pid 2>/dev/null
+wait $pid 2>/dev/null
+check "-m 5G: 3 GiB of RAM below 4 GiB" \
+	"grep -aq 'qemu/e820: addr 0x0000000000000000 len 0x00000000c0000000 \[RAM\]' $log" $log
+check "-m 5G: 2 GiB of RAM above 4 GiB" \
+	"grep -aq 'qemu/e820: addr 0x0000000100000000 len 0x0000000080000000 \[RAM\]' $log" $log
+check "-m 5G: the 32-bit PCI window starts at 3 GiB" \
+	"grep -aq 'PCI: 32: 00000000c0000000 - 00000000fec00000' $log" $log
+
 # -nographic: SeaBIOS copies its screen to COM1, which is the terminal
 $KVMPC -nographic -m 512 </dev/null >"$T/ng.out" 2>&1 &
 pid=$!
