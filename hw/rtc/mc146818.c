@@ -136,8 +136,9 @@ static int64_t rtc_sec_start(struct rtc *s, int64_t sec)
 {
 	int64_t d = sec - s->base_sec;
 
-	if (d > (INT64_MAX - s->base_ns) / NS_PER_SEC / 2)
-		return INT64_MAX;
+	/* base_ns may be negative (a clock set before time 0): no overflow */
+	if (d > INT64_MAX / NS_PER_SEC / 4 || d < -(INT64_MAX / NS_PER_SEC / 4))
+		return d > 0 ? INT64_MAX : INT64_MIN / 2;
 	return s->base_ns + d * NS_PER_SEC;
 }
 
