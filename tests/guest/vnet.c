@@ -7,7 +7,11 @@
  * "vnet: offer A.B.C.D", then "vnet: ready" and waits (up to ~wait=
  * seconds on the PM timer) for a TCP SYN to port 2222, which a host-side
  * hostfwd connection produces: "vnet: syn to 2222".  Exits 0 on success.
- * Command line: csum=1 wait=SECONDS.
+ * With tftp=FILE it instead reads FILE from slirp's TFTP server at
+ * 10.0.2.2:69 (octet mode, 512-byte blocks, each ACKed) and prints
+ * "vnet: tftp FILE bytes=N crc32=XXXXXXXX" (zlib's CRC-32).  No options
+ * (blksize, tsize) are requested and a lost block is not retransmitted.
+ * Command line: csum=1 wait=SECONDS tftp=FILE.
  */
 #include "rt.h"
 
@@ -256,9 +260,149 @@ static int is_ipv4(volatile uint8_t *f, uint8_t proto)
 	return f[12] == 0x08 && f[13] == 0x00 && f[23] == proto;
 }
 
+/* Wait until the device has consumed every published transmit chain. */
+static int tx_drain(void)
+{
+	uint32_t last = pm_now(), waited = 0;
+
+	while (*(volatile uint16_t *)(tx.used + 2) != tx.avail_idx) {
+		uint32_t now = pm_now();
+
+		waited += (now - last) & 0xffffff;
+		last = now;
+		if (waited > 3579545)
+			return -1;
+	}
+	return 0;
+}
+
+#define TFTP_PORT 1069
+
+/* A UDP datagram from 10.0.2.15:TFTP_PORT to 10.0.2.2:69 (descriptors 4, 5). */
+static int send_tftp(const uint8_t *data, uint32_t n)
+{
+	static uint16_t ip_id;
+	uint8_t *h = (uint8_t *)TX_BUF + 0x1000, *f = h + 64, *ip = f + 14, *udp = ip + 20;
+	uint32_t udplen = 8 + n;
+
+	if (tx_drain() < 0)
+		return -1;
+	memset(h, 0, 64 + 42);
+	memcpy(f, "\x52\x55\x0a\x00\x02\x02", 6);
+	memcpy(f + 6, mac, 6);
+	put16(f + 12, 0x0800);
+	ip[0] = 0x45;
+	put16(ip + 2, 20 + udplen);
+	put16(ip + 4, ++ip_id);
+	ip[8] = 64;
+	ip[9] = 17;
+	memcpy(ip + 12, "\x0a\x00\x02\x0f\x0a\x00\x02\x02", 8);
+	put16(ip + 10, ~sum16(ip, 20, 0));
+	put16(udp, TFTP_PORT);
+	put16(udp + 2, 69);
+	put16(udp + 4, udplen);
+	memcpy(udp + 8, data, n);
+	put16(udp + 6, ~sum16(udp, udplen, sum16(ip + 12, 8, 17 + udplen)));
+	set_desc(&tx, 4, (uint32_t)h, HDR, 1, 5);
+	set_desc(&tx, 5, (uint32_t)f, 42 + n, 0, 0);
+	publish(&tx, 4);
+	return 0;
+}
+
+static uint32_t crc_table[256];
+
+static void crc32_init(void)
+{
+	for (uint32_t i = 0; i < 256; i++) {
+		uint32_t c = i;
+
+		for (int k = 0; k < 8; k++)
+			c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
+		crc_table[i] = c;
+	}
+}
+
+static uint32_t crc32_update(uint32_t crc, volatile const uint8_t *p, uint32_t n)
+{
+	while (n--)
+		crc = crc_table[(crc ^ *p++) & 0xff] ^ (crc >> 8);
+	return crc;
+}
+
+/* DATA for our port from 10.0.2.2:69: payload length in *n, or NULL. */
+static volatile uint8_t *tftp_payload(volatile uint8_t *f, uint32_t len, uint32_t *n)
+{
+	uint32_t udplen;
+
+	if (len < 46 || !is_ipv4(f, 17) || f[14] != 0x45 ||
+	    (f[34] << 8 | f[35]) != 69 || (f[36] << 8 | f[37]) != TFTP_PORT)
+		return 0;
+	udplen = f[38] << 8 | f[39];
+	if (udplen < 12 || 34 + udplen > len)
+		return 0;
+	*n = udplen - 8;
+	return f + 42;
+}
+
+static int tftp_get(const char *file, uint64_t timeout)
+{
+	uint8_t pkt[128];
+	uint32_t fl = strlen(file), len, n, bytes = 0, crc = ~0u;
+	uint16_t expect = 1;
+	int done;
+	volatile uint8_t *f, *d;
+
+	if (fl > 100)
+		return -1;
+	crc32_init();
+	put16(pkt, 1); /* RRQ */
+	memcpy(pkt + 2, file, fl + 1);
+	memcpy(pkt + 3 + fl, "octet", 6);
+	if (send_tftp(pkt, 9 + fl) < 0)
+		return -1;
+	for (;;) {
+		f = receive(&len, timeout);
+		if (!f) {
+			rt_printf("vnet: tftp timeout at block %u\n", expect);
+			return -1;
+		}
+		d = tftp_payload(f, len, &n);
+		if (!d) {
+			recycle(f);
+			continue;
+		}
+		if ((d[0] << 8 | d[1]) == 5) {
+			rt_printf("vnet: tftp error %u\n", d[2] << 8 | d[3]);
+			return -1;
+		}
+		if ((d[0] << 8 | d[1]) != 3 || n > 4 + 512) {
+			recycle(f);
+			continue;
+		}
+		done = 0;
+		if ((uint16_t)(d[2] << 8 | d[3]) == expect) {
+			crc = crc32_update(crc, d + 4, n - 4);
+			bytes += n - 4;
+			expect++;
+			done = n < 4 + 512;
+		}
+		put16(pkt, 4); /* ACK the block we got (a repeat is ACKed again) */
+		pkt[2] = d[2];
+		pkt[3] = d[3];
+		recycle(f);
+		if (send_tftp(pkt, 4) < 0)
+			return -1;
+		if (done)
+			break;
+	}
+	rt_printf("vnet: tftp %s bytes=%u crc32=%08x\n", file, bytes, ~crc);
+	return 0;
+}
+
 uint32_t guest_main(uint32_t magic, const struct mb_info *mbi)
 {
 	const char *cmdline = "";
+	char file[128];
 	volatile uint8_t *f;
 	uint32_t len, wait_s;
 	uint64_t sec = 3579545;
@@ -298,6 +442,8 @@ uint32_t guest_main(uint32_t magic, const struct mb_info *mbi)
 	rt_printf("vnet: offer %u.%u.%u.%u\n", f[58], f[59], f[60], f[61]);
 	recycle(f);
 	send_arp();
+	if (rt_cmdline_get(cmdline, "tftp", file, sizeof(file)) == 0)
+		return tftp_get(file, 5 * sec) < 0;
 	rt_printf("vnet: ready\n");
 	for (;;) {
 		f = receive(&len, (uint64_t)wait_s * sec);
