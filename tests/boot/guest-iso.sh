@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # The Debian-built guest ISO (tests/guest/mkguest.sh) under real SeaBIOS:
 # El Torito boot from the IDE CD-ROM and MBR boot of the same hybrid image
-# from an IDE disk, both to GRUB (its banner on the serial console).
+# from an IDE disk and from virtio-blk, all to GRUB (its banner on the
+# serial console).
 # Full OS boots (Linux to its init marker, a disk write checked on the
 # host) run only where guest kernel code runs at hardware speed: a
 # calibration (SeaBIOS POST time) decides, and a skip is reported loudly.
@@ -58,6 +59,14 @@ if wait_for "$T/hd.out" "Welcome to GRUB" 240; then
 	ok "disk boot: the hybrid image boots from an IDE disk into GRUB"
 else
 	notok "disk boot into GRUB" "$T/hd.out"
+fi
+stop
+
+run "$T/vd.out" -drive file="$T/disk.img",format=raw,if=virtio -boot c
+if wait_for "$T/vd.out" "Welcome to GRUB" 240; then
+	ok "virtio-blk boot: SeaBIOS boots the image from virtio-blk into GRUB"
+else
+	notok "virtio-blk boot into GRUB" "$T/vd.out"
 fi
 stop
 
