@@ -5,7 +5,10 @@
 # hostfwd on 127.0.0.1 only: the guest reaches nothing but slirp and the
 # loopback forward).  It gets a DHCP offer (discover sent with and without
 # checksum offload), then the host connects to the forwarded port and the
-# payload must see the SYN arrive on guest port 2222.
+# payload must see the SYN arrive on guest port 2222.  Then it reads a
+# random file (256 KiB and a short last block) from slirp's TFTP server
+# (tftp=DIR) and its byte count and CRC-32 must equal the host's; a
+# missing file must fail with a TFTP error.
 cd "$(dirname "$0")/../.." || exit 1
 KVMPC=${KVMPC:-./kvmpc}
 if [ ! -c /dev/kvm ]; then
@@ -71,5 +74,29 @@ S=$T/offload.serial
 check "checksum offload: the device completes the UDP checksum (offer)" \
 	"grep -aq 'vnet: offer 10.0.2.15' $S" $S
 check "checksum offload: payload passes" "[ \$(cat $T/offload.rc) = 1 ]" $T/offload.out
+
+# tftp NAME FILE: boot the payload with tftp=FILE served from $T/tftp
+tftp() {
+	: >"$T/$1.serial"
+	timeout 150 $KVMPC -m 512 -nodefaults -display none -serial file:"$T/$1.serial" \
+		-device isa-debug-exit,iobase=0xf4,iosize=4 -d guest_errors \
+		-nic user,model=virtio-net-pci,restrict=on,tftp="$T/tftp" \
+		-kernel tests/guest/vnet.elf -append "tftp=$2" >"$T/$1.out" 2>&1
+	echo $? >"$T/$1.rc"
+}
+
+mkdir "$T/tftp"
+head -c 262500 /dev/urandom >"$T/tftp/blob.bin"
+want=$(python3 -c 'import sys, zlib; d = open(sys.argv[1], "rb").read(); print("bytes=%d crc32=%08x" % (len(d), zlib.crc32(d)))' "$T/tftp/blob.bin")
+tftp get blob.bin
+S=$T/get.serial
+check "TFTP over virtio-net: $want as on the host" \
+	"grep -aq 'vnet: tftp blob.bin $want' $S" $S
+check "TFTP: payload exit status 1 (code 0)" "[ \$(cat $T/get.rc) = 1 ]" $T/get.out
+
+tftp missing nosuch.bin
+S=$T/missing.serial
+check "TFTP: a missing file gets an error packet" "grep -aq 'vnet: tftp error 1' $S" $S
+check "TFTP: missing file, payload exit status 3 (code 1)" "[ \$(cat $T/missing.rc) = 3 ]" $T/missing.out
 
 echo "1..$n"
