@@ -36,8 +36,10 @@ wall() {
 # the big file minus one fetching a 1-byte file (boot, DHCP, exit cancel out)
 run() {
 	big=$(wall blob.bin "$@")
+	[ -n "${DEBUG:-}" ] && echo "big=$big" >&2
 	small=$(wall tiny.bin "$@")
-	awk -v k="$KIB" -v ms=$((big - small)) 'BEGIN { if (ms > 0 && ms < 900000000) printf "%.0f", k / (ms / 1000); else print 0 }'
+	[ -n "${DEBUG:-}" ] && echo "small=$small" >&2
+	awk -v k="$KIB" -v ms=$((big - small)) 'BEGIN { if (ms > 0 && ms < 900000000) printf "%.0f\n", k / (ms / 1000); else print 0 }'
 }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 : > "$T/k"; : > "$T/q"
