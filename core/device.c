@@ -77,6 +77,12 @@ int device_realize(struct device *dev, GError **err)
 	return ret;
 }
 
+void device_free(struct device *dev)
+{
+	g_free(dev->id);
+	g_free(dev);
+}
+
 void device_reset(struct device *dev)
 {
 	if (dev->realized && dev->cls->reset)
@@ -100,8 +106,7 @@ struct device *device_create_from_opts(struct machine *m, struct opts *o, GError
 	}
 	d = device_new(m, cls, opts_get(o, "id"), o);
 	if (device_realize(d, err) < 0) {
-		g_free(d->id);
-		g_free(d);
+		device_free(d);
 		return NULL;
 	}
 	if (opts_check_unused(o, driver, err) < 0)

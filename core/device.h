@@ -50,7 +50,10 @@ void device_print_help(void);
 /* Allocate instance_size bytes (zeroed); the machine owns it. */
 struct device *device_new(struct machine *m, const struct device_class *cls,
 			  const char *id, struct opts *opts);
+/* 0, or -errno with *err set; on failure the caller still owns dev. */
 int device_realize(struct device *dev, GError **err);
+/* Free a device that was never realized (its id and instance). */
+void device_free(struct device *dev);
 void device_reset(struct device *dev);
 /* Create, realize and register from "-device TYPE,k=v" */
 struct device *device_create_from_opts(struct machine *m, struct opts *o, GError **err);

@@ -534,8 +534,7 @@ struct piix4_pm *piix4_pm_create(struct machine *m, struct pci_bus *bus,
 	s->cfg = cfg ? *cfg : def;
 	if (device_realize(dev, err) < 0) {
 		timer_del(&s->tmr_timer);
-		g_free(dev->id);
-		g_free(dev);
+		device_free(dev);
 		return NULL;
 	}
 	return s;

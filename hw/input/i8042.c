@@ -415,8 +415,7 @@ struct i8042 *i8042_create(struct machine *m, GError **err)
 	struct device *d = device_new(m, &i8042_class, "i8042", NULL);
 
 	if (device_realize(d, err) < 0) {
-		g_free(d->id);
-		g_free(d);
+		device_free(d);
 		return NULL;
 	}
 	return container_of(d, struct i8042, dev);

@@ -504,8 +504,7 @@ struct ps2_kbd *ps2_kbd_create(struct machine *m, void (*notify)(void *),
 	k->port.opaque = opaque;
 	ps2_kbd_defaults(k);
 	if (device_realize(d, err) < 0) {
-		g_free(d->id);
-		g_free(d);
+		device_free(d);
 		return NULL;
 	}
 	return k;
@@ -797,8 +796,7 @@ struct ps2_mouse *ps2_mouse_create(struct machine *m, void (*notify)(void *),
 	ms->port.opaque = opaque;
 	ps2_mouse_defaults(ms);
 	if (device_realize(d, err) < 0) {
-		g_free(d->id);
-		g_free(d);
+		device_free(d);
 		return NULL;
 	}
 	return ms;

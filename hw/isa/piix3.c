@@ -180,8 +180,7 @@ struct piix3 *piix3_create(struct machine *m, struct pci_bus *bus, GError **err)
 
 	s->pci.bus = bus;
 	if (device_realize(dev, err) < 0) {
-		g_free(dev->id);
-		g_free(dev);
+		device_free(dev);
 		return NULL;
 	}
 	return s;

@@ -149,8 +149,7 @@ struct i440fx *i440fx_create(struct machine *m, struct pci_bus *bus, GError **er
 
 	s->pci.bus = bus;
 	if (device_realize(dev, err) < 0) {
-		g_free(dev->id);
-		g_free(dev);
+		device_free(dev);
 		return NULL;
 	}
 	return s;

@@ -637,8 +637,7 @@ struct rtc *rtc_create(struct machine *m, const struct rtc_config *cfg, GError *
 
 	s->cfg = *cfg;
 	if (device_realize(d, err) < 0) {
-		g_free(d->id);
-		g_free(d);
+		device_free(d);
 		return NULL;
 	}
 	return s;
