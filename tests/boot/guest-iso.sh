@@ -29,7 +29,8 @@ skip() { n=$((n + 1)); echo "ok $n # SKIP $*"; }
 wait_for() {
 	i=0
 	while [ $i -lt $(($3 * 5)) ]; do
-		grep -aq "$2" "$1" 2>/dev/null && return 0
+		# GRUB draws through cursor-positioning escapes between characters
+		sed 's/\x1b\[[0-9;?]*[A-Za-z]//g' "$1" 2>/dev/null | grep -aq "$2" && return 0
 		kill -0 $pid 2>/dev/null || return 1
 		sleep 0.2
 		i=$((i + 1))
