@@ -109,16 +109,6 @@ bool blk_is_read_only(struct block_backend *b);
 /* Wait (without the completions running) until no worker is busy. */
 void blk_drain_workers(struct block_backend *b);
 
-/* iovec helpers */
-size_t blk_iov_size(const struct iovec *iov, int niov);
-/* Copy len bytes from iov starting at byte skip into buf (and back). */
-void blk_iov_to_buf(const struct iovec *iov, int niov, size_t skip, void *buf, size_t len);
-void blk_iov_from_buf(const struct iovec *iov, int niov, size_t skip, const void *buf,
-		      size_t len);
-/* Describe bytes [skip, skip+len) of iov in out (at most max entries); returns count. */
-int blk_iov_slice(const struct iovec *iov, int niov, size_t skip, size_t len,
-		  struct iovec *out, int max);
-
 /* Parse "none", "writeback", ... ; false if unknown. */
 bool blk_parse_cache_mode(const char *s, enum blk_cache_mode *out);
 

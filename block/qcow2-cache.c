@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "block/qcow2.h"
+#include "core/rw.h"
 
 #define QCOW2_MAX_CORRUPT_LOGS 8
 
@@ -24,42 +25,25 @@
 
 int qcow2_pread(struct qcow2_state *s, uint64_t off, void *buf, size_t len)
 {
-	size_t done = 0;
+	ssize_t r = rw_pread_full(s->fd, buf, len, off);
 
-	while (done < len) {
-		ssize_t r = pread(s->fd, (uint8_t *)buf + done, len - done, off + done);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return -errno;
-		if (r == 0)
-			return -EIO;
-		done += r;
-	}
-	return 0;
+	if (r < 0)
+		return r;
+	return (size_t)r == len ? 0 : -EIO;
 }
 
 int qcow2_pwrite(struct qcow2_state *s, uint64_t off, const void *buf, size_t len)
 {
-	size_t done = 0;
+	ssize_t r;
 
 	if (s->read_only)
 		return -EROFS;
 	if (off < s->cluster_size && off + len > 104 && off != 24 && off != 88)
 		return qcow2_corrupt(s, "refusing to write over the header (offset 0x%llx)",
 				     (unsigned long long)off);
-	while (done < len) {
-		ssize_t r = pwrite(s->fd, (const uint8_t *)buf + done, len - done, off + done);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return -errno;
-		if (r == 0)
-			return -EIO;
-		done += r;
-	}
+	r = rw_pwrite_full(s->fd, buf, len, off);
+	if (r < 0)
+		return r;
 	if (off + len > s->file_size)
 		s->file_size = off + len;
 	s->meta_dirty = true;

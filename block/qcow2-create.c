@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "block/qcow2.h"
+#include "core/rw.h"
 
 #define QCOW2_CREATE_HEADER_V3 112
 
@@ -102,18 +103,9 @@ static void qcow2_set_rc(int order, uint8_t *rb, uint64_t i)
 
 static int qcow2_write_all(int fd, uint64_t off, const void *buf, size_t len)
 {
-	size_t done = 0;
+	ssize_t r = rw_pwrite_full(fd, buf, len, off);
 
-	while (done < len) {
-		ssize_t r = pwrite(fd, (const uint8_t *)buf + done, len - done, off + done);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return r < 0 ? -errno : -EIO;
-		done += r;
-	}
-	return 0;
+	return r < 0 ? r : 0;
 }
 
 static int qcow2_check_opts(const struct qcow2_create_opts *o, GError **err)

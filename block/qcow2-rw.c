@@ -20,6 +20,8 @@
 #include <zstd.h>
 #endif
 #include "block/qcow2.h"
+#include "core/iov.h"
+#include "core/rw.h"
 
 enum qcow2_ctype { C_UNALLOC, C_ZERO, C_NORMAL, C_COMPRESSED };
 
@@ -147,39 +149,26 @@ static int qcow2_lookup(struct qcow2_state *s, uint64_t off, struct qcow2_map *m
 
 /* ---- reading ---- */
 
-static void qcow2_iov_zero(const struct iovec *iov, int niov, size_t skip, size_t len)
-{
-	static const uint8_t zeros[4096];
-
-	while (len) {
-		size_t n = MIN(len, sizeof(zeros));
-
-		blk_iov_from_buf(iov, niov, skip, zeros, n);
-		skip += n;
-		len -= n;
-	}
-}
-
 static int qcow2_read_host(struct qcow2_state *s, uint64_t host, const struct iovec *iov,
 			   int niov, size_t skip, size_t len)
 {
 	struct iovec part[64];
 	size_t done = 0;
 
+	/* Past the end of the file (a cluster not written yet) reads as zeros. */
 	while (done < len) {
-		int n = blk_iov_slice(iov, niov, skip + done, len - done, part, 64);
-		ssize_t r = preadv(s->fd, part, n, host + done);
+		int n = iov_slice(iov, niov, skip + done, len - done, part, 64);
+		ssize_t r = rw_preadv_full(s->fd, part, n, host + done);
+		size_t want = iov_size(part, n);
 
-		if (r < 0 && errno == EINTR)
-			continue;
 		if (r < 0)
-			return -errno;
-		if (r == 0)
-			break;
+			return r;
 		done += r;
+		if ((size_t)r < want)
+			break;
 	}
 	if (done < len)
-		qcow2_iov_zero(iov, niov, skip + done, len - done);
+		iov_memset(iov, niov, skip + done, 0, len - done);
 	return 0;
 }
 
@@ -301,21 +290,21 @@ static int qcow2_read_backing(struct qcow2_state *s, uint64_t off, const struct 
 	if (s->backing && (int64_t)off < s->backing_len)
 		m = MIN(len, (uint64_t)s->backing_len - off);
 	if (m) {
-		n = blk_iov_slice(iov, niov, skip, m, part, 64);
-		if (blk_iov_size(part, n) == m) {
+		n = iov_slice(iov, niov, skip, m, part, 64);
+		if (iov_size(part, n) == m) {
 			ret = blk_preadv(s->backing, off, part, n);
 		} else {
 			uint8_t *tmp = g_malloc(m);
 
 			ret = blk_pread(s->backing, off, tmp, m);
-			blk_iov_from_buf(iov, niov, skip, tmp, m);
+			iov_from_buf(iov, niov, skip, tmp, m);
 			g_free(tmp);
 		}
 		if (ret < 0)
 			return ret;
 	}
 	if (len > m)
-		qcow2_iov_zero(iov, niov, skip + m, len - m);
+		iov_memset(iov, niov, skip + m, 0, len - m);
 	return 0;
 }
 
@@ -353,12 +342,12 @@ int qcow2_map_contiguous(struct qcow2_state *s, uint64_t off, size_t len, uint64
 int qcow2_read_host_unlocked(struct qcow2_state *s, uint64_t host, const struct iovec *iov,
 			     int niov)
 {
-	return qcow2_read_host(s, host, iov, niov, 0, blk_iov_size(iov, niov));
+	return qcow2_read_host(s, host, iov, niov, 0, iov_size(iov, niov));
 }
 
 int qcow2_do_preadv(struct qcow2_state *s, uint64_t off, const struct iovec *iov, int niov)
 {
-	size_t total = blk_iov_size(iov, niov), done = 0;
+	size_t total = iov_size(iov, niov), done = 0;
 
 	while (done < total) {
 		uint64_t g = off + done, in = g & (s->cluster_size - 1);
@@ -373,7 +362,7 @@ int qcow2_do_preadv(struct qcow2_state *s, uint64_t off, const struct iovec *iov
 			ret = qcow2_read_backing(s, g, iov, niov, done, n);
 			break;
 		case C_ZERO:
-			qcow2_iov_zero(iov, niov, done, n);
+			iov_memset(iov, niov, done, 0, n);
 			break;
 		case C_NORMAL:
 			n = qcow2_extend_run(s, g, n, total - done, &m);
@@ -382,7 +371,7 @@ int qcow2_do_preadv(struct qcow2_state *s, uint64_t off, const struct iovec *iov
 		case C_COMPRESSED:
 			ret = qcow2_load_compressed(s, m.entry);
 			if (!ret)
-				blk_iov_from_buf(iov, niov, done, s->dec_buf + in, n);
+				iov_from_buf(iov, niov, done, s->dec_buf + in, n);
 			break;
 		}
 		if (ret)
@@ -447,13 +436,11 @@ static int qcow2_write_host(struct qcow2_state *s, uint64_t host, const struct i
 	size_t done = 0;
 
 	while (done < len) {
-		int n = blk_iov_slice(iov, niov, skip + done, len - done, part, 64);
-		ssize_t r = pwritev(s->fd, part, n, host + done);
+		int n = iov_slice(iov, niov, skip + done, len - done, part, 64);
+		ssize_t r = rw_pwritev_full(s->fd, part, n, host + done);
 
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return r < 0 ? -errno : -EIO;
+		if (r < 0)
+			return r;
 		done += r;
 	}
 	s->file_size = MAX(s->file_size, host + len);
@@ -503,7 +490,7 @@ static int qcow2_write_cluster(struct qcow2_state *s, uint64_t g, const struct i
 		ret = qcow2_old_contents(s, g - in, &m, s->wbuf);
 		if (ret)
 			return ret;
-		blk_iov_to_buf(iov, niov, skip, s->wbuf + in, n);
+		iov_to_buf(iov, niov, skip, s->wbuf + in, n);
 		host = qcow2_alloc_clusters(s, 1);
 		if (host < 0)
 			return (int)host;
@@ -526,7 +513,7 @@ static int qcow2_write_cluster(struct qcow2_state *s, uint64_t g, const struct i
 
 int qcow2_do_pwritev(struct qcow2_state *s, uint64_t off, const struct iovec *iov, int niov)
 {
-	size_t total = blk_iov_size(iov, niov), done = 0;
+	size_t total = iov_size(iov, niov), done = 0;
 
 	if (s->err)
 		return -EIO;

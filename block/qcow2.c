@@ -24,6 +24,7 @@
 #include <zstd.h>
 #endif
 #include "block/qcow2.h"
+#include "core/iov.h"
 
 #define QCOW2_V2_HEADER 72
 #define QCOW2_V3_HEADER 104
@@ -590,7 +591,7 @@ static int qcow2_drv_preadv(struct block_backend *b, uint64_t off, const struct 
 	struct qcow2_state *s = b->opaque;
 	int ret;
 
-	size_t len = blk_iov_size(iov, niov);
+	size_t len = iov_size(iov, niov);
 	uint64_t host;
 
 	if (!qcow2_range_ok(s, off, len))
@@ -617,7 +618,7 @@ static int qcow2_drv_pwritev(struct block_backend *b, uint64_t off, const struct
 
 	if (s->read_only)
 		return -EROFS;
-	if (!qcow2_range_ok(s, off, blk_iov_size(iov, niov)))
+	if (!qcow2_range_ok(s, off, iov_size(iov, niov)))
 		return -EIO;
 	g_mutex_lock(&s->lock);
 	ret = qcow2_do_pwritev(s, off, iov, niov);

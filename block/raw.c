@@ -17,6 +17,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "block/block.h"
+#include "core/iov.h"
+#include "core/rw.h"
 
 struct raw_state {
 	int fd;
@@ -177,60 +179,31 @@ static bool raw_iov_aligned(struct raw_state *s, uint64_t off, const struct iove
 	return true;
 }
 
-/* Plain preadv loop; bytes past the end of the file read as zeros. */
+/* Bytes past the end of the file read as zeros. */
 static int raw_do_preadv(struct raw_state *s, uint64_t off, const struct iovec *iov, int niov)
 {
-	size_t total = blk_iov_size(iov, niov), done = 0;
-	struct iovec part[IOV_MAX];
+	size_t total = iov_size(iov, niov);
+	ssize_t r = rw_preadv_full(s->fd, iov, niov, off);
 
-	while (done < total) {
-		int n = blk_iov_slice(iov, niov, done, total - done, part, IOV_MAX);
-		ssize_t r = preadv(s->fd, part, n, off + done);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return -errno;
-		if (r == 0)
-			break;
-		done += r;
-	}
-	while (done < total) {
-		int n = blk_iov_slice(iov, niov, done, total - done, part, 1);
-
-		memset(part[0].iov_base, 0, part[0].iov_len);
-		done += part[0].iov_len;
-		(void)n;
-	}
+	if (r < 0)
+		return r;
+	iov_memset(iov, niov, r, 0, total - r);
 	return 0;
 }
 
 static int raw_do_pwritev(struct raw_state *s, uint64_t off, const struct iovec *iov,
 			  int niov)
 {
-	size_t total = blk_iov_size(iov, niov), done = 0;
-	struct iovec part[IOV_MAX];
+	ssize_t r = rw_pwritev_full(s->fd, iov, niov, off);
 
-	while (done < total) {
-		int n = blk_iov_slice(iov, niov, done, total - done, part, IOV_MAX);
-		ssize_t r = pwritev(s->fd, part, n, off + done);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return -errno;
-		if (r == 0)
-			return -EIO;
-		done += r;
-	}
-	return 0;
+	return r < 0 ? r : 0;
 }
 
 /* Misaligned O_DIRECT request: go through an aligned buffer. */
 static int raw_bounce(struct raw_state *s, uint64_t off, const struct iovec *iov, int niov,
 		      bool write)
 {
-	size_t len = blk_iov_size(iov, niov);
+	size_t len = iov_size(iov, niov);
 	uint64_t start = off - off % s->align;
 	uint64_t end = (off + len + s->align - 1) / s->align * s->align;
 	struct iovec biov;
@@ -244,10 +217,10 @@ static int raw_bounce(struct raw_state *s, uint64_t off, const struct iovec *iov
 	if (!write || start != off || end != off + len)
 		ret = raw_do_preadv(s, start, &biov, 1);
 	if (ret == 0 && write) {
-		blk_iov_to_buf(iov, niov, 0, (uint8_t *)buf + (off - start), len);
+		iov_to_buf(iov, niov, 0, (uint8_t *)buf + (off - start), len);
 		ret = raw_do_pwritev(s, start, &biov, 1);
 	} else if (ret == 0) {
-		blk_iov_from_buf(iov, niov, 0, (uint8_t *)buf + (off - start), len);
+		iov_from_buf(iov, niov, 0, (uint8_t *)buf + (off - start), len);
 	}
 	free(buf);
 	return ret;
@@ -273,8 +246,8 @@ static int raw_pwritev(struct block_backend *b, uint64_t off, const struct iovec
 		ret = raw_bounce(s, off, iov, niov, true);
 	else
 		ret = raw_do_pwritev(s, off, iov, niov);
-	if (ret == 0 && (int64_t)(off + blk_iov_size(iov, niov)) > s->size)
-		s->size = off + blk_iov_size(iov, niov);
+	if (ret == 0 && (int64_t)(off + iov_size(iov, niov)) > s->size)
+		s->size = off + iov_size(iov, niov);
 	return ret;
 }
 

@@ -13,6 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 #include "block/block.h"
+#include "core/iov.h"
+#include "core/rw.h"
 
 struct blk_snapshot {
 	int fd;
@@ -81,23 +83,15 @@ static uint64_t snap_run(struct blk_snapshot *s, uint64_t sec, uint64_t max, boo
 	return n;
 }
 
+/* All of iov at off in fd; end of file is an error here (the overlay has every sector). */
 static int snap_fd_io(int fd, uint64_t off, const struct iovec *iov, int niov, bool write)
 {
-	size_t total = blk_iov_size(iov, niov), done = 0;
-	struct iovec part[IOV_MAX];
+	ssize_t r = write ? rw_pwritev_full(fd, iov, niov, off)
+			  : rw_preadv_full(fd, iov, niov, off);
 
-	while (done < total) {
-		int n = blk_iov_slice(iov, niov, done, total - done, part, IOV_MAX);
-		ssize_t r = write ? pwritev(fd, part, n, off + done)
-				  : preadv(fd, part, n, off + done);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return r < 0 ? -errno : -EIO;
-		done += r;
-	}
-	return 0;
+	if (r < 0)
+		return r;
+	return (size_t)r == iov_size(iov, niov) ? 0 : -EIO;
 }
 
 /* Sector-aligned read. */
@@ -105,7 +99,7 @@ static int snap_read_aligned(struct block_backend *b, uint64_t off, const struct
 			     int niov)
 {
 	struct blk_snapshot *s = b->snap;
-	size_t total = blk_iov_size(iov, niov), done = 0;
+	size_t total = iov_size(iov, niov), done = 0;
 	struct iovec part[IOV_MAX];
 
 	while (done < total) {
@@ -114,8 +108,8 @@ static int snap_read_aligned(struct block_backend *b, uint64_t off, const struct
 		bool ovl;
 		uint64_t n = snap_run(s, sec, MIN(left, (uint64_t)1 << 20), &ovl);
 		size_t bytes = n * BLK_SECTOR_SIZE;
-		int np = blk_iov_slice(iov, niov, done, bytes, part, IOV_MAX);
-		size_t got = blk_iov_size(part, np);
+		int np = iov_slice(iov, niov, done, bytes, part, IOV_MAX);
+		size_t got = iov_size(part, np);
 		int ret;
 
 		ret = ovl ? snap_fd_io(s->fd, off + done, part, np, false)
@@ -135,7 +129,7 @@ static bool snap_aligned(uint64_t off, size_t len)
 int blk_snapshot_preadv(struct block_backend *b, uint64_t off, const struct iovec *iov,
 			int niov)
 {
-	size_t len = blk_iov_size(iov, niov);
+	size_t len = iov_size(iov, niov);
 	uint64_t start = off / BLK_SECTOR_SIZE * BLK_SECTOR_SIZE;
 	uint64_t end = (off + len + BLK_SECTOR_SIZE - 1) / BLK_SECTOR_SIZE * BLK_SECTOR_SIZE;
 	struct iovec biov;
@@ -147,7 +141,7 @@ int blk_snapshot_preadv(struct block_backend *b, uint64_t off, const struct iove
 	biov.iov_base = g_malloc(biov.iov_len);
 	ret = snap_read_aligned(b, start, &biov, 1);
 	if (ret == 0)
-		blk_iov_from_buf(iov, niov, 0, (uint8_t *)biov.iov_base + (off - start), len);
+		iov_from_buf(iov, niov, 0, (uint8_t *)biov.iov_base + (off - start), len);
 	g_free(biov.iov_base);
 	return ret;
 }
@@ -166,7 +160,7 @@ int blk_snapshot_pwritev(struct block_backend *b, uint64_t off, const struct iov
 			 int niov)
 {
 	struct blk_snapshot *s = b->snap;
-	size_t len = blk_iov_size(iov, niov);
+	size_t len = iov_size(iov, niov);
 	uint64_t start = off / BLK_SECTOR_SIZE * BLK_SECTOR_SIZE;
 	uint64_t end = (off + len + BLK_SECTOR_SIZE - 1) / BLK_SECTOR_SIZE * BLK_SECTOR_SIZE;
 	struct iovec biov;
@@ -184,7 +178,7 @@ int blk_snapshot_pwritev(struct block_backend *b, uint64_t off, const struct iov
 	biov.iov_base = g_malloc(biov.iov_len);
 	ret = snap_read_aligned(b, start, &biov, 1);
 	if (ret == 0) {
-		blk_iov_to_buf(iov, niov, 0, (uint8_t *)biov.iov_base + (off - start), len);
+		iov_to_buf(iov, niov, 0, (uint8_t *)biov.iov_base + (off - start), len);
 		ret = snap_fd_io(s->fd, start, &biov, 1, true);
 	}
 	if (ret == 0)

@@ -27,6 +27,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include "core/log.h"
+#include "core/rw.h"
 #include "core/machine.h"
 #include "hw/nvram/fw_cfg.h"
 #include "hw/i386/kernel_loader.h"
@@ -119,7 +120,7 @@ static int read_file(const char *path, const char *what, uint64_t max,
 {
 	struct stat st;
 	uint8_t *buf;
-	size_t done = 0;
+	ssize_t n;
 	int fd, e;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -142,24 +143,17 @@ static int read_file(const char *path, const char *what, uint64_t max,
 		return -EFBIG;
 	}
 	buf = g_malloc(st.st_size ? st.st_size : 1);
-	while (done < (size_t)st.st_size) {
-		ssize_t n = read(fd, buf + done, st.st_size - done);
-
-		if (n <= 0) {
-			e = n < 0 ? errno : EIO;
-			if (n < 0 && e == EINTR)
-				continue;
-			error_setg(err, "could not read %s file '%s': %s", what, path,
-				   g_strerror(e));
-			g_free(buf);
-			close(fd);
-			return -e;
-		}
-		done += n;
+	n = rw_pread_full(fd, buf, st.st_size, 0);
+	if (n != st.st_size) {
+		e = n < 0 ? -n : EIO;
+		error_setg(err, "could not read %s file '%s': %s", what, path, g_strerror(e));
+		g_free(buf);
+		close(fd);
+		return -e;
 	}
 	close(fd);
 	*data = buf;
-	*len = done;
+	*len = n;
 	return 0;
 }
 

@@ -16,6 +16,7 @@
 #include <string.h>
 #include "block/block.h"
 #include "block/drive.h"
+#include "core/iov.h"
 #include "core/device.h"
 #include "core/log.h"
 #include "core/machine.h"
@@ -215,7 +216,7 @@ void bmdma_kick(struct ide_bus *bus)
 		return;
 	}
 	if (s->dma_op == IDE_DMA_CD_BUF) {
-		blk_iov_from_buf((const struct iovec *)r->iov->data, r->iov->len, 0, s->buf,
+		iov_from_buf((const struct iovec *)r->iov->data, r->iov->len, 0, s->buf,
 				 s->dma_bytes);
 		bmdma_finish(r, 0);
 		return;

@@ -16,7 +16,7 @@
 #include <sys/mman.h>
 #include "hw/virtio/virtio.h"
 #include "hw/virtio/virtio-misc.h"
-#include "block/block.h"
+#include "core/iov.h"
 #include "core/device.h"
 #include "core/log.h"
 #include "core/machine.h"
@@ -72,7 +72,7 @@ static void vbal_inflate(struct virtio_balloon *b, struct vq_elem *e)
 		uint32_t pfn;
 		uint8_t *p;
 
-		blk_iov_to_buf(e->out_sg, e->out_num, off, &pfn, 4);
+		iov_to_buf(e->out_sg, e->out_num, off, &pfn, 4);
 		p = vbal_page(m, pfn);
 		if (!p) {
 			guest_error("virtio-balloon: page 0x%x is not guest RAM", pfn);
@@ -121,7 +121,7 @@ static void vbal_handle_stats(struct virtio_dev *vd, struct virtqueue *vq)
 		uint16_t tag;
 		uint64_t val;
 
-		blk_iov_to_buf(e->out_sg, e->out_num, off, rec, 10);
+		iov_to_buf(e->out_sg, e->out_num, off, rec, 10);
 		memcpy(&tag, rec, 2);
 		memcpy(&val, rec + 2, 8);
 		if (tag < BALLOON_STAT_COUNT)

@@ -17,6 +17,7 @@
 #include "hw/virtio/virtio-blk.h"
 #include "block/block.h"
 #include "block/drive.h"
+#include "core/iov.h"
 #include "core/device.h"
 #include "core/log.h"
 #include "core/machine.h"
@@ -114,7 +115,7 @@ static void vblk_slice(struct vblk_req *r, const struct iovec *sg, int n, size_t
 		       size_t len)
 {
 	r->iov = g_new(struct iovec, n ? n : 1);
-	r->niov = blk_iov_slice(sg, n, skip, len, r->iov, n);
+	r->niov = iov_slice(sg, n, skip, len, r->iov, n);
 }
 
 static int vblk_rw(struct virtio_blk *s, struct vblk_req *r, bool write, uint64_t sector)
@@ -150,7 +151,7 @@ static int vblk_get_id(struct virtio_blk *s, struct vblk_req *r)
 	struct vq_elem *e = r->elem;
 	size_t n = MIN(strlen(serial) + 1, MIN((size_t)VBLK_ID_BYTES, e->in_len - 1));
 
-	blk_iov_from_buf(e->in_sg, e->in_num, 0, serial, n);
+	iov_from_buf(e->in_sg, e->in_num, 0, serial, n);
 	r->in_len = n + 1;
 	return VBLK_S_OK;
 }
@@ -168,7 +169,7 @@ static int vblk_discard_zero(struct virtio_blk *s, struct vblk_req *r, bool zero
 			    "discard", e->out_len - 16);
 		return VBLK_S_UNSUPP;
 	}
-	blk_iov_to_buf(e->out_sg, e->out_num, 16, seg, 16);
+	iov_to_buf(e->out_sg, e->out_num, 16, seg, 16);
 	memcpy(&sector, seg, 8);
 	memcpy(&count, seg + 8, 4);
 	memcpy(&flags, seg + 12, 4);
@@ -201,7 +202,7 @@ static int vblk_start(struct virtio_blk *s, struct vblk_req *r)
 	uint32_t type;
 	uint64_t sector;
 
-	blk_iov_to_buf(e->out_sg, e->out_num, 0, hdr, 16);
+	iov_to_buf(e->out_sg, e->out_num, 0, hdr, 16);
 	memcpy(&type, hdr, 4);
 	memcpy(&sector, hdr + 8, 8);
 	switch (type & ~0x80000000u) {

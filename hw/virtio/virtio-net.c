@@ -18,7 +18,7 @@
 #include "hw/virtio/virtio.h"
 #include "hw/virtio/virtio-net.h"
 #include "net/net.h"
-#include "block/block.h"
+#include "core/iov.h"
 #include "core/device.h"
 #include "core/log.h"
 #include "core/machine.h"
@@ -84,7 +84,7 @@ static size_t vnet_copy_in(struct vq_elem *e, size_t off, const uint8_t *buf, si
 {
 	size_t n = MIN(len, e->in_len > off ? e->in_len - off : 0);
 
-	blk_iov_from_buf(e->in_sg, e->in_num, off, buf, n);
+	iov_from_buf(e->in_sg, e->in_num, off, buf, n);
 	return n;
 }
 
@@ -173,7 +173,7 @@ static void vnet_tx_one(struct virtio_net *n, struct vq_elem *e, size_t hl)
 	uint16_t start, offset;
 	struct iovec v;
 
-	blk_iov_to_buf(e->out_sg, e->out_num, 0, hdr, hl);
+	iov_to_buf(e->out_sg, e->out_num, 0, hdr, hl);
 	if (hdr[1] != VNET_HDR_GSO_NONE) {
 		guest_error("virtio-net: GSO frame (type %u) without the feature", hdr[1]);
 		return;
@@ -182,7 +182,7 @@ static void vnet_tx_one(struct virtio_net *n, struct vq_elem *e, size_t hl)
 		guest_error("virtio-net: %zu-byte frame dropped", len);
 		return;
 	}
-	blk_iov_to_buf(e->out_sg, e->out_num, hl, n->frame, len);
+	iov_to_buf(e->out_sg, e->out_num, hl, n->frame, len);
 	if ((hdr[0] & VNET_HDR_F_NEEDS_CSUM) && virtio_has_feature(&n->vp.vdev, VNET_F_CSUM)) {
 		memcpy(&start, hdr + 6, 2);
 		memcpy(&offset, hdr + 8, 2);
@@ -229,13 +229,13 @@ static void vnet_handle_ctrl(struct virtio_dev *vd, struct virtqueue *vq)
 			vq_elem_free(e);
 			return;
 		}
-		blk_iov_to_buf(e->out_sg, e->out_num, 0, cmd, 2);
+		iov_to_buf(e->out_sg, e->out_num, 0, cmd, 2);
 		ack = cmd[0] <= 1 ? 0 : 1; /* RX mode and MAC tables: accepted */
 		if (cmd[0] == 1 && cmd[1] == 1 && e->out_len >= 8) { /* MAC_ADDR_SET */
-			blk_iov_to_buf(e->out_sg, e->out_num, 2, n->mac, 6);
+			iov_to_buf(e->out_sg, e->out_num, 2, n->mac, 6);
 			vnet_fill_config(n);
 		}
-		blk_iov_from_buf(e->in_sg, e->in_num, e->in_len - 1, &ack, 1);
+		iov_from_buf(e->in_sg, e->in_num, e->in_len - 1, &ack, 1);
 		vq_push(vq, e, 1);
 	}
 	vq_notify(vq);

@@ -12,7 +12,7 @@
 #include <sys/random.h>
 #include "hw/virtio/virtio.h"
 #include "hw/virtio/virtio-misc.h"
-#include "block/block.h"
+#include "core/iov.h"
 #include "core/device.h"
 #include "core/log.h"
 #include "core/machine.h"
@@ -55,7 +55,7 @@ static void vrng_fill(struct vq_elem *e, size_t len)
 
 		if (got <= 0)
 			break;
-		blk_iov_from_buf(e->in_sg, e->in_num, off, buf, got);
+		iov_from_buf(e->in_sg, e->in_num, off, buf, got);
 		off += got;
 	}
 }
