@@ -7,13 +7,13 @@ ifeq ($(CC),)
 CC = cc
 endif
 
-SRC_DIRS = core accel hw/i386 hw/pci hw/isa hw/char hw/rtc hw/input \
+SRC_DIRS = core accel system hw/i386 hw/pci hw/isa hw/char hw/rtc hw/input \
 	hw/nvram hw/acpi hw/misc hw/ide hw/display hw/virtio block net ui
 ALL_SRCS = $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.c))
 ifneq ($(CONFIG_SDL),yes)
 ALL_SRCS := $(filter-out ui/sdl.c,$(ALL_SRCS))
 endif
-MAIN_SRC = core/main.c
+MAIN_SRC = system/main.c
 LIB_SRCS = $(filter-out $(MAIN_SRC),$(ALL_SRCS))
 LIB_OBJS = $(LIB_SRCS:.c=.o)
 
@@ -30,7 +30,7 @@ config.mak:
 	sh scripts/setup.sh
 	./configure
 
-kvmpc: core/main.o libkvmpc.a
+kvmpc: system/main.o libkvmpc.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 kvmpc-img: tools/kvmpc-img.o libkvmpc.a
@@ -72,7 +72,7 @@ install: kvmpc kvmpc-img
 	install -m 755 kvmpc-img $(DESTDIR)$(PREFIX)/bin/kvmpc-img
 
 clean:
-	rm -f kvmpc kvmpc-img tools/*.o libkvmpc.a $(LIB_OBJS) core/main.o $(TEST_LIB_OBJS) \
+	rm -f kvmpc kvmpc-img tools/*.o libkvmpc.a $(LIB_OBJS) system/main.o $(TEST_LIB_OBJS) \
 		$(UNIT_TESTS) $(QTEST_TESTS) tests/unit/*.o tests/qtest/*.o \
 		$(GUEST_TARGETS) $(GUEST_CLEAN)
 	find . -path ./build -prune -o -name '*.d' -type f -print | xargs rm -f

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * MSI delivery and ioeventfds on the KVM VM (used by virtio-pci): raise a
+ * MSI delivery and ioeventfds on the KVM VM (devices reach them through
+ * machine_signal_msi / machine_ioeventfd, accel/kvm-ops.c): raise a
  * message-signalled interrupt with KVM_SIGNAL_MSI, and (de)register an
  * eventfd that KVM signals on a guest write to an MMIO or port address.
  */

@@ -173,6 +173,7 @@ int kvm_accel_init(struct machine *m, GError **err)
 	g_cond_init(&k->parked_cond);
 	g_cond_init(&k->resume_cond);
 	m->kvm = k;
+	machine_set_accel(m, &kvm_accel_ops);
 	as_set_listener(&m->mem, &l);
 	return 0;
 }

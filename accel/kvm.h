@@ -15,6 +15,7 @@
 
 struct machine;
 struct kvm_vcpu;
+struct accel_ops;
 
 #define KVM_MAX_SLOTS 512
 
@@ -39,6 +40,10 @@ struct kvm_accel {
 	GCond resume_cond;  /* pause_req cleared or quit */
 };
 
+/* The hooks it registers on the machine (accel/kvm-ops.c). */
+extern const struct accel_ops kvm_accel_ops;
+
+/* Open /dev/kvm, create the VM and register kvm_accel_ops on m. */
 int kvm_accel_init(struct machine *m, GError **err);
 int kvm_vcpus_create(struct machine *m, GError **err);
 void kvm_vcpus_start(struct machine *m);

@@ -572,6 +572,17 @@ static int qtest_open_log(struct qtest_state *s, const char *path, GError **err)
 	return 0;
 }
 
+static void qtest_ops_set_irq(struct machine *m, int gsi, int level)
+{
+	qtest_irq_changed(m->qtest, gsi, level);
+}
+
+/* The qtest accelerator: no vCPUs to pause, interrupts go to the test. */
+static const struct accel_ops qtest_accel_ops = {
+	.name = "qtest",
+	.set_irq = qtest_ops_set_irq,
+};
+
 int qtest_server_start(struct machine *m, const char *spec, const char *log_path, GError **err)
 {
 	struct qtest_state *s = g_new0(struct qtest_state, 1);
@@ -589,6 +600,7 @@ int qtest_server_start(struct machine *m, const char *spec, const char *log_path
 		goto fail;
 	}
 	m->qtest = s;
+	machine_set_accel(m, &qtest_accel_ops);
 	s->fe.can_read = qtest_can_read;
 	s->fe.read = qtest_read;
 	s->fe.event = qtest_event;

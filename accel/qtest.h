@@ -17,7 +17,8 @@ struct qtest_state;
  * Open the channel described by a legacy chardev spec (unix:PATH connects
  * as a client, as QEMU does; add ,server=on,wait=off to listen) and serve
  * commands on it with the machine lock held.  log_path: NULL logs to
- * stderr, "none" disables the log, anything else is a file.  Sets m->qtest.
+ * stderr, "none" disables the log, anything else is a file.  Sets m->qtest
+ * and registers the qtest accelerator's ops (GSI changes go to the test).
  * Returns 0, or -errno with *err set.
  */
 int qtest_server_start(struct machine *m, const char *spec, const char *log_path, GError **err);

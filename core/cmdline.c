@@ -15,7 +15,6 @@
 #include "core/device.h"
 #include "core/log.h"
 #include "core/machine.h"
-#include "accel/cpu-model.h"
 
 #define MAX_RAM (1ULL << 40)
 #define MAX_CPUS 255
@@ -197,7 +196,8 @@ static int opt_cpu(struct machine_config *cfg, const char *arg, GError **err)
 		printf("Available CPUs:\n  host\n  max\n  qemu64\n  kvm64\n");
 		exit(0);
 	}
-	return cpu_model_parse(cfg, arg, err);
+	/* the accelerator validates it (accel/cpu-model.c), called from main */
+	return opt_str(&cfg->cpu_spec, arg);
 }
 
 static int opt_serial(struct machine_config *cfg, const char *arg, GError **err)
@@ -323,8 +323,8 @@ static int opt_debugcon(struct machine_config *cfg, const char *arg, GError **er
 static int opt_device(struct machine_config *cfg, const char *arg, GError **err)
 {
 	if (!strcmp(arg, "help") || !strcmp(arg, "?")) {
-		device_print_help();
-		exit(0);
+		cfg->device_help = true; /* main prints its class table */
+		return 1;
 	}
 	g_ptr_array_add(cfg->devices, g_strdup(arg));
 	return 0;
@@ -544,25 +544,6 @@ static const struct option_def *find_option(const char *name)
 	return NULL;
 }
 
-static void config_defaults(struct machine_config *cfg)
-{
-	cfg->ram_size = 128ULL << 20;
-	cfg->smp_cpus = cfg->sockets = cfg->cores = cfg->threads = cfg->maxcpus = 1;
-	cfg->bios_dirs = g_ptr_array_new_with_free_func(g_free);
-	cfg->cpu_feats = g_ptr_array_new_with_free_func(g_free);
-	cfg->chardevs = g_ptr_array_new_with_free_func(g_free);
-	cfg->devices = g_ptr_array_new_with_free_func(g_free);
-	cfg->drive_opts = g_ptr_array_new_with_free_func(g_free);
-	cfg->drive_legacy = g_ptr_array_new_with_free_func(g_free);
-	cfg->monitors = g_ptr_array_new_with_free_func(g_free);
-	cfg->netdevs = g_ptr_array_new_with_free_func(g_free);
-	cfg->nics = g_ptr_array_new_with_free_func(g_free);
-	cfg->accel = ACCEL_KVM;
-	cfg->cpu_model = g_strdup("host");
-	cfg->boot_splash_time = -1;
-	cfg->boot_reboot_timeout = -1;
-}
-
 /* Find the BIOS: a path with '/' as given, else -L dirs then the defaults. */
 static int resolve_bios(struct machine_config *cfg, GError **err)
 {
@@ -610,11 +591,10 @@ static int finish_config(struct machine_config *cfg, GError **err)
 	return resolve_bios(cfg, err);
 }
 
-int cmdline_parse(struct machine *m, int argc, char **argv, GError **err)
+int cmdline_parse(struct machine_config *cfg, int argc, char **argv, GError **err)
 {
-	struct machine_config *cfg = m->cfg;
+	int ret;
 
-	config_defaults(cfg);
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		const struct option_def *d;
@@ -632,8 +612,9 @@ int cmdline_parse(struct machine *m, int argc, char **argv, GError **err)
 			error_setg(err, "%s: requires an argument", a);
 			return -1;
 		}
-		if (d->handler(cfg, d->has_arg ? argv[++i] : NULL, err) < 0)
-			return -1;
+		ret = d->handler(cfg, d->has_arg ? argv[++i] : NULL, err);
+		if (ret)
+			return ret < 0 ? -1 : 1;
 	}
 	return finish_config(cfg, err) < 0 ? -1 : 0;
 }

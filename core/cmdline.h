@@ -6,9 +6,14 @@
 #include <glib.h>
 
 struct machine;
+struct machine_config;
 
-/* 0 = run, 1 = done (help/version printed), -1 = error in *err. */
-int cmdline_parse(struct machine *m, int argc, char **argv, GError **err);
+/*
+ * Fill cfg (from machine_config_new()) from argv.  0 = run, 1 = done (help
+ * printed, or cfg->device_help asks main to list the device classes),
+ * -1 = error in *err.
+ */
+int cmdline_parse(struct machine_config *cfg, int argc, char **argv, GError **err);
 /* After the machine exists: -chardev, then -device. */
 int cmdline_create_chardevs(struct machine *m, GError **err);
 int cmdline_create_devices(struct machine *m, GError **err);

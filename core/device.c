@@ -9,11 +9,12 @@
 #include "core/device.h"
 #include "core/machine.h"
 
-const struct device_class *device_class_find(const char *name)
+const struct device_class *device_class_find(const struct device_class *const *list,
+					     const char *name)
 {
-	for (int i = 0; device_classes[i]; i++)
-		if (!strcmp(device_classes[i]->name, name))
-			return device_classes[i];
+	for (int i = 0; list && list[i]; i++)
+		if (!strcmp(list[i]->name, name))
+			return list[i];
 	return NULL;
 }
 
@@ -26,14 +27,14 @@ static gint cmp_class(gconstpointer a, gconstpointer b)
 	return c ? c : strcmp(x->name, y->name);
 }
 
-void device_print_help(void)
+void device_print_help(const struct device_class *const *classes)
 {
 	GPtrArray *list = g_ptr_array_new();
 	const char *last_bus = "";
 
-	for (int i = 0; device_classes[i]; i++)
-		if (device_classes[i]->user_creatable)
-			g_ptr_array_add(list, (gpointer)device_classes[i]);
+	for (int i = 0; classes[i]; i++)
+		if (classes[i]->user_creatable)
+			g_ptr_array_add(list, (gpointer)classes[i]);
 	g_ptr_array_sort(list, cmp_class);
 	for (unsigned i = 0; i < list->len; i++) {
 		const struct device_class *c = g_ptr_array_index(list, i);
@@ -99,7 +100,7 @@ struct device *device_create_from_opts(struct machine *m, struct opts *o, GError
 		error_setg(err, "-device: missing device type");
 		return NULL;
 	}
-	cls = device_class_find(driver);
+	cls = device_class_find(m->device_classes, driver);
 	if (!cls || !cls->user_creatable) {
 		error_setg(err, "'%s' is not a valid device model name", driver);
 		return NULL;

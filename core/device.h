@@ -4,7 +4,8 @@
  * struct device first (subclasses use container_of).  The machine creates
  * its own devices with typed configs; -device TYPE,props creates the
  * user-creatable ones, which read their props from dev->opts in realize.
- * The class table is explicit (core/device-list.c), not constructor magic.
+ * The class table is explicit (system/device-list.c, handed to the machine
+ * as m->device_classes), not constructor magic.
  */
 #ifndef CORE_DEVICE_H
 #define CORE_DEVICE_H
@@ -43,9 +44,11 @@ struct device {
 	bool realized;
 };
 
-extern const struct device_class *const device_classes[];
-const struct device_class *device_class_find(const char *name);
-void device_print_help(void);
+/* Look name up in a NULL-terminated class table (list may be NULL). */
+const struct device_class *device_class_find(const struct device_class *const *list,
+					     const char *name);
+/* "-device help": the user-creatable classes of the table, by bus. */
+void device_print_help(const struct device_class *const *classes);
 
 /* Allocate instance_size bytes (zeroed); the machine owns it. */
 struct device *device_new(struct machine *m, const struct device_class *cls,

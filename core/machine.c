@@ -2,14 +2,14 @@
 /*
  * Machine run control: reset and shutdown requests raised by devices or
  * vCPUs are served on the I/O thread (pause vCPUs, reset, resume), GSI
- * sinks, and the device list used for reset and save/restore.
+ * sinks, and the device list used for reset and save/restore.  The
+ * accelerator and the board are reached only through the ops tables they
+ * register (struct accel_ops, struct board_ops): core names neither.
+ * Building an empty machine (machine_new) is in core/machine-new.c.
  */
 #include "core/machine.h"
 #include "core/device.h"
 #include "core/log.h"
-#include "accel/kvm.h"
-#include "accel/qtest.h"
-#include "hw/i386/pc.h"
 
 /* Tell the monitor (QMP SHUTDOWN / RESET events). */
 static void machine_notify(struct machine *m, bool shutdown, const char *guest_reason)
@@ -100,8 +100,8 @@ void machine_pause(struct machine *m)
 {
 	if (m->state != RUN_STATE_RUNNING)
 		return;
-	if (m->kvm)
-		kvm_vcpus_pause(m);
+	if (m->accel && m->accel->pause)
+		m->accel->pause(m);
 	vclock_pause(&m->clock);
 	m->state = RUN_STATE_PAUSED;
 }
@@ -112,17 +112,18 @@ void machine_resume(struct machine *m)
 		return;
 	vclock_resume(&m->clock);
 	m->state = RUN_STATE_RUNNING;
-	if (m->kvm)
-		kvm_vcpus_resume(m);
+	if (m->accel && m->accel->resume)
+		m->accel->resume(m);
 }
 
 void machine_reset(struct machine *m)
 {
 	for (unsigned i = 0; i < m->devices->len; i++)
 		device_reset(g_ptr_array_index(m->devices, i));
-	pc_machine_reset(m);
-	if (m->kvm)
-		kvm_reset(m);
+	if (m->board && m->board->reset)
+		m->board->reset(m);
+	if (m->accel && m->accel->reset)
+		m->accel->reset(m);
 }
 
 static void machine_gsi_set(void *opaque, int n, int level)
@@ -133,10 +134,8 @@ static void machine_gsi_set(void *opaque, int n, int level)
 		return;
 	m->gsi_level[n] = level;
 	log_cat(LOG_INT, "gsi %d -> %d", n, level);
-	if (m->kvm)
-		kvm_set_irq(m->kvm, n, level);
-	if (m->qtest)
-		qtest_irq_changed(m->qtest, n, level);
+	if (m->accel && m->accel->set_irq)
+		m->accel->set_irq(m, n, level);
 }
 
 void machine_init_gsi(struct machine *m)

@@ -30,6 +30,7 @@ struct machine_config {
 	char *bios;             /* path after -L lookup */
 	GPtrArray *bios_dirs;   /* -L, then the default */
 	enum accel_type accel;
+	char *cpu_spec;         /* -cpu as given, parsed by the accelerator */
 	char *cpu_model;        /* host, max, qemu64 */
 	GPtrArray *cpu_feats;   /* "+avx", "-sse4.2" */
 	char *serial[MAX_SERIAL]; /* legacy chardev specs or NULL */
@@ -58,16 +59,62 @@ struct machine_config {
 	GPtrArray *monitors;    /* "mode=readline|control,spec" strings */
 	GPtrArray *netdevs;     /* -netdev option strings */
 	GPtrArray *nics;        /* -nic option strings */
+	bool device_help;       /* -device help: list the classes and exit */
 };
 
 enum run_state { RUN_STATE_RUNNING, RUN_STATE_PAUSED, RUN_STATE_SHUTDOWN };
 
+struct machine;
+struct mem_region;
 struct kvm_accel;
-struct kvm_vcpu;
 struct fw_cfg;
 struct pci_bus;
 struct device;
+struct device_class;
 struct qtest_state;
+struct pc_machine;
+struct net_state;
+struct mon_root;
+
+/*
+ * What the accelerator does for the layers below it, registered once with
+ * machine_set_accel() (accel/kvm.c, accel/qtest.c, or a unit test's
+ * recorder).  Devices and core call these only through the machine_*()
+ * wrappers below, never the accelerator by name.  Any hook may be NULL.
+ * All are called with the machine lock held.
+ */
+struct accel_ops {
+	const char *name;
+	/* the PIC/IOAPIC/PIT live in the accelerator (no ELCR ports for us) */
+	bool irqchip_in_kernel;
+	/* stop every vCPU outside guest code and wait for it; resume them */
+	void (*pause)(struct machine *m);
+	void (*resume)(struct machine *m);
+	/* vCPUs paused: put CPUs and in-kernel chips back to power-on state */
+	void (*reset)(struct machine *m);
+	/* GSI 0..23 changed level (already filtered: only real changes) */
+	void (*set_irq)(struct machine *m, int gsi, int level);
+	/* deliver an MSI; 0 or -errno */
+	int (*signal_msi)(struct machine *m, uint64_t addr, uint32_t data);
+	/* see machine_ioeventfd() */
+	int (*ioeventfd)(struct machine *m, int fd, uint64_t addr, unsigned len, bool pio,
+			 bool datamatch, uint64_t data, bool assign);
+	/* see machine_get_dirty_log() */
+	int (*get_dirty_log)(struct machine *m, struct mem_region *r, unsigned long *bitmap);
+	/* host thread id of vCPU index, or 0 if unknown */
+	int (*vcpu_thread_id)(struct machine *m, int index);
+};
+
+/*
+ * What the board (hw/i386/pc.c) adds to a machine reset and to power
+ * requests, registered with machine_set_board().  Any hook may be NULL.
+ */
+struct board_ops {
+	/* after every device's reset hook, before the accelerator's */
+	void (*reset)(struct machine *m);
+	/* the ACPI power button (QMP system_powerdown); 0 or -errno */
+	int (*power_button)(struct machine *m);
+};
 
 struct machine {
 	struct machine_config *cfg;
@@ -88,8 +135,13 @@ struct machine {
 	struct irq_line gsi[NUM_GSI];
 	int gsi_level[NUM_GSI];
 
+	const struct accel_ops *accel;
+	const struct board_ops *board;
+	/* accelerator-private state, owned and used by accel/ only */
 	struct kvm_accel *kvm;
 	struct qtest_state *qtest;
+	/* the -device class table (system/device-list.c), NULL-terminated */
+	const struct device_class *const *device_classes;
 	struct fw_cfg *fw_cfg;
 	struct pci_bus *pci;
 	GPtrArray *devices;      /* struct device *, in creation order */
@@ -103,8 +155,8 @@ struct machine {
 	int exit_code;
 	enum run_state state;
 
-	void *pc; /* struct pc_machine * (hw/i386/pc.c) */
-	void *net; /* struct net_state * (net/net.c) */
+	struct pc_machine *pc; /* hw/i386/pc.c */
+	struct net_state *net; /* net/net.c */
 	GPtrArray *drives; /* struct drive_info * (block/drive.c) */
 
 	/*
@@ -113,10 +165,47 @@ struct machine {
 	 * guest asked.  request_hook, when set, is told (lock held) as each
 	 * request is served, before the main loop quits on a shutdown.
 	 */
-	void *monitor;
+	struct mon_root *monitor;
 	const char *request_reason;
 	void (*request_hook)(struct machine *m, bool shutdown, const char *reason);
 };
+
+/*
+ * A machine with nothing in it yet: empty memory and I/O address spaces,
+ * 24 GSIs with no sink, no devices, a paused virtual clock (manual when
+ * cfg->accel is qtest) on the default glib context.  The machine owns cfg;
+ * NULL means machine_config_new() set for the qtest accelerator, as the
+ * unit tests want.  main (system/main.c) and every unit test start here.
+ */
+struct machine *machine_new(struct machine_config *cfg);
+/* A config with the command line's defaults (128 MiB, 1 CPU, KVM). */
+struct machine_config *machine_config_new(void);
+
+/* Install the accelerator's and the board's hooks (once, at set-up). */
+void machine_set_accel(struct machine *m, const struct accel_ops *ops);
+void machine_set_board(struct machine *m, const struct board_ops *ops);
+
+/* Accelerator services for devices: -ENOTSUP when the accelerator lacks one. */
+bool machine_irqchip_in_kernel(struct machine *m);
+int machine_signal_msi(struct machine *m, uint64_t addr, uint32_t data);
+/*
+ * Have the accelerator signal fd on a guest write of len bytes (1, 2, 4, 8)
+ * at addr in the port (pio) or memory space; with datamatch only when the
+ * value equals data.  assign=false removes the same registration.
+ */
+int machine_ioeventfd(struct machine *m, int fd, uint64_t addr, unsigned len, bool pio,
+		      bool datamatch, uint64_t data, bool assign);
+bool machine_has_ioeventfd(struct machine *m);
+/*
+ * OR into bitmap (one bit per 4 KiB page of r) the pages the guest wrote
+ * since the last call; r must be a RAM region mapped with dirty logging.
+ */
+int machine_get_dirty_log(struct machine *m, struct mem_region *r, unsigned long *bitmap);
+bool machine_has_dirty_log(struct machine *m);
+/* Host thread id of vCPU index (the process id when there is none). */
+int machine_vcpu_thread_id(struct machine *m, int index);
+/* Press the board's power button; -ENOTSUP without one. */
+int machine_power_button(struct machine *m);
 
 static inline void machine_lock(struct machine *m) { g_mutex_lock(&m->lock); }
 static inline void machine_unlock(struct machine *m) { g_mutex_unlock(&m->lock); }
@@ -136,7 +225,7 @@ void machine_reset(struct machine *m);
 /* ISA interrupt line n (0..15) and GSI n (0..23). */
 struct irq_line *machine_gsi(struct machine *m, int n);
 
-/* Point every GSI at the machine's sink (KVM and/or qtest). */
+/* Point every GSI at the machine's sink (the accelerator's set_irq). */
 void machine_init_gsi(struct machine *m);
 
 /* Register a device for reset and save/restore. */

@@ -18,7 +18,6 @@
 #include "ui/console.h"
 #include "core/device.h"
 #include "core/machine.h"
-#include "accel/kvm.h"
 #include "hw/virtio/virtio-misc.h"
 #include "block/drive.h"
 #include "hw/acpi/piix4_pm.h"
@@ -26,8 +25,6 @@
 #include "hw/ide/ide.h"
 #include "hw/input/i8042.h"
 #include "config.h"
-
-/* The vCPU thread ids, if the accelerator can tell (accel/kvm). */
 
 enum arg_type { ARG_STR, ARG_INT, ARG_BOOL, ARG_ARRAY };
 
@@ -227,7 +224,7 @@ static JsonNode *cmd_query_cpus_fast(struct machine *m, JsonObject *a, GError **
 	for (unsigned i = 0; i < c->smp_cpus; i++) {
 		JsonObject *o = json_object_new(), *props = json_object_new();
 		unsigned per_socket = MAX(1u, c->cores * c->threads);
-		int tid = m->kvm ? kvm_vcpu_thread_id(m, i) : getpid();
+		int tid = machine_vcpu_thread_id(m, i);
 
 		json_object_set_int_member(o, "thread-id", tid);
 		json_object_set_int_member(props, "core-id", (i / MAX(1u, c->threads)) % MAX(1u, c->cores));

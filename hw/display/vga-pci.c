@@ -20,7 +20,6 @@
 #include "core/device.h"
 #include "core/log.h"
 #include "core/machine.h"
-#include "accel/kvm.h"
 #include "ui/console.h"
 
 #define VGA_PCI_ROMFILE "/usr/share/seabios/vgabios-stdvga.bin"
@@ -249,24 +248,11 @@ static int vga_pci_vram_size(struct vga_pci *v, uint32_t *out, GError **err)
 	return 0;
 }
 
-/* KVM tracks guest writes to the LFB slot; merge them into the VGA's map. */
-static int vga_kvm_dirty_sync(void *opaque, struct mem_region *lfb, unsigned long *bitmap,
+/* The accelerator tracks guest writes to the LFB; merge them into the VGA's map. */
+static int vga_pci_dirty_sync(void *opaque, struct mem_region *lfb, unsigned long *bitmap,
 			      size_t npages)
 {
-	const size_t bits = 8 * sizeof(long);
-	size_t words = (npages + bits - 1) / bits;
-	unsigned long *log;
-	int ret;
-
-	if (lfb->slot < 0)
-		return -ENOENT;
-	log = g_new0(unsigned long, words);
-	ret = kvm_get_dirty_log(opaque, lfb->slot, log);
-	if (!ret)
-		for (size_t i = 0; i < words; i++)
-			bitmap[i] |= log[i];
-	g_free(log);
-	return ret;
+	return machine_get_dirty_log(opaque, lfb, bitmap);
 }
 
 static void vga_pci_free_rom(struct vga_pci *v)
@@ -313,8 +299,8 @@ static int vga_pci_realize(struct device *dev, GError **err)
 	if ((ret = pci_device_attach(v->bus, &v->pci, v->cfg.devfn, err)) < 0)
 		goto fail_vga;
 	vga_console_init(&v->vga);
-	if (m->kvm)
-		vga_set_dirty_sync(&v->vga, vga_kvm_dirty_sync, m->kvm);
+	if (machine_has_dirty_log(m))
+		vga_set_dirty_sync(&v->vga, vga_pci_dirty_sync, m);
 	return 0;
 
 fail_vga:

@@ -14,6 +14,7 @@
 #include "hw/i386/pc.h"
 #include "hw/i386/pc_internal.h"
 #include "hw/nvram/fw_cfg.h"
+#include "hw/acpi/piix4_pm.h"
 #include "core/log.h"
 #include "core/machine.h"
 
@@ -208,7 +209,8 @@ static void pc_fill_fw_cfg(struct machine *m)
 	}
 }
 
-void pc_machine_reset(struct machine *m)
+/* Board-level reset (PAM back to ROM, port 0x92), after the devices'. */
+static void pc_machine_reset(struct machine *m)
 {
 	struct pc_machine *pc = m->pc;
 
@@ -218,6 +220,19 @@ void pc_machine_reset(struct machine *m)
 	pc_boot_reset(m);
 }
 
+static int pc_power_button(struct machine *m)
+{
+	if (!m->pc || !m->pc->pm)
+		return -ENODEV;
+	piix4_pm_power_button(m->pc->pm);
+	return 0;
+}
+
+static const struct board_ops pc_board_ops = {
+	.reset = pc_machine_reset,
+	.power_button = pc_power_button,
+};
+
 int pc_machine_init(struct machine *m, GError **err)
 {
 	struct pc_machine *pc = g_new0(struct pc_machine, 1);
@@ -225,6 +240,7 @@ int pc_machine_init(struct machine *m, GError **err)
 
 	pc->m = m;
 	m->pc = pc;
+	machine_set_board(m, &pc_board_ops);
 	ret = pc_load_bios(m, err);
 	if (!ret)
 		ret = pc_map_ram(m, err);

@@ -12,10 +12,8 @@ struct machine;
 
 #define PC_PAM_SEGS 13
 
-/* Build the PC described by m->cfg. */
+/* Build the PC described by m->cfg; registers the board's reset and power hooks. */
 int pc_machine_init(struct machine *m, GError **err);
-/* Board-level reset (PAM back to ROM, port 0x92). */
-void pc_machine_reset(struct machine *m);
 /*
  * PAM: seg 0 = 0xf0000-0xfffff, seg 1..12 = 16 KiB segments from 0xc0000.
  * mode is the 2-bit PAM field: 0 = ROM/PCI, 1..3 = RAM (KVM cannot enforce

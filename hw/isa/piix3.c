@@ -121,7 +121,7 @@ static int piix3_realize(struct device *dev, GError **err)
 	d->config[PCI_HEADER_TYPE] = 0x80;
 	d->config[PCI_STATUS + 1] = 0x02; /* DEVSEL medium */
 	d->config_write = piix3_config_write;
-	s->has_elcr = !m->kvm && (!m->cfg || m->cfg->accel != ACCEL_KVM);
+	s->has_elcr = !machine_irqchip_in_kernel(m);
 	if (s->has_elcr) {
 		mr_init_io(&s->elcr_region, "elcr", 2, &piix3_elcr_ops, s);
 		if (as_add(&m->io, &s->elcr_region, PIIX3_ELCR_PORT) < 0) {

@@ -8,9 +8,9 @@
  * bus does; tests point the address at RAM).  Messages leave only while
  * bus mastering is on.  Left out: MSI (the older capability).
  */
+#include <errno.h>
 #include <string.h>
 #include "hw/virtio/virtio.h"
-#include "accel/kvm-msi.h"
 #include "core/log.h"
 #include "core/machine.h"
 
@@ -33,17 +33,16 @@ static void msix_send(struct virtio_pci *vp, unsigned v)
 	struct machine *m = vp->vdev.m;
 	uint64_t addr = vp->msix_table[v * 4] | (uint64_t)vp->msix_table[v * 4 + 1] << 32;
 	uint32_t data = vp->msix_table[v * 4 + 2];
+	int ret;
 
 	if (!(vp->pci.config[PCI_COMMAND] & PCI_COMMAND_MASTER))
 		return; /* no bus mastering: the message never leaves */
-	if (m->kvm) {
-		int ret = kvm_signal_msi(m->kvm, addr, data);
-		if (ret < 0)
-			guest_error("%s: MSI to 0x%llx failed (%d)", vp->vdev.name,
-				    (unsigned long long)addr, ret);
-	} else {
+	ret = machine_signal_msi(m, addr, data);
+	if (ret == -ENOTSUP) /* no accelerator APIC (qtest, unit tests): a memory write */
 		as_write(&m->mem, addr, data, 4);
-	}
+	else if (ret < 0)
+		guest_error("%s: MSI to 0x%llx failed (%d)", vp->vdev.name,
+			    (unsigned long long)addr, ret);
 }
 
 void virtio_pci_msix_notify(struct virtio_pci *vp, unsigned v)

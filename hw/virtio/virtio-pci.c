@@ -20,7 +20,6 @@
 #include <unistd.h>
 #include <glib-unix.h>
 #include "hw/virtio/virtio.h"
-#include "accel/kvm-msi.h"
 #include "core/log.h"
 #include "core/machine.h"
 
@@ -91,15 +90,15 @@ static gboolean vp_ioeventfd_ready(gint fd, GIOCondition cond, gpointer opaque)
 static void vp_ioeventfd_set(struct virtio_pci *vp, struct virtio_pci_ioeventfd *io,
 			     uint64_t *cur, uint64_t want, bool pio)
 {
-	struct kvm_accel *k = vp->vdev.m->kvm;
+	struct machine *m = vp->vdev.m;
 
 	if (*cur == want)
 		return;
 	if (*cur != UINT64_MAX)
-		kvm_ioeventfd(k, io->fd, *cur, 2, pio, pio, io->queue, false);
+		machine_ioeventfd(m, io->fd, *cur, 2, pio, pio, io->queue, false);
 	*cur = UINT64_MAX;
-	if (want != UINT64_MAX && kvm_ioeventfd(k, io->fd, want, 2, pio, pio, io->queue,
-						true) == 0)
+	if (want != UINT64_MAX && machine_ioeventfd(m, io->fd, want, 2, pio, pio, io->queue,
+						    true) == 0)
 		*cur = want;
 }
 
@@ -128,7 +127,7 @@ static void vp_ioeventfd_sync(struct virtio_pci *vp)
 
 static void vp_ioeventfd_init(struct virtio_pci *vp)
 {
-	if (!vp->vdev.m->kvm)
+	if (!machine_has_ioeventfd(vp->vdev.m))
 		return;
 	for (unsigned q = 0; q < vp->vdev.nvqs; q++) {
 		struct virtio_pci_ioeventfd *io = g_new0(struct virtio_pci_ioeventfd, 1);

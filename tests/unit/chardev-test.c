@@ -68,18 +68,6 @@ static void fe_attach(struct chardev *c, struct fake_fe *f)
 	chardev_set_frontend(c, &fe);
 }
 
-static struct machine *fake_machine(void)
-{
-	struct machine *m = g_new0(struct machine, 1);
-
-	m->cfg = g_new0(struct machine_config, 1);
-	g_mutex_init(&m->lock);
-	m->ctx = g_main_context_new();
-	m->chardevs = g_hash_table_new(g_str_hash, g_str_equal);
-	m->anon_chardevs = g_ptr_array_new();
-	return m;
-}
-
 /* Run the I/O loop until cond(arg) holds or 3 s pass. */
 static bool pump_until(struct machine *m, bool (*cond)(void *), void *arg)
 {
@@ -154,7 +142,7 @@ static void expect_error(struct machine *m, bool legacy, const char *spec, const
 
 static void test_errors(void)
 {
-	struct machine *m = fake_machine();
+	struct machine *m = machine_new(NULL);
 	GError *err = NULL;
 
 	expect_error(m, false, "foo,id=x", "chardev: unknown backend 'foo'");
@@ -188,7 +176,7 @@ static void test_errors(void)
 
 static void test_file(void)
 {
-	struct machine *m = fake_machine();
+	struct machine *m = machine_new(NULL);
 	char *dir = tmp_dir();
 	g_autofree char *p = g_build_filename(dir, "out", NULL);
 	g_autofree char *spec = g_strdup_printf("file,id=f,path=%s", p);
@@ -211,7 +199,7 @@ static void test_file(void)
 
 static void test_pipe(void)
 {
-	struct machine *m = fake_machine();
+	struct machine *m = machine_new(NULL);
 	char *dir = tmp_dir();
 	g_autofree char *base = g_build_filename(dir, "p", NULL);
 	g_autofree char *pin = g_strdup_printf("%s.in", base);
@@ -270,7 +258,7 @@ static void read_exact(int fd, char *buf, size_t len)
 
 static void test_unix_server(void)
 {
-	struct machine *m = fake_machine();
+	struct machine *m = machine_new(NULL);
 	char *dir = tmp_dir();
 	g_autofree char *path = g_build_filename(dir, "s", NULL);
 	g_autofree char *spec = g_strdup_printf("socket,id=s,path=%s,server=on,wait=off", path);
@@ -322,7 +310,7 @@ static int listen_tcp(int *port)
 
 static void test_tcp_client(void)
 {
-	struct machine *m = fake_machine();
+	struct machine *m = machine_new(NULL);
 	struct fake_fe f;
 	int port, lfd = listen_tcp(&port);
 	g_autofree char *spec = g_strdup_printf("tcp:127.0.0.1:%d", port);
@@ -350,7 +338,7 @@ static void test_tcp_client(void)
 
 static void test_tcp_server(void)
 {
-	struct machine *m = fake_machine();
+	struct machine *m = machine_new(NULL);
 	struct fake_fe f;
 	int port, lfd = listen_tcp(&port);
 	g_autofree char *spec = NULL;
@@ -376,7 +364,7 @@ static void test_tcp_server(void)
 
 static void test_flow_control(void)
 {
-	struct machine *m = fake_machine();
+	struct machine *m = machine_new(NULL);
 	char *dir = tmp_dir();
 	g_autofree char *path = g_build_filename(dir, "s", NULL);
 	g_autofree char *spec = g_strdup_printf("unix:%s,server=on,wait=off", path);
@@ -408,7 +396,7 @@ static void test_flow_control(void)
 
 static void test_slow_reader(void)
 {
-	struct machine *m = fake_machine();
+	struct machine *m = machine_new(NULL);
 	char *dir = tmp_dir();
 	g_autofree char *path = g_build_filename(dir, "s", NULL);
 	g_autofree char *spec = g_strdup_printf("unix:%s,server=on,wait=off", path);
@@ -455,7 +443,7 @@ static void test_slow_reader(void)
 
 static void test_pty(void)
 {
-	struct machine *m = fake_machine();
+	struct machine *m = machine_new(NULL);
 	struct chardev *c = chardev_new_legacy(m, "pty", "p0", NULL);
 	g_autofree char *link = NULL, *name = NULL;
 	char buf[8] = { 0 };
@@ -481,7 +469,7 @@ static void test_pty(void)
 /* Nobody on the pty: output is dropped beyond a small queue, quietly. */
 static void test_pty_unconnected(void)
 {
-	struct machine *m = fake_machine();
+	struct machine *m = machine_new(NULL);
 	struct chardev *c = chardev_new_legacy(m, "pty", "p1", NULL);
 	static uint8_t chunk[64 * 1024];
 	g_autofree char *link = NULL, *name = NULL;
@@ -519,7 +507,7 @@ static void test_pty_unconnected(void)
 /* In a child: stdin/stdout are a pty; mon:stdio enables Ctrl-A commands. */
 static void stdio_escape_child(void)
 {
-	struct machine *m = fake_machine();
+	struct machine *m = machine_new(NULL);
 	int master = posix_openpt(O_RDWR | O_NOCTTY);
 	struct termios t;
 	struct fake_fe f;

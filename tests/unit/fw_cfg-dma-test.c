@@ -24,7 +24,7 @@
 #define DMA_WRITE 0x10
 
 struct fake {
-	struct machine m;
+	struct machine *m;
 	struct mem_region ram_region;
 	uint8_t *ram;
 	struct fw_cfg *f;
@@ -39,24 +39,22 @@ struct write_rec {
 static void fake_init(struct fake *t)
 {
 	memset(t, 0, sizeof(*t));
-	as_init(&t->m.mem, "memory", 1ull << 40);
-	as_init(&t->m.io, "io", 0x10000);
-	t->m.devices = g_ptr_array_new();
+	t->m = machine_new(NULL);
 	t->ram = g_malloc0(RAM_SIZE);
 	mr_init_ram(&t->ram_region, "ram", RAM_SIZE, t->ram, false);
-	g_assert_cmpint(as_add(&t->m.mem, &t->ram_region, 0), ==, 0);
-	t->f = fw_cfg_new(&t->m, true);
+	g_assert_cmpint(as_add(&t->m->mem, &t->ram_region, 0), ==, 0);
+	t->f = fw_cfg_new(t->m, true);
 	g_assert_nonnull(t->f);
 }
 
 static void fake_fini(struct fake *t)
 {
-	struct device *d = g_ptr_array_index(t->m.devices, 0);
+	struct device *d = g_ptr_array_index(t->m->devices, 0);
 
 	fw_cfg_free(t->f);
 	g_free(d->id);
 	g_free(d);
-	g_ptr_array_free(t->m.devices, TRUE);
+	g_ptr_array_free(t->m->devices, TRUE);
 	as_del(&t->ram_region);
 	g_free(t->ram);
 }
@@ -87,18 +85,18 @@ static void write_desc(struct fake *t, uint64_t at, uint32_t ctl, uint32_t len, 
 static uint32_t dma(struct fake *t, uint32_t ctl, uint32_t len, uint64_t addr)
 {
 	write_desc(t, DESC, ctl, len, addr);
-	as_write(&t->m.io, 0x518, __builtin_bswap32(DESC), 4);
+	as_write(&t->m->io, 0x518, __builtin_bswap32(DESC), 4);
 	return get_be32(t->ram + DESC);
 }
 
 static void sel(struct fake *t, uint16_t key)
 {
-	as_write(&t->m.io, 0x510, key, 2);
+	as_write(&t->m->io, 0x510, key, 2);
 }
 
 static uint8_t rd(struct fake *t)
 {
-	return as_read(&t->m.io, 0x511, 1);
+	return as_read(&t->m->io, 0x511, 1);
 }
 
 /* Directory lookup through the data port. */
@@ -172,7 +170,7 @@ static void test_writable_file(void)
 		g_assert_cmphex(rd(&t), ==, rec.seen[i]);
 	/* data port writes do nothing */
 	sel(&t, key);
-	as_write(&t.m.io, 0x511, 0x99, 1);
+	as_write(&t.m->io, 0x511, 0x99, 1);
 	g_assert_cmphex(rd(&t), ==, 1);
 	fake_fini(&t);
 }
@@ -218,14 +216,14 @@ static void test_save_restore(void)
 	uint8_t next;
 
 	fake_init(&t);
-	d = g_ptr_array_index(t.m.devices, 0);
+	d = g_ptr_array_index(t.m->devices, 0);
 	g_assert_nonnull(d->cls->vmsd);
 	sel(&t, FW_CFG_FILE_DIR);
 	rd(&t);
 	rd(&t);
 	rd(&t);
 	/* half-written DMA address */
-	as_write(&t.m.io, 0x514, __builtin_bswap32(0), 4);
+	as_write(&t.m->io, 0x514, __builtin_bswap32(0), 4);
 	vmstate_save(d->cls->vmsd, d, state);
 	next = rd(&t);
 	device_reset(d);
@@ -246,13 +244,13 @@ static void test_hostile_dma(void)
 	/* descriptor straddling the end of RAM: unreadable, error bit where possible */
 	write_desc(&t, DESC, 0, 0, 0);
 	memset(t.ram + RAM_SIZE - 8, 0x77, 8);
-	as_write(&t.m.io, 0x518, __builtin_bswap32(RAM_SIZE - 8), 4);
+	as_write(&t.m->io, 0x518, __builtin_bswap32(RAM_SIZE - 8), 4);
 	g_assert_cmphex(get_be32(t.ram + RAM_SIZE - 8), ==, DMA_ERROR);
 	g_assert_cmphex(get_be32(t.ram + RAM_SIZE - 4), ==, 0x77777777);
 	/* descriptor wholly outside RAM and near the top of the address space */
-	as_write(&t.m.io, 0x514, 0xffffffff, 4);
-	as_write(&t.m.io, 0x518, 0xf8ffffff, 4);
-	as_write(&t.m.io, 0x518, __builtin_bswap32(RAM_SIZE), 4);
+	as_write(&t.m->io, 0x514, 0xffffffff, 4);
+	as_write(&t.m->io, 0x518, 0xf8ffffff, 4);
+	as_write(&t.m->io, 0x518, __builtin_bswap32(RAM_SIZE), 4);
 	/* a huge read that would run off RAM does nothing to RAM */
 	memset(t.ram + BUF, 0x5a, 16);
 	g_assert_cmphex(dma(&t, FW_CFG_SIGNATURE << 16 | DMA_SELECT | DMA_READ, 0xffffffff, BUF),
@@ -260,11 +258,11 @@ static void test_hostile_dma(void)
 	g_assert_cmphex(t.ram[BUF], ==, 0x5a);
 	/* wrong-size writes to the DMA register start nothing */
 	write_desc(&t, DESC, DMA_SELECT | DMA_READ, 4, BUF);
-	as_write(&t.m.io, 0x518, 0x10, 1);
-	as_write(&t.m.io, 0x518, 0x1000, 2);
+	as_write(&t.m->io, 0x518, 0x10, 1);
+	as_write(&t.m->io, 0x518, 0x1000, 2);
 	g_assert_cmphex(get_be32(t.ram + DESC), ==, DMA_SELECT | DMA_READ);
 	/* a 64-bit write runs it */
-	as_write(&t.m.io, 0x514, __builtin_bswap64(DESC), 8);
+	as_write(&t.m->io, 0x514, __builtin_bswap64(DESC), 8);
 	g_assert_cmphex(get_be32(t.ram + DESC), ==, 0);
 	g_assert_cmpmem(t.ram + BUF, 4, "QEMU", 4);
 	fake_fini(&t);
@@ -277,25 +275,23 @@ static void test_no_dma(void)
 	uint32_t id = 0;
 
 	memset(&t, 0, sizeof(t));
-	as_init(&t.m.mem, "memory", 1ull << 40);
-	as_init(&t.m.io, "io", 0x10000);
-	t.m.devices = g_ptr_array_new();
+	t.m = machine_new(NULL);
 	t.ram = g_malloc0(RAM_SIZE);
 	mr_init_ram(&t.ram_region, "ram", RAM_SIZE, t.ram, false);
-	g_assert_cmpint(as_add(&t.m.mem, &t.ram_region, 0), ==, 0);
-	t.f = fw_cfg_new(&t.m, false);
+	g_assert_cmpint(as_add(&t.m->mem, &t.ram_region, 0), ==, 0);
+	t.f = fw_cfg_new(t.m, false);
 	g_assert_nonnull(t.f);
-	g_assert_true(t.m.fw_cfg == t.f);
+	g_assert_true(t.m->fw_cfg == t.f);
 	sel(&t, FW_CFG_ID);
 	for (int i = 0; i < 4; i++)
 		id |= (uint32_t)rd(&t) << (8 * i);
 	g_assert_cmphex(id, ==, 1);
-	g_assert_cmphex(as_read(&t.m.io, 0x514, 4), ==, 0xffffffff);
+	g_assert_cmphex(as_read(&t.m->io, 0x514, 4), ==, 0xffffffff);
 	write_desc(&t, DESC, DMA_SELECT | DMA_READ, 4, BUF);
-	as_write(&t.m.io, 0x518, __builtin_bswap32(DESC), 4);
+	as_write(&t.m->io, 0x518, __builtin_bswap32(DESC), 4);
 	g_assert_cmphex(get_be32(t.ram + DESC), ==, DMA_SELECT | DMA_READ);
 	/* a second fw_cfg cannot take the same ports */
-	g_assert_null(fw_cfg_new(&t.m, false));
+	g_assert_null(fw_cfg_new(t.m, false));
 	fake_fini(&t);
 }
 

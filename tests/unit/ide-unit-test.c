@@ -221,23 +221,9 @@ static void test_aio(void)
 	g_mutex_clear(&lock);
 }
 
-static struct machine *fake_machine(void)
-{
-	struct machine *m = g_new0(struct machine, 1);
-
-	m->cfg = g_new0(struct machine_config, 1);
-	g_mutex_init(&m->lock);
-	m->ctx = g_main_context_new();
-	as_init(&m->io, "io", 0x10000);
-	as_init(&m->mem, "memory", UINT64_MAX);
-	vclock_init(&m->clock, true, m->ctx, &m->lock);
-	m->devices = g_ptr_array_new();
-	return m;
-}
-
 static void test_drive_parse(void)
 {
-	struct machine *m = fake_machine();
+	struct machine *m = machine_new(NULL);
 	g_autofree char *img = make_file("d.img", 4096, 6);
 	g_autofree char *comma = make_file("a,b.img", 4096, 6);
 	g_autofree char *iso = make_file("d.iso", 4096, 6);
@@ -356,7 +342,7 @@ static int tur(struct machine *m)
 static struct machine *ide_machine2(struct piix_ide **out, const char *spec,
 				    const char *spec2)
 {
-	struct machine *m = fake_machine();
+	struct machine *m = machine_new(NULL);
 	GError *err = NULL;
 
 	g_assert_nonnull(pci_bus_new(m, &err));

@@ -21,27 +21,22 @@
 
 static int irq_levels[NUM_GSI];
 
-static void record_irq(void *opaque, int n, int level)
+static void record_irq(struct machine *m, int n, int level)
 {
 	irq_levels[n] = level;
 }
 
-static struct machine *fake_machine(void)
-{
-	struct machine *m = g_new0(struct machine, 1);
+/* The unit tests' accelerator: it only records GSI levels. */
+static const struct accel_ops recorder_ops = {
+	.name = "irq-recorder",
+	.set_irq = record_irq,
+};
 
-	m->cfg = g_new0(struct machine_config, 1);
-	m->cfg->accel = ACCEL_QTEST;
-	m->cfg->smp_cpus = 1;
-	g_mutex_init(&m->lock);
-	as_init(&m->io, "io", 0x10000);
-	as_init(&m->mem, "memory", UINT64_MAX);
-	vclock_init(&m->clock, true, NULL, &m->lock);
-	m->devices = g_ptr_array_new();
-	for (int i = 0; i < NUM_GSI; i++) {
-		m->gsi[i].handler = record_irq;
-		m->gsi[i].n = i;
-	}
+static struct machine *test_machine(void)
+{
+	struct machine *m = machine_new(NULL);
+
+	machine_set_accel(m, &recorder_ops);
 	memset(irq_levels, 0, sizeof(irq_levels));
 	return m;
 }
@@ -130,7 +125,7 @@ static void cfg_writew(struct machine *m, int devfn, int off, uint16_t v)
 
 static void test_bar_sizing(void)
 {
-	struct machine *m = fake_machine();
+	struct machine *m = test_machine();
 	struct pci_bus *bus = new_bus(m);
 
 	tdev_new(m, bus, DEV, 1);
@@ -157,7 +152,7 @@ static void test_bar_sizing(void)
 
 static void test_bar_mapping(void)
 {
-	struct machine *m = fake_machine();
+	struct machine *m = test_machine();
 	struct pci_bus *bus = new_bus(m);
 	struct tdev *t = tdev_new(m, bus, DEV, 1), *u = tdev_new(m, bus, 0x20, 1);
 
@@ -223,7 +218,7 @@ static struct piix3 *new_piix3(struct machine *m, struct pci_bus *bus)
 
 static void test_intx_routing(void)
 {
-	struct machine *m = fake_machine();
+	struct machine *m = test_machine();
 	struct pci_bus *bus = new_bus(m);
 	struct piix3 *p = new_piix3(m, bus);
 	struct tdev *a = tdev_new(m, bus, 0x18, 1); /* slot 3 INTA -> PIRQC */
@@ -290,7 +285,7 @@ static const struct vmstate_desc tdev_vmsd = {
 
 static void test_vmstate(void)
 {
-	struct machine *m = fake_machine();
+	struct machine *m = test_machine();
 	struct pci_bus *bus = new_bus(m);
 	struct tdev *t;
 	GByteArray *a = g_byte_array_new();
@@ -319,7 +314,7 @@ static void test_vmstate(void)
 
 static void test_pm_vmstate(void)
 {
-	struct machine *m = fake_machine();
+	struct machine *m = test_machine();
 	struct pci_bus *bus = new_bus(m);
 	struct piix4_pm_config cfg = PIIX4_PM_CONFIG_DEFAULT;
 	struct piix4_pm *pm;
@@ -358,7 +353,7 @@ static void test_pm_vmstate(void)
 /* The 0xcf8 latch is part of the host bridge's saved state. */
 static void test_latch_vmstate(void)
 {
-	struct machine *m = fake_machine();
+	struct machine *m = test_machine();
 	struct pci_bus *bus = new_bus(m);
 	struct i440fx *h;
 	GByteArray *a = g_byte_array_new();
@@ -384,7 +379,7 @@ static void test_latch_vmstate(void)
 
 static void test_capabilities(void)
 {
-	struct machine *m = fake_machine();
+	struct machine *m = test_machine();
 	struct pci_bus *bus = new_bus(m);
 	struct tdev *t = tdev_new(m, bus, DEV, 1);
 
@@ -402,7 +397,7 @@ static void test_capabilities(void)
 
 static void test_hostile(void)
 {
-	struct machine *m = fake_machine();
+	struct machine *m = test_machine();
 	struct pci_bus *bus = new_bus(m);
 	struct piix4_pm_config cfg = PIIX4_PM_CONFIG_DEFAULT;
 	GError *err = NULL;

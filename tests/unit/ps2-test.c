@@ -18,24 +18,22 @@
 
 static int irq_levels[NUM_GSI];
 
-static void record_irq(void *opaque, int n, int level)
+static void record_irq(struct machine *m, int n, int level)
 {
 	irq_levels[n] = level;
 }
 
-static struct machine *fake_machine(void)
-{
-	struct machine *m = g_new0(struct machine, 1);
+/* The unit tests' accelerator: it only records GSI levels. */
+static const struct accel_ops recorder_ops = {
+	.name = "irq-recorder",
+	.set_irq = record_irq,
+};
 
-	m->cfg = g_new0(struct machine_config, 1);
-	g_mutex_init(&m->lock);
-	as_init(&m->io, "io", 0x10000);
-	vclock_init(&m->clock, true, NULL, &m->lock);
-	m->devices = g_ptr_array_new();
-	for (int i = 0; i < NUM_GSI; i++) {
-		m->gsi[i].handler = record_irq;
-		m->gsi[i].n = i;
-	}
+static struct machine *test_machine(void)
+{
+	struct machine *m = machine_new(NULL);
+
+	machine_set_accel(m, &recorder_ops);
 	memset(irq_levels, 0, sizeof(irq_levels));
 	return m;
 }
@@ -91,7 +89,7 @@ static void key(struct i8042 *s, unsigned k)
 
 static void test_translated_keys(void)
 {
-	struct machine *m = fake_machine();
+	struct machine *m = test_machine();
 	struct i8042 *s = make_kbc(m);
 
 	set_mode(m, 0x61); /* what SeaBIOS leaves: XLATE, IRQ 1 */
@@ -113,7 +111,7 @@ static void test_translated_keys(void)
 
 static void test_raw_sets(void)
 {
-	struct machine *m = fake_machine();
+	struct machine *m = test_machine();
 	struct i8042 *s = make_kbc(m);
 
 	set_mode(m, 0x00);
@@ -150,7 +148,7 @@ static void test_raw_sets(void)
 /* Every set 2 code of the key table translates back to its set 1 code. */
 static void test_translation_table(void)
 {
-	struct machine *m = fake_machine();
+	struct machine *m = test_machine();
 	struct i8042 *s = make_kbc(m);
 	int checked = 0;
 
@@ -178,7 +176,7 @@ static void test_translation_table(void)
 
 static void test_disabled_and_overflow(void)
 {
-	struct machine *m = fake_machine();
+	struct machine *m = test_machine();
 	struct i8042 *s = make_kbc(m);
 	uint8_t buf[64];
 
@@ -230,7 +228,7 @@ static void mouse_cmd(struct machine *m, uint8_t v)
 
 static void test_mouse_packets(void)
 {
-	struct machine *m = fake_machine();
+	struct machine *m = test_machine();
 	struct i8042 *s = make_kbc(m);
 	struct ps2_mouse *ms = i8042_mouse(s);
 
@@ -284,7 +282,7 @@ static void test_mouse_packets(void)
 
 static void test_reset_command(void)
 {
-	struct machine *m = fake_machine();
+	struct machine *m = test_machine();
 	struct i8042 *s = make_kbc(m);
 
 	g_assert_true(i8042_a20(s));
@@ -313,7 +311,7 @@ static void roundtrip(const struct vmstate_desc *vmsd, void *obj, struct device 
 
 static void test_vmstate(void)
 {
-	struct machine *m = fake_machine();
+	struct machine *m = test_machine();
 	struct i8042 *s = make_kbc(m);
 	struct device *kbc = g_ptr_array_index(m->devices, 2);
 	struct device *kbd = g_ptr_array_index(m->devices, 0);
@@ -359,7 +357,7 @@ static void test_vmstate(void)
 /* Random traffic on both ports mixed with input: nothing breaks. */
 static void test_hostile(void)
 {
-	struct machine *m = fake_machine();
+	struct machine *m = test_machine();
 	struct i8042 *s = make_kbc(m);
 	GRand *r = g_rand_new_with_seed(42);
 

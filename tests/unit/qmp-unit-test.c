@@ -24,29 +24,17 @@
 static struct machine *m;
 static char *sock_path;
 
-static struct machine *fake_machine(const char *spec)
+static struct machine *test_machine(const char *spec)
 {
-	struct machine *fm = g_new0(struct machine, 1);
-	struct machine_config *cfg = g_new0(struct machine_config, 1);
+	struct machine_config *cfg = machine_config_new();
+	struct machine *fm;
 	GError *err = NULL;
 
-	cfg->smp_cpus = cfg->sockets = cfg->cores = cfg->threads = cfg->maxcpus = 1;
 	cfg->accel = ACCEL_QTEST;
 	cfg->name = g_strdup("unit");
 	cfg->start_paused = true;
-	cfg->monitors = g_ptr_array_new_with_free_func(g_free);
 	g_ptr_array_add(cfg->monitors, g_strdup(spec));
-	fm->cfg = cfg;
-	g_mutex_init(&fm->lock);
-	fm->ctx = g_main_context_default();
-	fm->loop = g_main_loop_new(fm->ctx, FALSE);
-	as_init(&fm->mem, "memory", UINT64_MAX);
-	as_init(&fm->io, "io", 0x10000);
-	vclock_init(&fm->clock, true, fm->ctx, &fm->lock);
-	fm->devices = g_ptr_array_new();
-	fm->drives = g_ptr_array_new();
-	fm->state = RUN_STATE_PAUSED;
-	vclock_pause(&fm->clock);
+	fm = machine_new(cfg); /* paused, as after -S */
 	g_assert_cmpint(monitor_init_all(fm, &err), ==, 0);
 	g_assert_no_error(err);
 	return fm;
@@ -391,7 +379,7 @@ int main(int argc, char **argv)
 	g_test_init(&argc, &argv, NULL);
 	sock_path = g_build_filename(dir, "qmp.sock", NULL);
 	spec = g_strdup_printf("control,unix:%s,server=on,wait=off", sock_path);
-	m = fake_machine(spec);
+	m = test_machine(spec);
 	g_test_add_func("/qmp/negotiation", test_negotiation);
 	g_test_add_func("/qmp/framing", test_framing);
 	g_test_add_func("/qmp/envelope-errors", test_envelope_errors);

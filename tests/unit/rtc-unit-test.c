@@ -17,24 +17,22 @@
 
 static int irq_levels[NUM_GSI];
 
-static void record_irq(void *opaque, int n, int level)
+static void record_irq(struct machine *m, int n, int level)
 {
 	irq_levels[n] = level;
 }
 
-static struct machine *fake_machine(void)
-{
-	struct machine *m = g_new0(struct machine, 1);
+/* The unit tests' accelerator: it only records GSI levels. */
+static const struct accel_ops recorder_ops = {
+	.name = "irq-recorder",
+	.set_irq = record_irq,
+};
 
-	m->cfg = g_new0(struct machine_config, 1);
-	g_mutex_init(&m->lock);
-	as_init(&m->io, "io", 0x10000);
-	vclock_init(&m->clock, true, NULL, &m->lock);
-	m->devices = g_ptr_array_new();
-	for (int i = 0; i < NUM_GSI; i++) {
-		m->gsi[i].handler = record_irq;
-		m->gsi[i].n = i;
-	}
+static struct machine *test_machine(void)
+{
+	struct machine *m = machine_new(NULL);
+
+	machine_set_accel(m, &recorder_ops);
 	memset(irq_levels, 0, sizeof(irq_levels));
 	return m;
 }
@@ -75,7 +73,7 @@ static struct rtc *make_rtc(struct machine *m)
 
 static void test_base_time(void)
 {
-	struct machine *m = fake_machine();
+	struct machine *m = test_machine();
 	struct rtc *s = make_rtc(m);
 
 	g_assert_cmphex(cmos_in(m, RTC_SECONDS), ==, 0x07);
@@ -103,7 +101,7 @@ static void test_base_time(void)
 
 static void test_no_idle_timer(void)
 {
-	struct machine *m = fake_machine();
+	struct machine *m = test_machine();
 
 	make_rtc(m);
 	g_assert_cmpint(vclock_next_deadline(&m->clock), ==, INT64_MAX);
@@ -126,7 +124,7 @@ static void test_no_idle_timer(void)
 
 static void test_vmstate_and_reset(void)
 {
-	struct machine *m = fake_machine();
+	struct machine *m = test_machine();
 	struct rtc *s = make_rtc(m);
 	struct device *d = g_ptr_array_index(m->devices, 0);
 	const struct vmstate_desc *vmsd = d->cls->vmsd;
@@ -165,7 +163,7 @@ static void test_vmstate_and_reset(void)
 /* Every value into every register, with time passing: must stay sane. */
 static void test_hostile_registers(void)
 {
-	struct machine *m = fake_machine();
+	struct machine *m = test_machine();
 
 	make_rtc(m);
 	for (int idx = 0; idx < 256; idx++) {
@@ -220,7 +218,7 @@ static void test_parse_option(void)
 
 	/* the configured base shows up in the registers */
 	{
-		struct machine *m = fake_machine();
+		struct machine *m = test_machine();
 		struct rtc *s;
 
 		g_assert_cmpint(rtc_parse_option(&cfg, "base=2006-06-17T16:01:21", &err), ==, 0);
@@ -235,7 +233,7 @@ static void test_parse_option(void)
 static void test_localtime(void)
 {
 	struct rtc_config cfg = RTC_CONFIG_DEFAULT;
-	struct machine *m = fake_machine();
+	struct machine *m = test_machine();
 	GError *err = NULL;
 	int64_t host, t;
 

@@ -11,30 +11,29 @@
 #include "hw/char/serial.h"
 #include "core/chardev.h"
 #include "core/machine.h"
+#include "system/device-list.h"
 #include "core/opts.h"
 #include "core/vmstate.h"
 
 static int irq_levels[NUM_GSI];
 
-static void record_irq(void *opaque, int n, int level)
+static void record_irq(struct machine *m, int n, int level)
 {
 	irq_levels[n] = level;
 }
 
-static struct machine *fake_machine(void)
-{
-	struct machine *m = g_new0(struct machine, 1);
+/* The unit tests' accelerator: it only records GSI levels. */
+static const struct accel_ops recorder_ops = {
+	.name = "irq-recorder",
+	.set_irq = record_irq,
+};
 
-	m->cfg = g_new0(struct machine_config, 1);
-	g_mutex_init(&m->lock);
-	as_init(&m->io, "io", 0x10000);
-	vclock_init(&m->clock, true, NULL, &m->lock);
-	m->devices = g_ptr_array_new();
-	m->chardevs = g_hash_table_new(g_str_hash, g_str_equal);
-	for (int i = 0; i < NUM_GSI; i++) {
-		m->gsi[i].handler = record_irq;
-		m->gsi[i].n = i;
-	}
+static struct machine *test_machine(void)
+{
+	struct machine *m = machine_new(NULL);
+
+	machine_set_accel(m, &recorder_ops);
+	m->device_classes = device_classes; /* -device serial-isa */
 	memset(irq_levels, 0, sizeof(irq_levels));
 	return m;
 }
@@ -64,7 +63,7 @@ static struct serial *make_com1(struct machine *m)
 
 static void test_roundtrip(void)
 {
-	struct machine *m = fake_machine();
+	struct machine *m = test_machine();
 	struct serial *s = make_com1(m);
 	const struct vmstate_desc *vmsd = s->dev.cls->vmsd;
 	GByteArray *a = g_byte_array_new(), *b = g_byte_array_new();
@@ -113,7 +112,7 @@ static void test_roundtrip(void)
 
 static void test_hostile_snapshot(void)
 {
-	struct machine *m = fake_machine();
+	struct machine *m = test_machine();
 	struct serial *s = make_com1(m);
 	const struct vmstate_desc *vmsd = s->dev.cls->vmsd;
 	GByteArray *a = g_byte_array_new();
@@ -138,7 +137,7 @@ static void test_hostile_snapshot(void)
 /* A hostile guest: random accesses keep every invariant and the IRQ honest. */
 static void test_random_accesses(void)
 {
-	struct machine *m = fake_machine();
+	struct machine *m = test_machine();
 	struct serial *s = make_com1(m);
 	GRand *r = g_rand_new_with_seed(0x16550);
 	int seen_irq = 0, seen_full = 0, seen_cti = 0;
@@ -186,7 +185,7 @@ static struct device *device_from(struct machine *m, const char *spec, GError **
 
 static void test_device_opts(void)
 {
-	struct machine *m = fake_machine();
+	struct machine *m = test_machine();
 	GError *err = NULL;
 	struct device *d1, *d2;
 

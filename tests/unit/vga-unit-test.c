@@ -16,20 +16,6 @@
 #include "core/vmstate.h"
 #include "ui/console.h"
 
-static struct machine *fake_machine(void)
-{
-	struct machine *m = g_new0(struct machine, 1);
-
-	m->cfg = g_new0(struct machine_config, 1);
-	g_mutex_init(&m->lock);
-	as_init(&m->io, "io", 0x10000);
-	as_init(&m->mem, "mem", 1ull << 40);
-	vclock_init(&m->clock, true, NULL, &m->lock);
-	m->devices = g_ptr_array_new();
-	m->chardevs = g_hash_table_new(g_str_hash, g_str_equal);
-	return m;
-}
-
 static struct vga_pci *make_vga(struct machine *m)
 {
 	struct vga_config cfg = VGA_CONFIG_DEFAULT;
@@ -77,7 +63,7 @@ static GBytes *surface_bytes(struct console *con)
 
 static void test_roundtrip(void)
 {
-	struct machine *m = fake_machine();
+	struct machine *m = machine_new(NULL);
 	struct vga_pci *v = make_vga(m);
 	struct vga_state *s = vga_pci_state(v);
 	struct device *dev = g_ptr_array_index(m->devices, 0);
@@ -117,7 +103,7 @@ static void test_roundtrip(void)
 
 static void test_hostile_snapshot(void)
 {
-	struct machine *m = fake_machine();
+	struct machine *m = machine_new(NULL);
 	struct vga_pci *v = make_vga(m);
 	struct vga_state *s = vga_pci_state(v);
 	struct device *dev = g_ptr_array_index(m->devices, 0);
@@ -185,7 +171,7 @@ static void record_update(void *opaque, int x, int y, int w, int h)
 
 static void test_dirty_log(void)
 {
-	struct machine *m = fake_machine();
+	struct machine *m = machine_new(NULL);
 	struct vga_pci *v = make_vga(m);
 	struct vga_state *s = vga_pci_state(v);
 	struct console *con = vga_pci_console(v);
@@ -239,7 +225,7 @@ static void test_dirty_log(void)
 /* Without a dirty log, LFB writes are found by comparing rows. */
 static void test_lfb_compare(void)
 {
-	struct machine *m = fake_machine();
+	struct machine *m = machine_new(NULL);
 	struct vga_pci *v = make_vga(m);
 	struct vga_state *s = vga_pci_state(v);
 	struct console *con = vga_pci_console(v);
@@ -270,7 +256,7 @@ static void test_lfb_compare(void)
 
 static void test_ppm(void)
 {
-	struct machine *m = fake_machine();
+	struct machine *m = machine_new(NULL);
 	struct vga_pci *v = make_vga(m);
 	struct vga_state *s = vga_pci_state(v);
 	g_autofree char *path = g_strdup_printf("%s/vga-unit-%d.ppm", g_get_tmp_dir(), getpid());

@@ -59,23 +59,17 @@ static void pci_w32(struct env *e, int reg, uint32_t v)
 
 static void env_start(struct env *e)
 {
-	struct machine *m = g_new0(struct machine, 1);
+	struct machine_config *cfg = machine_config_new();
+	struct machine *m;
 	GError *err = NULL;
 	g_autofree char *spec = NULL;
 	int fd;
 
+	cfg->accel = ACCEL_QTEST;
+	cfg->ram_size = RAM_SIZE;
+	m = machine_new(cfg);
 	memset(e, 0, sizeof(*e));
 	e->m = m;
-	m->cfg = g_new0(struct machine_config, 1);
-	m->cfg->accel = ACCEL_QTEST;
-	m->cfg->ram_size = RAM_SIZE;
-	g_mutex_init(&m->lock);
-	m->ctx = g_main_context_default();
-	as_init(&m->io, "io", 0x10000);
-	as_init(&m->mem, "memory", UINT64_MAX);
-	vclock_init(&m->clock, true, NULL, &m->lock);
-	m->devices = g_ptr_array_new();
-	m->drives = g_ptr_array_new();
 	e->alloc = g_malloc(RAM_SIZE + 2 * GUARD);
 	memset(e->alloc, 0xcc, RAM_SIZE + 2 * GUARD);
 	m->ram = e->alloc + GUARD;

@@ -5,6 +5,7 @@
  */
 #include <stddef.h>
 #include "core/device.h"
+#include "system/device-list.h"
 
 /* BEGIN extern declarations */
 extern const struct device_class serial_isa_class;

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * kvmpc's entry point: QEMU-dialect command line into struct machine_config,
- * then the machine is built, the vCPU threads started and the glib main
- * loop run on this (the I/O) thread until the guest or a signal ends it.
- * Option parsing lives in core/cmdline.c.
+ * kvmpc's entry point and the program's wiring: QEMU-dialect command line
+ * into struct machine_config, then an empty machine (machine_new), the
+ * accelerator, backends, board, -device devices, monitors and displays in
+ * that order, the vCPU threads started and the glib main loop run on this
+ * (the I/O) thread until the guest or a signal ends it.  This is the only
+ * place that knows every layer; option parsing lives in core/cmdline.c.
  */
 #include <signal.h>
 #include <stdio.h>
@@ -15,6 +17,8 @@
 #include "core/log.h"
 #include "core/machine.h"
 #include "core/chardev.h"
+#include "core/device.h"
+#include "accel/cpu-model.h"
 #include "accel/kvm.h"
 #include "accel/qtest.h"
 #include "hw/i386/pc.h"
@@ -23,6 +27,7 @@
 #include "ui/sdl.h"
 #include "ui/vnc.h"
 #include "ui/monitor.h"
+#include "system/device-list.h"
 
 static gboolean on_signal(gpointer opaque)
 {
@@ -72,18 +77,7 @@ static int machine_build(struct machine *m, GError **err)
 {
 	struct machine_config *cfg = m->cfg;
 
-	g_mutex_init(&m->lock);
-	m->ctx = g_main_context_default();
-	m->loop = g_main_loop_new(m->ctx, FALSE);
-	as_init(&m->mem, "memory", UINT64_MAX);
-	as_init(&m->io, "io", 0x10000);
-	vclock_init(&m->clock, cfg->accel == ACCEL_QTEST, m->ctx, &m->lock);
-	m->devices = g_ptr_array_new();
-	m->chardevs = g_hash_table_new(g_str_hash, g_str_equal);
-	m->anon_chardevs = g_ptr_array_new();
-	if (!m->drives)
-		m->drives = g_ptr_array_new();
-	machine_init_gsi(m);
+	m->device_classes = device_classes;
 	if (cfg->accel == ACCEL_KVM && kvm_accel_init(m, err) < 0)
 		return -1;
 	if (cmdline_create_chardevs(m, err) < 0)
@@ -105,20 +99,34 @@ static int machine_build(struct machine *m, GError **err)
 	return 0;
 }
 
+/* The command line into cfg: 0 = run, 1 = done (help printed), -1 = error. */
+static int parse_config(struct machine_config *cfg, int argc, char **argv, GError **err)
+{
+	int ret = cmdline_parse(cfg, argc, argv, err);
+
+	if (ret > 0 && cfg->device_help)
+		device_print_help(device_classes);
+	if (ret)
+		return ret;
+	if (cfg->cpu_spec && cpu_model_parse(cfg, cfg->cpu_spec, err) < 0)
+		return -1;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
-	struct machine_config *cfg = g_new0(struct machine_config, 1);
-	struct machine *m = g_new0(struct machine, 1);
+	struct machine_config *cfg = machine_config_new();
+	struct machine *m;
 	GError *err = NULL;
 	int ret;
 
-	m->cfg = cfg;
-	ret = cmdline_parse(m, argc, argv, &err);
+	ret = parse_config(cfg, argc, argv, &err);
 	if (ret != 0) {
 		if (err)
 			error_report("%s", err->message);
 		return ret < 0 ? 1 : 0;
 	}
+	m = machine_new(cfg);
 	if (machine_build(m, &err) < 0) {
 		error_report("%s", err ? err->message : "machine set-up failed");
 		chardev_close_all(m);
@@ -129,15 +137,13 @@ int main(int argc, char **argv)
 	g_unix_signal_add(SIGINT, on_signal, m);
 	g_unix_signal_add(SIGHUP, on_signal, m);
 	machine_lock(m);
-	m->state = RUN_STATE_PAUSED;
-	vclock_pause(&m->clock);
 	if (!cfg->start_paused)
 		machine_resume(m);
 	machine_unlock(m);
-	if (m->kvm)
+	if (cfg->accel == ACCEL_KVM)
 		kvm_vcpus_start(m);
 	g_main_loop_run(m->loop);
-	if (m->kvm)
+	if (cfg->accel == ACCEL_KVM)
 		kvm_vcpus_stop(m);
 	chardev_close_all(m);
 	return m->exit_code;
