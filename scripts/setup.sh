@@ -6,7 +6,7 @@ set -e
 PKGS="gcc make pkg-config libc6-dev linux-libc-dev libglib2.0-dev libpixman-1-dev
 libsdl2-dev libslirp-dev libjson-glib-dev libpng-dev zlib1g-dev seabios
 qemu-system-x86 qemu-utils socat xvfb xdotool imagemagick xxd
-grub-common grub-pc-bin xorriso mtools kmod cpio gvncviewer evilwm
+grub-common grub-pc-bin xorriso mtools kmod cpio gvncviewer evilwm x11-utils stress-ng
 clang libclang-rt-dev libzstd-dev"
 missing=""
 for p in $PKGS; do
