@@ -14,6 +14,8 @@
 #include <stdio.h>
 #include "block/block.h"
 #include "block/qcow2.h"
+#include "core/iov.h"
+#include "core/log.h"
 
 enum blk_req_type { BLK_REQ_READ, BLK_REQ_WRITE, BLK_REQ_FLUSH };
 
@@ -30,8 +32,6 @@ struct blk_req {
 
 #define BLK_POOL_THREADS 4
 #define BLK_MAX_IOV 65536
-
-static const char qcow2_magic[4] = { 'Q', 'F', 'I', 0xfb };
 
 bool blk_parse_cache_mode(const char *s, enum blk_cache_mode *out)
 {
@@ -52,11 +52,15 @@ bool blk_parse_cache_mode(const char *s, enum blk_cache_mode *out)
 	return false;
 }
 
-/* Read the first bytes of the file to tell raw from qcow2. */
+/*
+ * Read the first sector and name its format (block/probe.c); raw when no
+ * signature matches.
+ */
 static int blk_probe_format(const char *path, const char **fmt, GError **err)
 {
-	char magic[4] = { 0 };
+	uint8_t buf[BLK_PROBE_SIZE] = { 0 };
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
 
 	if (fd < 0) {
 		int e = errno;
@@ -64,12 +68,11 @@ static int blk_probe_format(const char *path, const char **fmt, GError **err)
 			    "Could not open '%s': %s", path, g_strerror(e));
 		return -e;
 	}
-	if (pread(fd, magic, sizeof(magic), 0) == sizeof(magic) &&
-	    !memcmp(magic, qcow2_magic, sizeof(magic)))
-		*fmt = "qcow2";
-	else
-		*fmt = "raw";
+	n = pread(fd, buf, sizeof(buf), 0);
 	close(fd);
+	*fmt = blk_probe_buf(buf, n > 0 ? (size_t)n : 0, path);
+	if (!*fmt)
+		*fmt = "raw";
 	return 0;
 }
 
@@ -95,7 +98,9 @@ struct block_backend *blk_open(const struct blk_config *cfg, GError **err)
 			"the restrictions.\n", cfg->filename);
 	if (strcmp(fmt, "raw") && strcmp(fmt, "qcow2")) {
 		g_set_error(err, G_FILE_ERROR, G_FILE_ERROR_INVAL,
-			    "'%s': image format '%s' is not supported (raw, qcow2)",
+			    cfg->format ? "'%s': image format '%s' is not supported (raw, qcow2)"
+					: "'%s': image format '%s' is not supported (raw, qcow2); "
+					  "give format=raw (-f raw) to access the file as raw",
 			    cfg->filename, fmt);
 		return NULL;
 	}
@@ -106,6 +111,7 @@ struct block_backend *blk_open(const struct blk_config *cfg, GError **err)
 	b->filename = g_strdup(cfg->filename);
 	b->read_only = cfg->read_only;
 	b->cache = cfg->cache;
+	b->probed_raw = !cfg->format && b->drv == &blk_driver_raw;
 	g_mutex_init(&b->inflight_lock);
 	g_cond_init(&b->inflight_cond);
 
@@ -162,6 +168,11 @@ void blk_set_aio_context(struct block_backend *b, GMainContext *ctx, GMutex *loc
 	b->ctx_lock = lock;
 }
 
+const char *blk_format(struct block_backend *b)
+{
+	return b->drv->format;
+}
+
 bool blk_is_read_only(struct block_backend *b)
 {
 	return b->read_only;
@@ -186,6 +197,36 @@ int blk_flush(struct block_backend *b)
 	return b->drv->flush(b);
 }
 
+/*
+ * A probed-raw image must not turn into another format through the guest:
+ * refuse a write after which sector 0 would probe as one, as QEMU does.
+ * Otherwise the next start with the same command line would open the
+ * guest's header and, through its backing file name, any host file.
+ */
+static int blk_check_probed_write(struct block_backend *b, uint64_t off,
+				  const struct iovec *iov, int niov)
+{
+	uint8_t sec[BLK_PROBE_SIZE] = { 0 };
+	struct iovec one = { .iov_base = sec, .iov_len = sizeof(sec) };
+	size_t len;
+	const char *fmt;
+
+	if (!b->probed_raw || off >= BLK_PROBE_SIZE)
+		return 0;
+	len = iov_size(iov, niov);
+	if (!len)
+		return 0;
+	if (off > 0 || len < BLK_PROBE_SIZE)
+		b->drv->preadv(b, 0, &one, 1); /* past the end stays zero */
+	iov_to_buf(iov, niov, 0, sec + off, MIN(len, BLK_PROBE_SIZE - off));
+	fmt = blk_probe_buf(sec, sizeof(sec), NULL);
+	if (!fmt)
+		return 0;
+	guest_error("%s: write to sector 0 refused: it would make the probed-raw image "
+		    "look like %s (give format=raw to allow it)", b->filename, fmt);
+	return -EPERM;
+}
+
 int blk_pwritev(struct block_backend *b, uint64_t off, const struct iovec *iov, int niov)
 {
 	int ret;
@@ -194,6 +235,9 @@ int blk_pwritev(struct block_backend *b, uint64_t off, const struct iovec *iov, 
 		return -EROFS;
 	if (b->snap)
 		return blk_snapshot_pwritev(b, off, iov, niov);
+	ret = blk_check_probed_write(b, off, iov, niov);
+	if (ret < 0)
+		return ret;
 	ret = b->drv->pwritev(b, off, iov, niov);
 	if (ret >= 0 && (b->cache == BLK_CACHE_WRITETHROUGH ||
 			 b->cache == BLK_CACHE_DIRECTSYNC))

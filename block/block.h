@@ -64,6 +64,7 @@ struct block_backend {
 	void *opaque;             /* driver state */
 	char *filename;
 	bool read_only;
+	bool probed_raw;          /* raw by probing: sector 0 writes guarded */
 	enum blk_cache_mode cache;
 	struct blk_snapshot *snap; /* non-NULL with snapshot=on */
 
@@ -108,6 +109,16 @@ int64_t blk_length(struct block_backend *b);
 bool blk_is_read_only(struct block_backend *b);
 /* Wait (without the completions running) until no worker is busy. */
 void blk_drain_workers(struct block_backend *b);
+
+/* The format driver's name: what was actually opened ("raw", "qcow2"). */
+const char *blk_format(struct block_backend *b);
+
+/*
+ * Name the image format whose signature starts buf (block/probe.c), or
+ * NULL for raw.  filename (may be NULL) lets name-only formats match.
+ */
+#define BLK_PROBE_SIZE 512
+const char *blk_probe_buf(const uint8_t *buf, size_t len, const char *filename);
 
 /* Parse "none", "writeback", ... ; false if unknown. */
 bool blk_parse_cache_mode(const char *s, enum blk_cache_mode *out);

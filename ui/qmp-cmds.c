@@ -254,7 +254,7 @@ static JsonNode *inserted_node(struct drive_info *d)
 {
 	JsonObject *o = json_object_new(), *img = json_object_new(), *cache = json_object_new();
 	int64_t len = blk_length(d->blk);
-	const char *fmt = d->format ? d->format : "raw";
+	const char *fmt = blk_format(d->blk); /* what was opened, probed or given */
 
 	json_object_set_string_member(o, "file", d->file ? d->file : "");
 	json_object_set_boolean_member(o, "ro", d->read_only);

@@ -27,7 +27,7 @@ command -v qemu-img >/dev/null 2>&1 || skip "qemu-img missing (apt-get install q
 mkdir -p "$OUT" || exit 1
 LIBS="glib-2.0 zlib"
 grep -q CONFIG_ZSTD config.h 2>/dev/null && LIBS="$LIBS libzstd"
-SRCS="tests/fuzz/qcow2-fuzz.c block/block.c block/raw.c block/snapshot.c core/iov.c core/rw.c $(ls block/qcow2*.c)"
+SRCS="tests/fuzz/qcow2-fuzz.c block/block.c block/probe.c core/log.c block/raw.c block/snapshot.c core/iov.c core/rw.c $(ls block/qcow2*.c)"
 if ! clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 	-std=gnu11 -D_GNU_SOURCE -I. $(pkg-config --cflags $LIBS) $SRCS \
 	$(pkg-config --libs $LIBS) -lm -lpthread -o "$OUT/qcow2-fuzz" \

@@ -300,7 +300,7 @@ check "refcounts claim every cluster: an allocating write fails fast (rc $rc)" \
 	"[ $rc -eq 1 ] && grep -q 'no free cluster' err.txt"
 if [ -x ./kvmpc ] || [ -x "$OLDPWD/kvmpc" ]; then
 	vmm=$OLDPWD/kvmpc
-	timeout 20 "$vmm" -nodefaults -display none -drive file=h10.qcow2,if=ide \
+	timeout 20 "$vmm" -nodefaults -display none -accel qtest -qtest /dev/null -drive file=h10.qcow2,if=ide \
 		>/dev/null 2>err.txt
 	rc=$?
 	check "kvmpc -drive with an unknown feature exits with the message (rc $rc)" \

@@ -18,6 +18,11 @@
  * MiB read must begin with the 32-bit value i ^ 0x4b564d50 (i = its MiB
  * index), written there by the host.  Prints "ide bench: read_kib_s=R
  * write_kib_s=W bad=B" and exits 0 (1 on a device error or bad data).
+ * mode=attack (tests/boot/probe-guard.sh): on the primary master, by PIO,
+ * writes a qcow2 header naming backing= (a host path) into sector 0 and
+ * prints "ide: header write refused" (status ERR) or "ide: header write
+ * accepted"; then writes an ordinary MBR-signed sector 0, flushes and
+ * prints "ide: plain write ok".
  * Interrupts stay off; nothing here needs the 8259.
  */
 #include "rt.h"
@@ -314,6 +319,72 @@ static int bench(const char *cmdline)
 	return bad ? 1 : 0;
 }
 
+/* ---- mode=attack ---- */
+
+/* WRITE SECTORS of one sector at LBA 0 by PIO; the final status or -1. */
+static int pio_write0(const uint8_t *buf)
+{
+	int st;
+
+	if (wait_not_busy(PRI) < 0)
+		return -1;
+	outb(PRI + 6, 0xe0);
+	outb(PRI + 2, 1);
+	outb(PRI + 3, 0);
+	outb(PRI + 4, 0);
+	outb(PRI + 5, 0);
+	outb(PRI + 7, 0x30);
+	st = wait_not_busy(PRI);
+	if (st < 0 || !(st & ST_DRQ))
+		return -1;
+	for (int i = 0; i < 256; i++)
+		outw(PRI, buf[2 * i] | buf[2 * i + 1] << 8);
+	inb(PRI + 0x206); /* alternate status: the 400 ns settle time */
+	return wait_not_busy(PRI);
+}
+
+static void put_be(uint8_t *p, uint64_t v, int n)
+{
+	for (int i = n - 1; i >= 0; i--, v >>= 8)
+		p[i] = (uint8_t)v;
+}
+
+static int attack(const char *cmdline)
+{
+	static uint8_t h[512];
+	char backing[201] = "/etc/passwd";
+	uint32_t n = 0;
+	int st;
+
+	rt_cmdline_get(cmdline, "backing", backing, sizeof(backing));
+	h[0] = 'Q', h[1] = 'F', h[2] = 'I', h[3] = 0xfb;
+	put_be(h + 4, 3, 4);
+	put_be(h + 8, 0x100, 8);
+	while (backing[n] && n < 200) {
+		h[0x100 + n] = (uint8_t)backing[n];
+		n++;
+	}
+	put_be(h + 16, n, 4);
+	put_be(h + 20, 16, 4);
+	put_be(h + 24, 1 << 20, 8);
+	put_be(h + 100, 104, 4);
+	st = pio_write0(h);
+	rt_printf("ide: header write %s\n", st >= 0 && !(st & ST_ERR) ? "accepted" : "refused");
+	for (int i = 0; i < 512; i++)
+		h[i] = (uint8_t)(i * 13);
+	h[510] = 0x55, h[511] = 0xaa;
+	st = pio_write0(h);
+	if (st < 0 || (st & ST_ERR))
+		return 1;
+	outb(PRI + 7, 0xe7); /* FLUSH CACHE */
+	inb(PRI + 0x206);
+	st = wait_not_busy(PRI);
+	if (st < 0 || (st & ST_ERR))
+		return 1;
+	rt_printf("ide: plain write ok\n");
+	return 0;
+}
+
 uint32_t guest_main(uint32_t magic, const struct mb_info *mbi)
 {
 	const char *cmdline = "";
@@ -328,6 +399,8 @@ uint32_t guest_main(uint32_t magic, const struct mb_info *mbi)
 		return media(cmdline);
 	if (!strncmp(mode, "bench", 6))
 		return bench(cmdline);
-	rt_printf("ide: mode=media or mode=bench expected\n");
+	if (!strncmp(mode, "attack", 7))
+		return attack(cmdline);
+	rt_printf("ide: mode=media, bench or attack expected\n");
 	return 1;
 }

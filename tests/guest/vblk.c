@@ -12,8 +12,13 @@
  * msix=1 (modern): queue 0 signals MSI-X vector 0 = LAPIC vector 0x51;
  * interrupts stay disabled, so after the requests the vector must be
  * pending in the LAPIC IRR: prints "vblk: msi ok" (or "vblk: msi missing").
+ * attack=1 (tests/boot/probe-guard.sh) plays a guest turning its disk into
+ * a qcow2 image whose backing file is a host file: it writes a qcow2
+ * header naming backing= (a host path) into sector 0 and prints "vblk:
+ * header write refused" or "vblk: header write accepted", then writes an
+ * ordinary MBR-signed sector 0 and prints "vblk: plain write ok".
  * Command line: mode=legacy|modern s=SECTOR n=COUNT seed=S bench=1 mb= ops=
- * msix=1.
+ * msix=1 attack=1 backing=PATH.
  */
 #include "rt.h"
 
@@ -347,6 +352,55 @@ static int verify(const char *cmdline)
 	return 0;
 }
 
+static void put_be(volatile uint8_t *p, uint64_t v, int n)
+{
+	for (int i = n - 1; i >= 0; i--, v >>= 8)
+		p[i] = (uint8_t)v;
+}
+
+/* A qcow2 v3 header (64 KiB clusters, 1 MiB) with its backing file name at 0x100. */
+static void make_qcow2_header(volatile uint8_t *h, const char *backing)
+{
+	uint32_t n = 0;
+
+	for (int i = 0; i < 512; i++)
+		h[i] = 0;
+	h[0] = 'Q', h[1] = 'F', h[2] = 'I', h[3] = 0xfb;
+	put_be(h + 4, 3, 4);            /* version */
+	put_be(h + 8, 0x100, 8);        /* backing file name offset */
+	while (backing[n] && n < 200) {
+		h[0x100 + n] = (uint8_t)backing[n];
+		n++;
+	}
+	put_be(h + 16, n, 4);           /* backing file name length */
+	put_be(h + 20, 16, 4);          /* cluster bits */
+	put_be(h + 24, 1 << 20, 8);     /* virtual size */
+	put_be(h + 36, 1, 4);           /* L1 entries */
+	put_be(h + 40, 0x30000, 8);     /* L1 table */
+	put_be(h + 48, 0x10000, 8);     /* refcount table */
+	put_be(h + 56, 1, 4);           /* refcount table clusters */
+	put_be(h + 96, 4, 4);           /* refcount order */
+	put_be(h + 100, 104, 4);        /* header length */
+}
+
+static int attack(const char *cmdline)
+{
+	char backing[201] = "/etc/passwd";
+	volatile uint8_t *w = (volatile uint8_t *)DATA;
+
+	rt_cmdline_get(cmdline, "backing", backing, sizeof(backing));
+	make_qcow2_header(w, backing);
+	rt_printf("vblk: header write %s\n",
+		  one_req(1, 0, DATA, 512) < 0 ? "refused" : "accepted");
+	for (int i = 0; i < 512; i++)
+		w[i] = (uint8_t)(i * 13);
+	w[510] = 0x55, w[511] = 0xaa;
+	if (one_req(1, 0, DATA, 512) < 0 || one_req(4, 0, 0, 0) < 0)
+		return -1;
+	rt_printf("vblk: plain write ok\n");
+	return 0;
+}
+
 uint32_t guest_main(uint32_t magic, const struct mb_info *mbi)
 {
 	const char *cmdline = "";
@@ -369,7 +423,10 @@ uint32_t guest_main(uint32_t magic, const struct mb_info *mbi)
 		return 1;
 	}
 	rt_printf("vblk: %s device at %x.%x, queue %u\n", mode, devfn >> 3, devfn & 7, qnum);
-	ret = rt_cmdline_num(cmdline, "bench", 0) ? bench(cmdline) : verify(cmdline);
+	if (rt_cmdline_num(cmdline, "attack", 0))
+		ret = attack(cmdline);
+	else
+		ret = rt_cmdline_num(cmdline, "bench", 0) ? bench(cmdline) : verify(cmdline);
 	if (ret < 0) {
 		rt_printf("vblk: request failed\n");
 		return 1;
