@@ -15,28 +15,10 @@
 #     writes the PIIX3 reset register 0xcf9; the disk boots next.
 # Where QEMU 7.2 is installed, the prompt test runs against it too.
 cd "$(dirname "$0")/../.." || exit 1
-KVMPC=${KVMPC:-./kvmpc}
-QEMU=${QEMU:-qemu-system-x86_64}
+. tests/boot/lib.sh
 G=tests/guest
-if [ ! -c /dev/kvm ] || [ ! -w /dev/kvm ]; then
-	echo "1..0 # SKIP no usable /dev/kvm"
-	exit 0
-fi
-if ! command -v socat >/dev/null 2>&1; then
-	echo "1..0 # SKIP socat is needed to talk to the monitor"
-	exit 0
-fi
-T=$(mktemp -d)
-pid=
-trap '[ -n "$pid" ] && kill $pid 2>/dev/null; rm -rf "$T"' EXIT
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-notok() {
-	n=$((n + 1)); echo "not ok $n - $1"
-	[ -f "$2" ] && tr -d '\r\033' <"$2" | tail -n 12 | sed 's/^/#   /'
-}
-skip() { n=$((n + 1)); echo "ok $n # SKIP $1"; }
-check() { if eval "$2"; then ok "$1"; else notok "$1" "$3"; fi; }
+need_kvm
+need_tools socat
 ms_now() { echo $(($(date +%s%N) / 1000000)); }
 
 # start NAME CMD...: VMM in the background, debugcon in $T/NAME.dbg
@@ -45,34 +27,25 @@ start() {
 	: >"$T/$name.dbg"
 	"$@" -chardev file,id=dbg,path="$T/$name.dbg" -device isa-debugcon,iobase=0x402,chardev=dbg \
 		</dev/null >"$T/$name.out" 2>&1 &
-	pid=$!
+	track $!
 }
-stop() { kill $pid 2>/dev/null; wait $pid 2>/dev/null; echo $? >"$T/$name.rc"; pid=; }
-# wait_for FILE TEXT SECS: prints the ms it took
-wait_for() {
+finish() { stop; echo $rc >"$T/$name.rc"; }
+# until_exit: the VMM ends by itself (isa-debug-exit), status in $T/NAME.rc
+until_exit() { wait_exit; echo $rc >"$T/$name.rc"; }
+# timed_wait FILE TEXT: wait_for, printing the ms it took
+timed_wait() {
 	w0=$(ms_now)
-	i=0
-	while [ $i -lt $(($3 * 10)) ]; do
-		if tr -d '\r' <"$1" 2>/dev/null | grep -aqF -- "$2"; then
-			echo $(($(ms_now) - w0))
-			return 0
-		fi
-		kill -0 $pid 2>/dev/null || return 1
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
+	wait_for "$1" "$2" || return 1
+	echo $(($(ms_now) - w0))
 }
-has() { tr -d '\r' <"$1" | grep -aqF -- "$2"; }
-hmp() { echo "$2" | socat -t 3 - UNIX-CONNECT:"$1" >/dev/null 2>&1; }
 
 # prompt NAME CMD...: menu=on,splash-time=4000 with nothing to boot
 prompt() {
 	name=$1; shift
 	start "$name" "$@" -m 128 -nodefaults -display none -boot menu=on,splash-time=4000
-	wait_for "$T/$name.dbg" "Press ESC for boot menu." 120 >/dev/null &&
-		wait_for "$T/$name.dbg" "No bootable device" 60 >"$T/$name.pause"
-	stop
+	wait_for "$T/$name.dbg" "Press ESC for boot menu." &&
+		timed_wait "$T/$name.dbg" "No bootable device" >"$T/$name.pause"
+	finish
 }
 prompt on $KVMPC
 check "menu=on: SeaBIOS prints 'Press ESC for boot menu.'" \
@@ -82,20 +55,20 @@ check "splash-time=4000: SeaBIOS waits at the prompt (${pause:-?} ms until 'No b
 	"[ -n '$pause' ] && [ ${pause:-0} -ge 3500 ]" $T/on.dbg
 
 start off $KVMPC -m 128 -nodefaults -display none -boot menu=off
-wait_for "$T/off.dbg" "No bootable device" 120 >/dev/null
-stop
+wait_for "$T/off.dbg" "No bootable device"
+finish
 check "menu=off: SeaBIOS reaches 'No bootable device' without the prompt" \
 	"has $T/off.dbg 'No bootable device' && ! has $T/off.dbg 'Press ESC'" $T/off.dbg
 
 truncate -s 1M "$T/cd.iso"
 start esc $KVMPC -m 128 -nodefaults -display none -cdrom "$T/cd.iso" \
 	-monitor unix:"$T/esc.hmp",server=on,wait=off -boot menu=on,splash-time=60000
-if wait_for "$T/esc.dbg" "Press ESC for boot menu." 120 >/dev/null; then
-	hmp "$T/esc.hmp" "sendkey esc"
-	wait_for "$T/esc.dbg" "Select boot device:" 60 >/dev/null
-	wait_for "$T/esc.dbg" "DVD/CD" 20 >/dev/null
+if wait_for "$T/esc.dbg" "Press ESC for boot menu."; then
+	hmp "$T/esc.hmp" "sendkey esc" >/dev/null
+	wait_for "$T/esc.dbg" "Select boot device:"
+	wait_for "$T/esc.dbg" "DVD/CD"
 fi
-stop
+finish
 check "ESC (monitor sendkey) opens SeaBIOS's boot menu listing the CD-ROM" \
 	"has $T/esc.dbg 'Select boot device:' && has $T/esc.dbg '. DVD/CD'" $T/esc.dbg
 
@@ -112,18 +85,15 @@ else
 		-drive file="$T/disk.img",format=raw,if=ide,index=0 -cdrom "$ISO" \
 		-boot order=c,once=d
 	grub=
-	if wait_for "$T/once.dbg" "Booting from DVD/CD" 240 >/dev/null &&
-		wait_for "$T/once.serial" "GNU GRUB" 400 >/dev/null; then
+	if wait_for "$T/once.dbg" "Booting from DVD/CD" &&
+		wait_for "$T/once.serial" "GNU GRUB"; then
 		grub=1
-		hmp "$T/once.hmp" "system_reset"
-		wait_for "$T/once.dbg" "kvmpc bootsect: ok" 300 >/dev/null
-		i=0
-		while kill -0 $pid 2>/dev/null && [ $i -lt 100 ]; do
-			sleep 0.1
-			i=$((i + 1))
-		done
+		hmp "$T/once.hmp" "system_reset" >/dev/null
+		wait_for "$T/once.dbg" "kvmpc bootsect: ok"
+		until_exit
+	else
+		finish
 	fi
-	stop
 	check "once=d: the first boot is from the CD, into GRUB" "[ -n '$grub' ]" $T/once.dbg
 	check "once=d: after system_reset the regular order boots the disk (status 33, got $(cat $T/once.rc))" \
 		"has $T/once.dbg 'Booting from Hard Disk' && has $T/once.dbg 'kvmpc bootsect: ok drive=0x80' && [ \$(cat $T/once.rc) = 33 ]" \
@@ -155,13 +125,8 @@ guest_reset() {
 	start "$name" "$@" -m 128 -display none -device isa-debug-exit,iobase=0xf4,iosize=4 \
 		-drive file="$T/disk.img",format=raw,if=ide,index=0 -cdrom "$T/reset.iso" \
 		-boot order=c,once=d
-	wait_for "$T/$name.dbg" "kvmpc bootsect: ok" 240 >/dev/null
-	i=0
-	while kill -0 $pid 2>/dev/null && [ $i -lt 100 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	stop
+	wait_for "$T/$name.dbg" "kvmpc bootsect: ok"
+	until_exit
 }
 dd if=/dev/zero of="$T/disk.img" bs=1024 count=1024 2>/dev/null
 dd if=$G/bootsect.bin of="$T/disk.img" conv=notrunc 2>/dev/null
@@ -175,8 +140,8 @@ check "once=d: CD image resets the machine (0xcf9), the disk boots next (status 
 if command -v "$QEMU" >/dev/null 2>&1; then
 	prompt qon $QEMU -enable-kvm -M pc
 	start qoff $QEMU -enable-kvm -M pc -m 128 -nodefaults -display none -boot menu=off
-	wait_for "$T/qoff.dbg" "No bootable device" 120 >/dev/null
-	stop
+	wait_for "$T/qoff.dbg" "No bootable device"
+	finish
 	guest_reset qreset $QEMU -enable-kvm -M pc -net none
 	check "QEMU 7.2: the same once=d boots around a guest reset (status $(cat $T/qreset.rc))" \
 		"[ \"\$(boots $T/qreset.dbg)\" = 'Booting from DVD/CD...|Booting from Hard Disk...|' ] && [ \$(cat $T/qreset.rc) = 33 ]" \
@@ -188,4 +153,4 @@ else
 	skip "QEMU not installed: no reference run"
 	skip "QEMU not installed: no reference run"
 fi
-echo "1..$n"
+done_testing

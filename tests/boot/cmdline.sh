@@ -3,10 +3,7 @@
 # Bad command lines: each gives exactly one line on stderr and exit status 1,
 # before any guest runs.  Good informational options exit 0.
 cd "$(dirname "$0")/../.." || exit 1
-KVMPC=${KVMPC:-./kvmpc}
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-n=0
+. tests/boot/lib.sh
 
 # bad DESC ARGS... : expect exit 1 and one stderr line
 bad() {
@@ -14,11 +11,10 @@ bad() {
 	timeout 20 $KVMPC "$@" >"$T/out" 2>"$T/err" </dev/null
 	rc=$?
 	lines=$(wc -l < "$T/err")
-	n=$((n + 1))
 	if [ $rc -eq 1 ] && [ "$lines" -eq 1 ]; then
-		echo "ok $n - $desc: $(cat "$T/err")"
+		ok "$desc: $(cat "$T/err")"
 	else
-		echo "not ok $n - $desc (exit $rc, $lines stderr lines)"
+		notok "$desc (exit $rc, $lines stderr lines)"
 		sed 's/^/#   /' "$T/err" | head -5
 	fi
 }
@@ -27,11 +23,10 @@ good() {
 	desc=$1; pat=$2; shift 2
 	timeout 20 $KVMPC "$@" >"$T/out" 2>"$T/err" </dev/null
 	rc=$?
-	n=$((n + 1))
 	if [ $rc -eq 0 ] && grep -q "$pat" "$T/out"; then
-		echo "ok $n - $desc"
+		ok "$desc"
 	else
-		echo "not ok $n - $desc (exit $rc)"
+		notok "$desc (exit $rc)"
 		head -5 "$T/out" "$T/err" | sed 's/^/#   /'
 	fi
 }
@@ -57,4 +52,4 @@ good "--help" "usage: kvmpc" --help
 good "--version" "kvmpc version" --version
 good "-device help lists isa-serial" 'name "isa-serial", bus ISA' -device help
 good "-device help lists isa-debug-exit" 'name "isa-debug-exit", bus ISA' -device help
-echo "1..$n"
+done_testing

@@ -8,11 +8,8 @@
 # host) run only where guest kernel code runs at hardware speed: a
 # calibration (SeaBIOS POST time) decides, and a skip is reported loudly.
 cd "$(dirname "$0")/../.." || exit 1
-KVMPC=${KVMPC:-./kvmpc}
-if [ ! -c /dev/kvm ]; then
-	echo "1..0 # SKIP no /dev/kvm"
-	exit 0
-fi
+. tests/boot/lib.sh
+need_kvm
 ISO=$(sh tests/guest/mkguest.sh 2>build/mkguest.err | tail -1)
 if [ ! -f "$ISO" ]; then
 	echo "not ok 1 - building the guest ISO from Debian packages"
@@ -20,43 +17,27 @@ if [ ! -f "$ISO" ]; then
 	echo "1..1"
 	exit 0
 fi
-T=$(mktemp -d)
-trap 'kill $pid 2>/dev/null; rm -rf "$T"' EXIT
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-notok() { n=$((n + 1)); echo "not ok $n - $1"; [ -f "$2" ] && tail -c 600 "$2" | tr -d '\033' | sed 's/^/#   /'; }
-skip() { n=$((n + 1)); echo "ok $n # SKIP $*"; }
-wait_for() {
-	i=0
-	while [ $i -lt $(($3 * 5)) ]; do
-		# GRUB draws through cursor-positioning escapes between characters
-		sed 's/\x1b\[[0-9;?]*[A-Za-z]//g' "$1" 2>/dev/null | grep -aq "$2" && return 0
-		kill -0 $pid 2>/dev/null || return 1
-		sleep 0.2
-		i=$((i + 1))
-	done
-	return 1
-}
 run() { # run OUT ARGS...: start kvmpc in the background
 	out=$1; shift
 	$KVMPC -nographic -m 512 "$@" </dev/null >"$out" 2>&1 &
-	pid=$!
+	track $!
 }
-stop() { kill $pid 2>/dev/null; wait $pid 2>/dev/null; }
+# GRUB draws through cursor-positioning escapes between characters:
+# wait_for and has match the text with the escapes removed
 
 run "$T/cd.out" -cdrom "$ISO" -boot d
-if wait_for "$T/cd.out" "Welcome to GRUB" 240; then
+if wait_for "$T/cd.out" "Welcome to GRUB"; then
 	ok "CD boot: SeaBIOS boots the ISO from the ATAPI CD-ROM into GRUB"
 else
 	notok "CD boot into GRUB" "$T/cd.out"
 fi
-grep -aq "Booting from DVD/CD" "$T/cd.out" && ok "SeaBIOS says Booting from DVD/CD" ||
+has "$T/cd.out" "Booting from DVD/CD" && ok "SeaBIOS says Booting from DVD/CD" ||
 	notok "SeaBIOS says Booting from DVD/CD" "$T/cd.out"
 stop
 
 cp "$ISO" "$T/disk.img"
 run "$T/hd.out" -drive file="$T/disk.img",format=raw,if=ide,index=0 -boot c
-if wait_for "$T/hd.out" "Welcome to GRUB" 240; then
+if wait_for "$T/hd.out" "Welcome to GRUB"; then
 	ok "disk boot: the hybrid image boots from an IDE disk into GRUB"
 else
 	notok "disk boot into GRUB" "$T/hd.out"
@@ -64,7 +45,7 @@ fi
 stop
 
 run "$T/vd.out" -drive file="$T/disk.img",format=raw,if=virtio -boot c
-if wait_for "$T/vd.out" "Welcome to GRUB" 240; then
+if wait_for "$T/vd.out" "Welcome to GRUB"; then
 	ok "virtio-blk boot: SeaBIOS boots the image from virtio-blk into GRUB"
 else
 	notok "virtio-blk boot into GRUB" "$T/vd.out"
@@ -75,23 +56,22 @@ stop
 start=$(date +%s%N)
 $KVMPC -m 128 -nodefaults -display none -chardev file,id=d,path="$T/cal.log" \
 	-device isa-debugcon,iobase=0x402,chardev=d >/dev/null 2>&1 &
-pid=$!
+track $!
 cal=ok
-wait_for "$T/cal.log" "No bootable device" 120 || cal=
+wait_for "$T/cal.log" "No bootable device" || cal=
 ms=$(( ($(date +%s%N) - start) / 1000000 ))
 stop
 if [ -z "$cal" ]; then
 	# no calibration is no excuse to skip: report it
 	notok "calibration: SeaBIOS reaches 'No bootable device' (${ms} ms)" "$T/cal.log"
 elif [ "$ms" -gt 3000 ]; then
-	skip "full Linux boot from CD and disk: guest kernel code is emulated here" \
-		"(SeaBIOS POST took ${ms} ms; hardware-speed KVM takes < 1 s): SKIPPED LOUDLY"
+	skip "full Linux boot from CD and disk: guest kernel code is emulated here (SeaBIOS POST took ${ms} ms; hardware-speed KVM takes < 1 s): SKIPPED LOUDLY"
 	skip "guest disk write checked on the host: needs hardware-speed KVM (see above)"
 	skip "Linux on virtio: root disk write, wget through slirp, balloon: needs hardware-speed KVM"
 else
 	truncate -s 64M "$T/data.img"
 	run "$T/linux.out" -cdrom "$ISO" -boot d -drive file="$T/data.img",format=raw,if=ide,index=0
-	if wait_for "$T/linux.out" "KVMPC-GUEST: ready" 300; then
+	if wait_for "$T/linux.out" "KVMPC-GUEST: ready"; then
 		ok "Linux guest from CD reaches its init marker (POST ${ms} ms)"
 	else
 		notok "Linux guest from CD reaches its init marker" "$T/linux.out"
@@ -106,22 +86,24 @@ else
 	# an HTTP server on 127.0.0.1 reached only through slirp's guestfwd
 	head -c 300000 /dev/urandom > "$T/file"
 	want=$(sha256sum "$T/file" | cut -c1-64)
-	(cd "$T" && exec python3 -m http.server --bind 127.0.0.1 18080 >/dev/null 2>&1) &
+	hport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	(cd "$T" && exec python3 -m http.server --bind 127.0.0.1 "$hport" >/dev/null 2>&1) &
 	hpid=$!
+	bg_pids="$bg_pids $hpid"
 	truncate -s 64M "$T/vdata.img"
 	run "$T/virtio.out" -kernel build/guest/bzImage -initrd build/guest/initrd.gz \
 		-append "console=ttyS0 kvmpc.check=disk-write,net,balloon kvmpc.host=10.0.2.100 kvmpc.port=8000" \
 		-drive file="$T/vdata.img",format=raw,if=virtio -device virtio-balloon-pci \
-		-nic "user,model=virtio-net-pci,restrict=on,guestfwd=tcp:10.0.2.100:8000-cmd:socat STDIO TCP:127.0.0.1:18080"
-	wait_for "$T/virtio.out" "KVMPC-GUEST: ready" 300
+		-nic "user,model=virtio-net-pci,restrict=on,guestfwd=tcp:10.0.2.100:8000-cmd:socat STDIO TCP:127.0.0.1:$hport"
+	wait_for "$T/virtio.out" "KVMPC-GUEST: ready"
 	grep -aq "check net ok $want" "$T/virtio.out" && ok "wget through slirp: checksum intact" ||
 		notok "wget through slirp: checksum intact" "$T/virtio.out"
 	grep -aq "KVMPC-GUEST: MemTotal" "$T/virtio.out" && ok "the guest reports its memory (balloon driver loaded)" ||
 		notok "the guest reports its memory" "$T/virtio.out"
 	stop
-	kill $hpid 2>/dev/null
+	stop $hpid
 	dd if="$T/vdata.img" bs=512 skip=2048 count=1 2>/dev/null | grep -aq KVMPC-DISK-MARKER &&
 		ok "the guest's virtio disk write is on the host image" ||
 		notok "the guest's virtio disk write is on the host image" "$T/virtio.out"
 fi
-echo "1..$n"
+done_testing

@@ -9,25 +9,11 @@
 # project's boot sector (tests/guest/bootsect.bin) when it is built.
 # KVMPC=qemu-system-x86_64 runs the same script against QEMU.
 cd "$(dirname "$0")/../.." || exit 1
-KVMPC=${KVMPC:-./kvmpc}
-if [ ! -c /dev/kvm ]; then
-	echo "1..0 # SKIP no /dev/kvm: SeaBIOS boot tests need KVM"
-	exit 0
-fi
-for tool in as ld; do
-	if ! command -v $tool >/dev/null 2>&1; then
-		echo "1..0 # SKIP $tool missing (apt-get install binutils)"
-		exit 0
-	fi
-done
+. tests/boot/lib.sh
+need_kvm "SeaBIOS boot tests need KVM"
+need_tools as ld
 ACCEL=
 case "$KVMPC" in *qemu*) ACCEL="-machine pc -enable-kvm" ;; esac
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-notok() { n=$((n + 1)); echo "not ok $n - $1"; [ -f "$2" ] && tail -n 15 "$2" | sed 's/^/#   /'; }
-check() { if eval "$2"; then ok "$1"; else notok "$1" "$3"; fi; }
 
 # put FILE LBA2048 < data: write stdin at a 2048-byte block of FILE
 put() { dd of="$1" bs=2048 seek="$2" conv=notrunc 2>/dev/null; }
@@ -58,7 +44,7 @@ put "$ISO" 21 <"$T/payload"
 DISK=$T/disk.img
 zeros $((16 * 1024 * 1024)) >"$DISK"
 LOG=$T/install.log
-timeout 240 $KVMPC $ACCEL -m 128 -nodefaults -display none \
+timeout "$WAIT_SECS" $KVMPC $ACCEL -m 128 -nodefaults -display none \
 	-drive file="$DISK",format=raw,if=ide,index=0 \
 	-drive file="$ISO",format=raw,media=cdrom,if=ide,index=2 \
 	-chardev file,id=dbg,path="$LOG" -device isa-debugcon,iobase=0x402,chardev=dbg \
@@ -82,7 +68,7 @@ check "rest of the disk untouched" \
 if [ -f tests/guest/bootsect.bin ]; then
 	dd if=tests/guest/bootsect.bin of="$DISK" conv=notrunc 2>/dev/null
 	LOG2=$T/hd.log
-	timeout 240 $KVMPC $ACCEL -m 128 -nodefaults -display none \
+	timeout "$WAIT_SECS" $KVMPC $ACCEL -m 128 -nodefaults -display none \
 		-drive file="$DISK",format=raw,if=ide,index=0 \
 		-chardev file,id=dbg,path="$LOG2" -device isa-debugcon,iobase=0x402,chardev=dbg \
 		-device isa-debug-exit,iobase=0xf4,iosize=4 >"$T/hd.out" 2>&1
@@ -91,6 +77,6 @@ if [ -f tests/guest/bootsect.bin ]; then
 	check "boot sector ran with DL=80" "grep -aq 'kvmpc bootsect: ok.*80' $LOG2" $LOG2
 	check "exit status 33 from the disk" "[ $status -eq 33 ]" "$T/hd.out"
 else
-	n=$((n + 1)); echo "ok $n # SKIP tests/guest/bootsect.bin not built"
+	skip "tests/guest/bootsect.bin not built"
 fi
-echo "1..$n"
+done_testing

@@ -8,20 +8,13 @@
 # set-LEDs command and then shifts letters; the letter proves the
 # keyboard went on answering).  The boot sector is assembled
 # here with binutils; the test skips without them, python3 or KVM.
+# The boot sector prints "KBDTEST WAIT" before each INT 16h call, and each
+# key is sent only once that line is complete: a key never arrives while
+# the previous one is still being printed, or before SeaBIOS is ready.
 cd "$(dirname "$0")/../.." || exit 1
-KVMPC=${KVMPC:-./kvmpc}
-if [ ! -c /dev/kvm ]; then
-	echo "1..0 # SKIP no /dev/kvm: SeaBIOS boot tests need KVM"
-	exit 0
-fi
-for tool in as ld python3; do
-	if ! command -v $tool >/dev/null; then
-		echo "1..0 # SKIP $tool missing"
-		exit 0
-	fi
-done
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+. tests/boot/lib.sh
+need_kvm "SeaBIOS boot tests need KVM"
+need_tools as ld python3
 
 cat >"$T/boot.S" <<'EOF'
 	.code16
@@ -39,7 +32,9 @@ go:	xor %ax, %ax
 	mov $msg_r, %si
 	call puts
 	mov $5, %bp
-next:	mov $0x00, %ah		/* wait for a key: AH scan code, AL ASCII */
+next:	mov $msg_w, %si
+	call puts
+	mov $0x00, %ah		/* wait for a key: AH scan code, AL ASCII */
 	int $0x16
 	push %ax
 	mov $msg_k, %si
@@ -81,6 +76,7 @@ puts:	lodsb
 1:	ret
 
 msg_r:	.asciz "KBDTEST READY\n"
+msg_w:	.asciz "KBDTEST WAIT\n"
 msg_k:	.asciz "KBDTEST KEY="
 	.org 510
 	.word 0xaa55
@@ -93,10 +89,10 @@ fi
 dd if=/dev/zero of="$T/disk.img" bs=1024 count=1024 2>/dev/null
 dd if="$T/boot.bin" of="$T/disk.img" conv=notrunc 2>/dev/null
 
-exec python3 - "$KVMPC" "$T" <<'EOF'
+python3 - "$KVMPC" "$T" "$WAIT_SECS" <<'EOF'
 import json, os, socket, subprocess, sys, time
 
-KVMPC, T = sys.argv[1], sys.argv[2]
+KVMPC, T, SECS = sys.argv[1], sys.argv[2], int(sys.argv[3])
 log = os.path.join(T, "dbg.log")
 sock = os.path.join(T, "qmp.sock")
 n = 0
@@ -116,13 +112,25 @@ def log_text():
     except OSError:
         return ""
 
-def wait_for(pred, secs):
-    end = time.time() + secs
+def wait_for(pred, what):
+    """Poll pred up to the deadline (WAIT_SECS); say what was missing."""
+    end = time.time() + SECS
     while time.time() < end:
         if pred():
             return True
+        if proc.poll() is not None:
+            break
         time.sleep(0.1)
+    if pred():
+        return True
+    print("# waited for %s: not there (%s)" % (what, "kvmpc exited"
+          if proc.poll() is not None else "after %d s" % SECS))
     return False
+
+def complete(text):
+    """Lines of the debug log that are complete (newline written)."""
+    t = log_text()
+    return t[:t.rfind("\n") + 1].count(text)
 
 proc = subprocess.Popen([KVMPC, "-m", "128", "-nodefaults", "-display", "none",
                          "-hda", os.path.join(T, "disk.img"),
@@ -132,7 +140,7 @@ proc = subprocess.Popen([KVMPC, "-m", "128", "-nodefaults", "-display", "none",
                          "-qmp", "unix:%s,server=on,wait=off" % sock],
                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 try:
-    wait_for(lambda: os.path.exists(sock), 20)
+    wait_for(lambda: os.path.exists(sock), "the QMP socket")
     s = socket.socket(socket.AF_UNIX)
     s.connect(sock)
     f = s.makefile("rw")
@@ -150,7 +158,7 @@ try:
 
     json.loads(f.readline())  # greeting
     qmp("qmp_capabilities")
-    report(wait_for(lambda: "KBDTEST READY" in log_text(), 150),
+    report(wait_for(lambda: complete("KBDTEST WAIT\n") >= 1, "KBDTEST WAIT"),
            "boot sector waits in INT 16h")
 
     cases = [
@@ -163,20 +171,21 @@ try:
     ]
     seen = 0
     for keys, want, desc in cases:
+        # the boot sector is in INT 16h for key number seen + 1
+        wait_for(lambda: complete("KBDTEST WAIT\n") > seen, "KBDTEST WAIT %d" % (seen + 1))
         r = qmp("send-key", {"keys": [{"type": "qcode", "data": k} for k in keys]})
         if "return" not in r:
             report(False, "send-key %s: %s" % (keys, r))
             continue
         if want is None:
-            time.sleep(2)
-            continue
-        got = wait_for(lambda: log_text().count("KBDTEST KEY=") > seen, 30)
+            continue  # Caps Lock only changes state: the next key shows it
+        got = wait_for(lambda: complete("KBDTEST KEY=") > seen, "key line %d" % (seen + 1))
         lines = [l for l in log_text().splitlines() if "KBDTEST KEY=" in l]
         val = lines[seen].split("=")[1].strip() if got else "nothing"
         seen += 1
         report(val == want, "%s (got %s)" % (desc, val))
     try:
-        status = proc.wait(timeout=30)
+        status = proc.wait(timeout=SECS)
     except subprocess.TimeoutExpired:
         status = None
     report(status == 33, "boot sector exited through isa-debug-exit (status %s)" % status)

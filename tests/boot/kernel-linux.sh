@@ -19,12 +19,8 @@
 # characters can come doubled ("PPrroobbiinngg"): markers are compared with
 # repeated characters squeezed.
 cd "$(dirname "$0")/../.." || exit 1
-KVMPC=${KVMPC:-./kvmpc}
-QEMU=${QEMU:-qemu-system-x86_64}
-if [ ! -c /dev/kvm ] || [ ! -w /dev/kvm ]; then
-	echo "1..0 # SKIP no usable /dev/kvm"
-	exit 0
-fi
+. tests/boot/lib.sh
+need_kvm
 mkdir -p build
 ISO=$(sh tests/guest/mkguest.sh 2>build/mkguest.err | tail -1)
 K=build/guest/bzImage
@@ -35,17 +31,6 @@ if [ ! -f "$ISO" ] || [ ! -f $K ] || [ ! -f $RD ]; then
 	echo "1..1"
 	exit 0
 fi
-T=$(mktemp -d)
-pid=
-trap '[ -n "$pid" ] && kill $pid 2>/dev/null; rm -rf "$T"' EXIT
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-notok() {
-	n=$((n + 1)); echo "not ok $n - $1"
-	[ -f "$2" ] && tr -d '\r\033' <"$2" | tail -n 12 | sed 's/^/#   /'
-}
-skip() { n=$((n + 1)); echo "ok $n # SKIP $1"; }
-
 sq() { tr -d '\r' | tr -s '[:print:]'; }
 ms_now() { echo $(($(date +%s%N) / 1000000)); }
 
@@ -55,23 +40,14 @@ start() {
 	name=$1; shift
 	t0=$(ms_now)
 	"$@" </dev/null >"$T/$name.out" 2>&1 &
-	pid=$!
+	track $!
 }
-stop() { kill $pid 2>/dev/null; wait $pid 2>/dev/null; pid=; }
-# marker NAME TEXT SECS: wait for TEXT; sets $T/NAME.<first word> to the ms
+# seen FILE TEXT: TEXT in FILE, both with repeated characters squeezed
+seen() { sq <"$1" | grep -aqF -- "$(printf '%s' "$2" | sq)"; }
+# marker NAME TEXT: wait for TEXT; sets $T/NAME.<first word> to the ms
 marker() {
-	want=$(printf '%s' "$2" | sq)
-	i=0
-	while [ $i -lt $(($3 * 5)) ]; do
-		if sq <"$T/$1.out" | grep -aqF -- "$want"; then
-			echo $(($(ms_now) - t0)) >"$T/$1.$(echo "$2" | cut -d' ' -f1)"
-			return 0
-		fi
-		kill -0 $pid 2>/dev/null || return 1
-		sleep 0.2
-		i=$((i + 1))
-	done
-	return 1
+	wait_until "'$2' in $1.out" seen "$T/$1.out" "$2" || return 1
+	echo $(($(ms_now) - t0)) >"$T/$1.$(echo "$2" | cut -d' ' -f1)"
 }
 t() { cat "$T/$1.$2" 2>/dev/null || echo "-"; }
 
@@ -79,7 +55,7 @@ t() { cat "$T/$1.$2" 2>/dev/null || echo "-"; }
 plain() { # plain NAME CMD...
 	name=$1; shift
 	start "$name" "$@" -nographic -kernel $K -append "$APPEND"
-	marker "$name" "Probing EDD" 240 && marker "$name" "Physical KASLR disabled" 240
+	marker "$name" "Probing EDD" && marker "$name" "Physical KASLR disabled"
 	r=$?
 	stop
 	return $r
@@ -88,7 +64,7 @@ plain() { # plain NAME CMD...
 debug() {
 	name=$1; shift
 	start "$name" "$@" -nographic -kernel $K -initrd $RD -append "$APPEND debug"
-	marker "$name" "early console in setup code" 240 && marker "$name" "Probing EDD" 240
+	marker "$name" "early console in setup code" && marker "$name" "Probing EDD"
 	r=$?
 	stop
 	return $r
@@ -139,4 +115,4 @@ if command -v "$QEMU" >/dev/null 2>&1; then
 else
 	skip "QEMU not installed: no reference run"
 fi
-echo "1..$n"
+done_testing

@@ -11,54 +11,24 @@
 #       exits (status 1).
 # The same run under QEMU 7.2 must print the same sequence.
 cd "$(dirname "$0")/../.." || exit 1
-KVMPC=${KVMPC:-./kvmpc}
-QEMU=${QEMU:-qemu-system-x86_64}
+. tests/boot/lib.sh
 G=tests/guest
-if [ ! -c /dev/kvm ] || [ ! -w /dev/kvm ]; then
-	echo "1..0 # SKIP no usable /dev/kvm"
-	exit 0
-fi
-if ! command -v socat >/dev/null 2>&1; then
-	echo "1..0 # SKIP socat is needed to talk to the monitors"
-	exit 0
-fi
+need_kvm
+need_tools socat
 if [ ! -f $G/ide.elf ]; then
 	echo "1..1"
 	echo "not ok 1 - $G/ide.elf missing (run make guests)"
 	exit 0
 fi
-T=$(mktemp -d)
-pid=
-trap '[ -n "$pid" ] && kill $pid 2>/dev/null; rm -rf "$T"' EXIT
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-notok() {
-	n=$((n + 1)); echo "not ok $n - $1"
-	[ -f "$2" ] && tail -n 15 "$2" | sed 's/^/#   /'
-}
-skip() { n=$((n + 1)); echo "ok $n # SKIP $1"; }
-check() { if eval "$2"; then ok "$1"; else notok "$1" "$3"; fi; }
 
 for m in A B C; do
 	{ printf "MEDIUM-$m 0123456789"; head -c 131072 /dev/zero; } | head -c 131072 >"$T/cd$m.iso"
 done
 
-# wait_last FILE PATTERN SECS: the last line of FILE matches PATTERN
-wait_last() {
-	i=0
-	while [ $i -lt $(($3 * 5)) ]; do
-		tail -n 1 "$1" 2>/dev/null | grep -q "$2" && return 0
-		kill -0 $pid 2>/dev/null || return 1
-		sleep 0.2
-		i=$((i + 1))
-	done
-	return 1
-}
-hmp() { echo "$2" | socat -t 3 - UNIX-CONNECT:"$1" 2>&1; }
-qmp() {
-	printf '{"execute":"qmp_capabilities"}\n%s\n' "$2" |
-		socat -t 3 - UNIX-CONNECT:"$1" 2>&1
-}
+# last_is FILE PATTERN: the last line of FILE matches PATTERN (grep BRE)
+last_is() { tail -n 1 "$1" 2>/dev/null | grep -q "$2"; }
+# wait_last FILE PATTERN: until the last line of FILE matches PATTERN
+wait_last() { wait_until "last line /$2/ in $(basename "$1")" last_is "$@"; }
 
 # scenario NAME CMD...: runs the whole swap sequence, leaves $T/NAME.*
 scenario() {
@@ -71,26 +41,20 @@ scenario() {
 		-device isa-debug-exit,iobase=0xf4,iosize=4 -cdrom "$T/cdA.iso" \
 		-kernel $G/ide.elf -append "mode=media until=MEDIUM-C secs=200" \
 		</dev/null >"$s.log" 2>&1 &
-	pid=$!
+	track $!
 	: >"$s.mon"
-	if wait_last "$s.serial" "data=MEDIUM-A" 150; then
-		qmp "$s.qmp" '{"execute":"blockdev-change-medium","arguments":{"device":"ide1-cd0","filename":"'"$T/cdB.iso"'","format":"raw"}}' >>"$s.mon"
-		if wait_last "$s.serial" "data=MEDIUM-B" 60; then
+	if wait_last "$s.serial" "data=MEDIUM-A"; then
+		qmp "$s.qmp" '{"execute":"blockdev-change-medium","arguments":{"device":"ide1-cd0","filename":"'"$T/cdB.iso"'","format":"raw"}}'
+		cat "$T/qmp.out" >>"$s.mon"
+		if wait_last "$s.serial" "data=MEDIUM-B"; then
 			hmp "$s.hmp" "eject ide1-cd0" >>"$s.mon"
-			wait_last "$s.serial" "key=2 asc=3a" 60
+			wait_last "$s.serial" "key=2 asc=3a"
 			hmp "$s.hmp" "info block" >"$s.info"
 			hmp "$s.hmp" "change ide1-cd0 $T/cdC.iso raw" >>"$s.mon"
 		fi
 	fi
-	i=0
-	while kill -0 $pid 2>/dev/null && [ $i -lt 300 ]; do
-		sleep 0.2
-		i=$((i + 1))
-	done
-	kill $pid 2>/dev/null
-	wait $pid
-	echo $? >"$s.rc"
-	pid=
+	wait_exit
+	echo $rc >"$s.rc"
 	tr -d '\r' <"$s.serial" | sed -n 's/^media: //p' | grep -v '^polling' >"$s.seq"
 }
 
@@ -132,4 +96,4 @@ if command -v "$QEMU" >/dev/null 2>&1; then
 else
 	skip "QEMU not installed: no reference run"
 fi
-echo "1..$n"
+done_testing

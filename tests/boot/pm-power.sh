@@ -8,13 +8,8 @@
 #      reset and SeaBIOS boot the sector again, while kvmpc keeps running.
 # Also checks that SeaBIOS built its ACPI tables (it needs PIIX4 PM).
 cd "$(dirname "$0")/../.." || exit 1
-KVMPC=${KVMPC:-./kvmpc}
-T=$(mktemp -d)
-PID=
-trap '[ -n "$PID" ] && kill "$PID" 2>/dev/null; rm -rf "$T"' EXIT
-n=0
-
-[ -r /dev/kvm ] && [ -w /dev/kvm ] || { echo "1..0 # SKIP no /dev/kvm"; exit 0; }
+. tests/boot/lib.sh
+need_kvm
 
 # mksector FILE BYTE... : a bootable 32 KiB disk whose first sector runs BYTEs
 mksector() {
@@ -41,81 +36,53 @@ mksector "$T/s5.img" $(outl 0x80000b40 0xcf8) $(outl 0xb001 0xcfc) \
 # outb 0xcf9, 0x02 ; outb 0xcf9, 0x06 ; hlt loop
 mksector "$T/cf9.img" 0xba 0xf9 0x0c  0xb0 0x02 0xee  0xb0 0x06 0xee  0xf4 0xeb 0xfd
 
-# start IMG LOG : run kvmpc in the background, PID set
+# start IMG LOG : run kvmpc in the background ($pid)
 start() {
 	$KVMPC -nodefaults -display none -m 128 \
 		-chardev file,id=d,path="$2" -device isa-debugcon,iobase=0x402,chardev=d \
 		-drive file="$1",format=raw,if=ide $EXTRA >"$T/out" 2>&1 </dev/null &
-	PID=$!
+	track $!
 }
 
-# wait_for LOG PATTERN COUNT SECONDS : true when PATTERN occurs COUNT times
-count() {
-	c=$(grep -c "$2" "$1" 2>/dev/null)
-	echo "${c:-0}"
-}
-
-wait_for() {
-	i=0
-	while [ $i -lt $(($4 * 10)) ]; do
-		[ "$(count "$1" "$2")" -ge "$3" ] && return 0
-		kill -0 "$PID" 2>/dev/null || break
-		sleep 0.1
-		i=$((i + 1))
-	done
-	[ "$(count "$1" "$2")" -ge "$3" ]
-}
-
+# report STATUS DESC [LOG]: ok when STATUS is 0
 report() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		[ -n "$3" ] && tail -5 "$3" | sed 's/^/#   /'
-	fi
+	if [ "$1" = 0 ]; then ok "$2"; else notok "$2" "$3"; fi
 }
 
 # 1: S5 power off
 start "$T/s5.img" "$T/s5.log"
-wait_for "$T/s5.log" "Booting from 0000:7c00" 1 120
+wait_for "$T/s5.log" "Booting from 0000:7c00"
 report $? "SeaBIOS boots the S5 sector" "$T/s5.log"
 grep -q "ACPI DSDT=" "$T/s5.log"
 report $? "SeaBIOS built its ACPI tables (PIIX4 PM found)" "$T/s5.log"
-i=0
-while kill -0 "$PID" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-if kill -0 "$PID" 2>/dev/null; then
-	report 1 "S5 powers off within 10 s" "$T/out"
-	kill "$PID"; wait "$PID" 2>/dev/null
-	report 1 "exit status 0 after S5"
-else
-	wait "$PID"
-	rc=$?
-	report 0 "S5 powers off within 10 s"
-	[ $rc -eq 0 ]
-	report $? "exit status 0 after S5 (got $rc)" "$T/out"
-fi
-PID=
+wait_exit
+report $? "S5 powers off (kvmpc ends by itself)" "$T/out"
+[ "$rc" -eq 0 ]
+report $? "exit status 0 after S5 (got $rc)" "$T/out"
 
-# 1b: -no-shutdown: the guest's S5 pauses the VM instead of ending kvmpc
-EXTRA=-no-shutdown
+# 1b: -no-shutdown: the guest's S5 pauses the VM instead of ending kvmpc.
+# Seen on QMP: query-status turns to "shutdown" and kvmpc stays.
+EXTRA="-no-shutdown -qmp unix:$T/nsd.sock,server=on,wait=off"
 start "$T/s5.img" "$T/s5b.log"
-wait_for "$T/s5b.log" "Booting from 0000:7c00" 1 120
+wait_for "$T/s5b.log" "Booting from 0000:7c00"
 report $? "SeaBIOS boots the S5 sector (-no-shutdown)" "$T/s5b.log"
-sleep 5
-kill -0 "$PID" 2>/dev/null
+stopped() {
+	qmp "$T/nsd.sock" '{"execute": "query-status"}' &&
+		grep -q '"status": *"shutdown"' "$T/qmp.out"
+}
+wait_until "query-status to say shutdown" stopped
+report $? "-no-shutdown: the guest's S5 stops the VM (status shutdown)" "$T/qmp.out"
+alive "$pid"
 report $? "-no-shutdown: kvmpc is still there after the guest's S5" "$T/out"
-kill "$PID" 2>/dev/null; wait "$PID" 2>/dev/null
+stop
 EXTRA=
-PID=
 
 # 2: 0xcf9 reset, twice through POST
 start "$T/cf9.img" "$T/cf9.log"
-wait_for "$T/cf9.log" "Booting from 0000:7c00" 2 240
+wait_for "$T/cf9.log" "Booting from 0000:7c00" 2
 report $? "0xcf9 reset boots the sector again" "$T/cf9.log"
-kill -0 "$PID" 2>/dev/null
+alive "$pid"
 report $? "kvmpc still runs after the reset" "$T/out"
-kill "$PID" 2>/dev/null; wait "$PID" 2>/dev/null
-PID=
+stop
 
-echo "1..$n"
+done_testing

@@ -6,13 +6,9 @@
 # presses the button; the guest acknowledges it and sleeps to S5; kvmpc
 # must end with status 0 after the POWERDOWN and SHUTDOWN events.
 cd "$(dirname "$0")/../.." || exit 1
-KVMPC=${KVMPC:-./kvmpc}
-if [ ! -c /dev/kvm ]; then
-	echo "1..0 # SKIP no /dev/kvm"
-	exit 0
-fi
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+. tests/boot/lib.sh
+need_kvm
+need_tools python3
 # 'W' to 0x402; out 0xb2,0xf1; PM1_EN = PWRBTN_EN; poll PM1_STS bit 8;
 # clear it; 'P' to 0x402; PM1_CNT = SLP_EN | SLP_TYP 0; hlt
 printf '\272\002\004\260\127\356\260\361\346\262\272\002\260\270\000\001\357' > "$T/bs.img"
@@ -21,9 +17,9 @@ printf '\272\002\004\260\120\356\272\004\260\270\000\040\357\364\353\375' >> "$T
 truncate -s 510 "$T/bs.img"
 printf '\125\252' >> "$T/bs.img"
 truncate -s 1M "$T/bs.img"
-python3 - "$KVMPC" "$T" <<'PY'
+python3 - "$KVMPC" "$T" "$WAIT_SECS" <<'PY'
 import json, os, socket, subprocess, sys, time
-kvmpc, t = sys.argv[1], sys.argv[2]
+kvmpc, t, secs = sys.argv[1], sys.argv[2], int(sys.argv[3])
 n = 0
 def report(ok, desc, extra=""):
     global n
@@ -36,35 +32,45 @@ p = subprocess.Popen([kvmpc, "-m", "128", "-nodefaults", "-display", "none",
     "-chardev", "file,id=d,path=" + log, "-device", "isa-debugcon,iobase=0x402,chardev=d",
     "-qmp", "unix:%s,server=on,wait=off" % sock],
     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-def wait_log(pat, secs):
-    end = time.time() + secs
-    while time.time() < end:
-        try:
-            if pat in open(log, "rb").read():
-                return True
-        except OSError:
-            pass
-        time.sleep(0.2)
-    return False
-report(wait_log(b"Booting from 0000:7c00", 120), "SeaBIOS boots the power-button sector")
-report(wait_log(b"Booting from 0000:7c00\nW", 30) or wait_log(b"W", 1), "the guest waits for the button")
-s = socket.socket(socket.AF_UNIX)
-for i in range(50):
+def log_has(pat):
     try:
-        s.connect(sock); break
+        return pat in open(log, "rb").read()
     except OSError:
+        return False
+def wait_until(pred, what):
+    """Poll pred up to the deadline (WAIT_SECS), while kvmpc runs."""
+    end = time.time() + secs
+    while time.time() < end and p.poll() is None:
+        if pred():
+            return True
         time.sleep(0.1)
+    if pred():
+        return True
+    print("# waited for %s: not there" % what, flush=True)
+    return False
+report(wait_until(lambda: log_has(b"Booting from 0000:7c00"), "SeaBIOS's boot line"),
+       "SeaBIOS boots the power-button sector")
+# 'W' comes right before the polling loop
+report(wait_until(lambda: log_has(b"Booting from 0000:7c00\nW"), "the W marker"),
+       "the guest waits for the button")
+s = socket.socket(socket.AF_UNIX)
+def connect():
+    try:
+        s.connect(sock)
+        return True
+    except OSError:
+        return False
+wait_until(connect, "the QMP socket")
+s.settimeout(secs)
 f = s.makefile("rwb")
 f.readline()
 def send(cmd):
     f.write((json.dumps(cmd) + "\r\n").encode()); f.flush()
 send({"execute": "qmp_capabilities"})
 f.readline()
-time.sleep(1)
-report(p.poll() is None, "kvmpc keeps running while the guest waits")
+report(p.poll() is None and not log_has(b"\nWP"), "kvmpc keeps running while the guest waits")
 send({"execute": "system_powerdown"})
 events = []
-s.settimeout(60)
 try:
     while True:
         line = f.readline()
@@ -83,11 +89,11 @@ sd = [e for e in events if e["event"] == "SHUTDOWN"]
 report(bool(sd) and sd[0]["data"].get("guest") is True, "SHUTDOWN event from the guest",
        " (%s)" % (sd[0]["data"] if sd else None))
 try:
-    rc = p.wait(timeout=30)
+    rc = p.wait(timeout=secs)
 except subprocess.TimeoutExpired:
     p.kill(); rc = "still running"
 report(rc == 0, "kvmpc ends with status 0 after the guest's S5", " (got %s)" % rc)
-report(wait_log(b"P", 1) and open(log, "rb").read().rstrip().endswith(b"P"),
+report(log_has(b"P") and open(log, "rb").read().rstrip().endswith(b"P"),
        "the guest saw PWRBTN_STS before sleeping")
 print("1..%d" % n)
 PY

@@ -9,27 +9,12 @@
 # Prints TAP.
 
 cd "$(dirname "$0")/../.." || exit 1
-KVMPC=${KVMPC:-./kvmpc}
-if [ ! -c /dev/kvm ]; then
-	echo "1..0 # SKIP no /dev/kvm: qcow2 boot tests need KVM"
-	exit 0
-fi
-if ! command -v qemu-img >/dev/null 2>&1 || ! command -v python3 >/dev/null 2>&1; then
-	echo "1..0 # SKIP qemu-img or python3 missing (apt-get install qemu-utils python3)"
-	exit 0
-fi
+. tests/boot/lib.sh
+need_kvm "qcow2 boot tests need KVM"
+need_tools qemu-img python3
 for f in tests/guest/bootsect.bin tests/guest/vblk.elf; do
-	if [ ! -f $f ]; then
-		echo "1..0 # SKIP $f not built (make guests)"
-		exit 0
-	fi
+	[ -f $f ] || skip_all "$f not built (make guests)"
 done
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-notok() { n=$((n + 1)); echo "not ok $n - $1"; [ -f "$2" ] && tail -n 15 "$2" | sed 's/^/#   /'; }
-check() { if eval "$2"; then ok "$1"; else notok "$1" "$3"; fi; }
 
 # base: boot sector + a recognisable pattern, compressed with 4 KiB clusters
 dd if=/dev/zero of="$T/base.raw" bs=1M count=16 2>/dev/null
@@ -41,7 +26,7 @@ mkdir -p "$T/ov"
 qemu-img create -q -f qcow2 -b ../base.qcow2 -F qcow2 "$T/ov/boot.qcow2"
 
 log=$T/boot.log
-timeout 120 $KVMPC -m 512 -nodefaults -display none \
+timeout "$WAIT_SECS" $KVMPC -m 512 -nodefaults -display none \
 	-chardev file,id=dbg,path="$log" -device isa-debugcon,iobase=0x402,chardev=dbg \
 	-device isa-debug-exit,iobase=0xf4,iosize=4 -drive file="$T/ov/boot.qcow2",if=ide \
 	>"$T/boot.out" 2>&1
@@ -54,7 +39,7 @@ check "no raw-probe warning for a qcow2 image" "! grep -q 'probing guessed raw' 
 
 # vblk payload: pattern(seed, i) = ((i * 7 + seed) ^ (i >> 9)) & 0xff at sector s
 qemu-img create -q -f qcow2 -o cluster_size=64k -b base.qcow2 -F qcow2 "$T/vd.qcow2"
-timeout 180 $KVMPC -m 512 -nodefaults -display none -serial file:"$T/vd.serial" \
+timeout "$WAIT_SECS" $KVMPC -m 512 -nodefaults -display none -serial file:"$T/vd.serial" \
 	-device isa-debug-exit,iobase=0xf4,iosize=4 -kernel tests/guest/vblk.elf \
 	-append "s=4100 n=200 seed=5" -drive file="$T/vd.qcow2",if=virtio,format=qcow2 \
 	>"$T/vd.out" 2>&1
@@ -76,4 +61,4 @@ base[s * 512:(s + cnt) * 512] = bytes(((i * 7 + seed) ^ (i >> 9)) & 0xff
 sys.exit(0 if got == bytes(base) else 1)
 EOF" "$S"
 
-echo "1..$n"
+done_testing

@@ -20,11 +20,8 @@
 # Prints TAP.
 
 cd "$(dirname "$0")/../.." || exit 1
+. tests/boot/lib.sh
 IMG=${KVMPC_IMG:-./kvmpc-img}
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-nok() { n=$((n + 1)); echo "not ok $n - $1"; }
-check() { if eval "$2"; then ok "$1"; else nok "$1"; fi; }
 
 if ! command -v qemu-img >/dev/null 2>&1 || ! command -v qemu-io >/dev/null 2>&1; then
 	echo "1..0 # SKIP qemu-img/qemu-io missing (apt-get install qemu-utils)"
@@ -35,8 +32,6 @@ if [ ! -x "$IMG" ]; then
 	exit 0
 fi
 IMG=$(cd "$(dirname "$IMG")" && pwd)/$(basename "$IMG")
-T=$(mktemp -d /tmp/kvmpc-qcow2-XXXXXX) || exit 1
-trap 'rm -rf "$T"' EXIT
 cd "$T" || exit 1
 [ -n "$QCOW2_KEEP" ] && trap - EXIT && echo "# temp dir $T"
 
@@ -183,7 +178,7 @@ refuse() {
 	if [ $_rc -eq 1 ] && grep -qi -- "$3" err.txt; then
 		ok "$1: $(head -c 150 err.txt | tr '\n' ' ')"
 	else
-		nok "$1 (exit $_rc): $(cat err.txt)"
+		notok "$1 (exit $_rc): $(cat err.txt)"
 	fi
 }
 qemu-img create -q -f qcow2 h.qcow2 64M
@@ -307,4 +302,4 @@ if [ -x ./kvmpc ] || [ -x "$OLDPWD/kvmpc" ]; then
 		"[ $rc -ne 0 ] && [ $rc -lt 128 ] && grep -q 'incompatible feature bit 10' err.txt"
 fi
 
-echo "1..$n"
+done_testing

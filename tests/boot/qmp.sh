@@ -12,17 +12,9 @@
 # -monitor stdio with commands piped in, and the guest-initiated SHUTDOWN
 # event of an ACPI S5 power-off.
 cd "$(dirname "$0")/../.." || exit 1
-KVMPC=${KVMPC:-./kvmpc}
-if [ ! -c /dev/kvm ] || [ ! -w /dev/kvm ]; then
-	echo "1..0 # SKIP no usable /dev/kvm: the monitor tests run kvmpc under KVM"
-	exit 0
-fi
-if ! command -v python3 >/dev/null; then
-	echo "1..0 # SKIP python3 is needed for the QMP client"
-	exit 0
-fi
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+. tests/boot/lib.sh
+need_kvm "the monitor tests run kvmpc under KVM"
+need_tools python3
 truncate -s 1M "$T/cd1.iso"
 truncate -s 2M "$T/cd2.iso"
 
@@ -47,10 +39,10 @@ mksector "$T/s5.img" $(outl 0x80000b40 0xcf8) $(outl 0xb001 0xcfc) \
 # outb 0xcf9, 0x02 ; outb 0xcf9, 0x06 (PIIX3 hard reset) ; hlt loop
 mksector "$T/cf9.img" 0xba 0xf9 0x0c  0xb0 0x02 0xee  0xb0 0x06 0xee  0xf4 0xeb 0xfd
 
-exec python3 - "$KVMPC" "$T" <<'EOF'
+python3 - "$KVMPC" "$T" "$WAIT_SECS" <<'EOF'
 import json, os, socket, subprocess, sys, time
 
-KVMPC, T = sys.argv[1], sys.argv[2]
+KVMPC, T, SECS = sys.argv[1], sys.argv[2], int(sys.argv[3])
 n = 0
 
 def report(ok, desc, detail=None):
@@ -63,8 +55,11 @@ def report(ok, desc, detail=None):
     sys.stdout.flush()
 
 class Qmp:
-    def __init__(self, path=None, tcp=None, timeout=20):
-        for _ in range(100):
+    """A client; connecting retries (the server may still be starting) and
+    every read waits up to the deadline (WAIT_SECS)."""
+    def __init__(self, path=None, tcp=None):
+        end = time.time() + SECS
+        while True:
             try:
                 if tcp:
                     self.s = socket.create_connection(("127.0.0.1", tcp))
@@ -73,10 +68,10 @@ class Qmp:
                     self.s.connect(path)
                 break
             except OSError:
+                if time.time() > end:
+                    raise RuntimeError("cannot connect within %d s" % SECS)
                 time.sleep(0.1)
-        else:
-            raise RuntimeError("cannot connect")
-        self.s.settimeout(timeout)
+        self.s.settimeout(SECS)
         self.buf = b""
         self.events = []
         self.raw = []
@@ -306,13 +301,23 @@ def t_two():
     return e1["timestamp"] == e2["timestamp"] and e3["timestamp"] == e4["timestamp"], (e1, e2)
 check("two clients at once both get RESUME and STOP", t_two)
 
+def settle():
+    """A full exchange on a new connection: by its reply kvmpc has read
+    what earlier clients sent before they left."""
+    c = Qmp(sock)
+    c.line()
+    c.cmd("qmp_capabilities")
+    c.cmd("query-status")
+    c.close()
+
 def t_midcmd():
     c = Qmp(sock)
     c.line()
     c.cmd("qmp_capabilities")
     c.send(b'{"execute": "co')
     c.close()
-    time.sleep(0.3)
+    # kvmpc notices the close before it accepts and greets a later client
+    settle()
     st = q.cmd("query-status")["return"]
     return st["status"] == "paused" and p.poll() is None, st
 check("a client leaving mid-command leaves the VM as it was", t_midcmd)
@@ -329,7 +334,7 @@ def t_garbage():
         chunk = chunk.replace(b"quit", b"qu_t").replace(b"stop", b"st_p")
         c.send(chunk)
     c.close()
-    time.sleep(0.5)
+    settle()
     st = q.cmd("query-status")["return"]
     return p.poll() is None and st["status"] == "paused", st
 check("256 KiB of random JSON-ish bytes: kvmpc survives, other clients unaffected", t_garbage)
@@ -411,7 +416,7 @@ check("system_powerdown: POWERDOWN event", t_powerdown)
 def t_quit():
     r = q.cmd("quit")
     e = [m for m in q.events if m["event"] == "SHUTDOWN"]
-    rc = p.wait(15)
+    rc = p.wait(SECS)
     ok = r == {"return": {}} and e and e[0]["data"] == {"guest": False,
                                                         "reason": "host-qmp-quit"} \
         and rc == 0 and not os.path.exists(sock)
@@ -441,7 +446,7 @@ def t_tcp():
         c2.close()
         st = c.cmd("query-status")["return"]["status"]
         c.cmd("quit")
-        rc = p2.wait(15)
+        rc = p2.wait(SECS)
         return "QMP" in g and r == r2 == {"return": {}} and st == "prelaunch" and rc == 0, \
             (g, r, st, rc)
     finally:
@@ -461,7 +466,7 @@ def t_mon():
         e = c.event("RESUME")
         c.cmd("quit")
         ev = c.event("SHUTDOWN")
-        rc = p3.wait(15)
+        rc = p3.wait(SECS)
         return "QMP" in g and ev["data"]["reason"] == "host-qmp-quit" and rc == 0, (g, ev, rc)
     finally:
         if p3.poll() is None:
@@ -473,7 +478,7 @@ def t_hmp_stdio():
         b"info block\nbogus\neject nosuch\nballoon 64\nsendkey ctrl-alt-nokey\n" \
         b"xp /5xb 0xfffffff0\nxp /2c 0xfffffff0\nxp /xw\ninfo mtree\nq\n"
     r = subprocess.run([KVMPC, "-S", "-nodefaults", "-display", "none", "-m", "64",
-                        "-monitor", "stdio"], input=cmds, capture_output=True, timeout=60)
+                        "-monitor", "stdio"], input=cmds, capture_output=True, timeout=SECS)
     out = r.stdout.decode("ascii", "replace")
     want = ["QEMU 7.2.0 monitor - type 'help' for more information\r\n(qemu) ",
             "(qemu) info status\r\nVM status: paused (prelaunch)\r\n",
@@ -502,11 +507,11 @@ def t_guest_shutdown():
                           stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                           stderr=subprocess.DEVNULL)
     try:
-        c = Qmp(path, timeout=180)
+        c = Qmp(path)
         c.line()
         c.cmd("qmp_capabilities")
         e = c.event("SHUTDOWN")
-        rc = p4.wait(30)
+        rc = p4.wait(SECS)
         return e["data"] == {"guest": True, "reason": "guest-shutdown"} and rc == 0, (e, rc)
     finally:
         if p4.poll() is None:
@@ -522,12 +527,12 @@ def t_guest_reset():
                           stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                           stderr=subprocess.DEVNULL)
     try:
-        c = Qmp(path, timeout=180)
+        c = Qmp(path)
         c.line()
         c.cmd("qmp_capabilities")
         e = c.event("RESET")
         c.cmd("quit")
-        rc = p5.wait(30)
+        rc = p5.wait(SECS)
         return e["data"] == {"guest": True, "reason": "guest-reset"} and rc == 0, (e, rc)
     finally:
         if p5.poll() is None:
@@ -554,7 +559,7 @@ def t_hmp_socket():
                 data += d
             outs.append(data)
         clients[0].send(b"quit\n")
-        rc = p6.wait(15)
+        rc = p6.wait(SECS)
         want = b"QEMU 7.2.0 monitor - type 'help' for more information\r\n(qemu) info status\r\n" \
             b"VM status: paused (prelaunch)\r\n(qemu) "
         return all(o == want for o in outs) and rc == 0, (outs, rc)
@@ -564,15 +569,33 @@ def t_hmp_socket():
 check("-monitor unix:...,server=on,wait=off: two HMP clients at once", t_hmp_socket)
 
 def t_ctrl_a_c():
+    import select
     p7 = subprocess.Popen([KVMPC, "-S", "-nographic", "-m", "64"], stdin=subprocess.PIPE,
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    out = b""
+
+    def expect(what):
+        """Read kvmpc's output until it shows what (or the deadline)."""
+        nonlocal out
+        end = time.time() + SECS
+        while what not in out and time.time() < end:
+            r, _, _ = select.select([p7.stdout], [], [], 0.1)
+            if r:
+                d = os.read(p7.stdout.fileno(), 4096)
+                if not d:
+                    break
+                out += d
     try:
-        for chunk in (b"\x01c", b"info status\r", b"\x01c", b"\x01cinfo kvm\r", b"\x01x"):
-            time.sleep(0.5)
+        # each chunk once the answer to the previous one is on the screen
+        steps = ((b"\x01c", b"(qemu) "), (b"info status\r", b"VM status"),
+                 (b"\x01c", None), (b"\x01cinfo kvm\r", b"kvm support"), (b"\x01x", None))
+        for chunk, answer in steps:
             p7.stdin.write(chunk)
             p7.stdin.flush()
-        out, _ = p7.communicate(timeout=30)
-        text = out.decode("ascii", "replace")
+            if answer:
+                expect(answer)
+        rest, _ = p7.communicate(timeout=SECS)
+        text = (out + rest).decode("ascii", "replace")
         ok = "QEMU 7.2.0 monitor - type 'help' for more information" in text and \
             "(qemu) info status\r\nVM status: paused (prelaunch)\r\n" in text and \
             "(qemu) info kvm\r\nkvm support: enabled\r\n" in text and p7.returncode == 0

@@ -4,26 +4,15 @@
 # the date and time (they must match the host's UTC clock) and INT 15h
 # AH=86h for a 2-second wait, which SeaBIOS counts with the RTC periodic
 # interrupt (PIE, 1024 Hz, IRQ 8, acknowledged by reading register C): the
-# wait must end, and take at least 2 s.  On this nested KVM only about 550
-# of the 1024 interrupts a second get through (QEMU alike: a 10 s wait takes
-# 18-19 s with either), so the upper bound is loose.  The boot sector is
+# wait must end, and take at least 2 s.  There is no upper bound: on a
+# nested KVM only about 550 of the 1024 interrupts a second get through
+# (QEMU alike: a 10 s wait takes 18-19 s with either), and fewer still on a
+# loaded machine.  The boot sector is
 # assembled here with binutils; the test skips without them or without KVM.
 cd "$(dirname "$0")/../.." || exit 1
-KVMPC=${KVMPC:-./kvmpc}
-if [ ! -c /dev/kvm ]; then
-	echo "1..0 # SKIP no /dev/kvm: SeaBIOS boot tests need KVM"
-	exit 0
-fi
-if ! command -v as >/dev/null || ! command -v ld >/dev/null; then
-	echo "1..0 # SKIP binutils (as, ld) missing"
-	exit 0
-fi
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-notok() { n=$((n + 1)); echo "not ok $n - $1"; [ -f "$2" ] && tail -n 15 "$2" | sed 's/^/#   /'; }
-check() { if eval "$2"; then ok "$1"; else notok "$1" "$3"; fi; }
+. tests/boot/lib.sh
+need_kvm "SeaBIOS boot tests need KVM"
+need_tools as ld
 
 cat >"$T/boot.S" <<'EOF'
 	.code16
@@ -125,7 +114,7 @@ dd if="$T/boot.bin" of="$T/disk.img" conv=notrunc 2>/dev/null
 
 log=$T/dbg.log
 start=$(date -u +%s)
-timeout 180 $KVMPC -m 128 -nodefaults -display none -hda "$T/disk.img" \
+timeout "$WAIT_SECS" $KVMPC -m 128 -nodefaults -display none -hda "$T/disk.img" \
 	-chardev file,id=dbg,path="$log" -device isa-debugcon,iobase=0x402,chardev=dbg \
 	-device isa-debug-exit,iobase=0xf4,iosize=4 >"$T/out" 2>&1
 status=$?
@@ -148,6 +137,6 @@ check "INT 1Ah date and time match host UTC (got $d $t1)" \
 if [ -n "$e1" ] && [ -n "$e2" ] && [ "$e2" -lt "$e1" ]; then
 	e2=$((e2 + 86400))
 fi
-check "INT 15h AH=86h 2 s wait (RTC IRQ 8) took 2-12 s (got $t1 -> $t2)" \
-	"[ -n '$e2' ] && [ $((e2 - e1)) -ge 2 ] && [ $((e2 - e1)) -le 12 ]" "$log"
-echo "1..$n"
+check "INT 15h AH=86h 2 s wait (RTC IRQ 8) ended and took at least 2 s (got $t1 -> $t2)" \
+	"[ -n '$e2' ] && [ $((e2 - e1)) -ge 2 ]" "$log"
+done_testing

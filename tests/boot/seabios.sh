@@ -4,28 +4,8 @@
 # with 1 and 4 vCPUs, the CPU count it found, its screen on the terminal
 # under -nographic, and -no-reboot on a guest reset request.
 cd "$(dirname "$0")/../.." || exit 1
-KVMPC=${KVMPC:-./kvmpc}
-if [ ! -c /dev/kvm ]; then
-	echo "1..0 # SKIP no /dev/kvm: SeaBIOS boot tests need KVM"
-	exit 0
-fi
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-notok() { n=$((n + 1)); echo "not ok $n - $1"; [ -f "$2" ] && tail -n 15 "$2" | sed 's/^/#   /'; }
-check() { if eval "$2"; then ok "$1"; else notok "$1" "$3"; fi; }
-
-# wait_for FILE PATTERN SECONDS
-wait_for() {
-	i=0
-	while [ $i -lt $(($3 * 10)) ]; do
-		grep -aq "$2" "$1" 2>/dev/null && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
+. tests/boot/lib.sh
+need_kvm "SeaBIOS boot tests need KVM"
 
 # boot_smp N: SeaBIOS with N vCPUs, debug log in $T/smpN.log
 boot_smp() {
@@ -33,10 +13,9 @@ boot_smp() {
 	$KVMPC -m 512 -smp "$1" -nodefaults -display none \
 		-chardev file,id=dbg,path="$log" -device isa-debugcon,iobase=0x402,chardev=dbg \
 		>"$T/smp$1.out" 2>&1 &
-	pid=$!
-	wait_for "$log" "No bootable device" 90
-	kill $pid 2>/dev/null
-	wait $pid 2>/dev/null
+	track $!
+	wait_for "$log" "No bootable device"
+	stop
 }
 
 boot_smp 1
@@ -63,10 +42,9 @@ log=$T/big.log
 $KVMPC -m 5G -nodefaults -display none \
 	-chardev file,id=dbg,path="$log" -device isa-debugcon,iobase=0x402,chardev=dbg \
 	>"$T/big.out" 2>&1 &
-pid=$!
-wait_for "$log" "No bootable device" 90
-kill $pid 2>/dev/null
-wait $pid 2>/dev/null
+track $!
+wait_for "$log" "No bootable device"
+stop
 check "-m 5G: 3 GiB of RAM below 4 GiB" \
 	"grep -aq 'qemu/e820: addr 0x0000000000000000 len 0x00000000c0000000 \[RAM\]' $log" $log
 check "-m 5G: 2 GiB of RAM above 4 GiB" \
@@ -76,12 +54,11 @@ check "-m 5G: the 32-bit PCI window starts at 3 GiB" \
 
 # -nographic: SeaBIOS copies its screen to COM1, which is the terminal
 $KVMPC -nographic -m 512 </dev/null >"$T/ng.out" 2>&1 &
-pid=$!
-wait_for "$T/ng.out" "No bootable device" 90
-kill $pid 2>/dev/null
-wait $pid 2>/dev/null
+track $!
+wait_for "$T/ng.out" "No bootable device"
+stop
 check "-nographic shows the banner on stdout" "grep -aq 'SeaBIOS (version' $T/ng.out" $T/ng.out
 check "-nographic shows boot attempts" "grep -aq 'Booting from' $T/ng.out" $T/ng.out
 check "-nographic shows No bootable device" "grep -aq 'No bootable device' $T/ng.out" $T/ng.out
 
-echo "1..$n"
+done_testing

@@ -8,23 +8,11 @@
 # modern and the legacy interface and the host checks the image bytes, and
 # with MSI-X on the completion interrupt must be pending in the LAPIC.
 cd "$(dirname "$0")/../.." || exit 1
-KVMPC=${KVMPC:-./kvmpc}
-if [ ! -c /dev/kvm ]; then
-	echo "1..0 # SKIP no /dev/kvm: virtio-blk boot tests need KVM"
-	exit 0
-fi
+. tests/boot/lib.sh
+need_kvm "virtio-blk boot tests need KVM"
 for f in tests/guest/bootsect.bin tests/guest/vblk.elf tests/guest/reset.elf; do
-	if [ ! -f $f ]; then
-		echo "1..0 # SKIP $f not built (make guests)"
-		exit 0
-	fi
+	[ -f $f ] || skip_all "$f not built (make guests)"
 done
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-notok() { n=$((n + 1)); echo "not ok $n - $1"; [ -f "$2" ] && tail -n 15 "$2" | sed 's/^/#   /'; }
-check() { if eval "$2"; then ok "$1"; else notok "$1" "$3"; fi; }
 
 mkdisk() {
 	dd if=/dev/zero of="$1" bs=1M count=16 2>/dev/null
@@ -35,7 +23,7 @@ mkdisk() {
 boot() {
 	name=$1
 	shift
-	timeout 120 $KVMPC -m 512 -nodefaults -display none -d guest_errors \
+	timeout "$WAIT_SECS" $KVMPC -m 512 -nodefaults -display none -d guest_errors \
 		-chardev file,id=dbg,path="$T/$name.log" -device isa-debugcon,iobase=0x402,chardev=dbg \
 		-device isa-debug-exit,iobase=0xf4,iosize=4 "$@" >"$T/$name.out" 2>&1
 	echo $? >"$T/$name.rc"
@@ -67,18 +55,13 @@ check "strict boot order still boots it" "grep -aq 'kvmpc bootsect: ok' $L" $L
 # reset payload reboots through 0xcf9 and SeaBIOS must bring it up again
 log=$T/reboot.log
 : >"$log"
-timeout 120 $KVMPC -m 512 -nodefaults -display none \
+$KVMPC -m 512 -nodefaults -display none \
 	-chardev file,id=dbg,path="$log" -device isa-debugcon,iobase=0x402,chardev=dbg \
 	-drive file="$T/disk.img",if=virtio,format=raw -kernel tests/guest/reset.elf \
 	>"$T/reboot.out" 2>&1 &
-pid=$!
-i=0
-while [ $i -lt 900 ] && [ "$(grep -ac 'using modern (1.0) virtio mode' "$log")" -lt 2 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-kill $pid 2>/dev/null
-wait $pid 2>/dev/null
+track $!
+wait_for "$log" 'using modern (1.0) virtio mode' 2
+stop
 check "after a system reset SeaBIOS brings virtio-blk up again" \
 	"[ \$(grep -ac 'using modern (1.0) virtio mode' $log) -ge 2 ]" $log
 
@@ -101,7 +84,7 @@ payload() {
 	append=$2
 	shift 2
 	dd if=/dev/zero of="$T/$name.img" bs=1M count=16 2>/dev/null
-	timeout 180 $KVMPC -m 512 -nodefaults -display none -serial file:"$T/$name.serial" \
+	timeout "$WAIT_SECS" $KVMPC -m 512 -nodefaults -display none -serial file:"$T/$name.serial" \
 		-device isa-debug-exit,iobase=0xf4,iosize=4 -d guest_errors \
 		-kernel tests/guest/vblk.elf -append "$append" "$@" >"$T/$name.out" 2>&1
 	echo $? >"$T/$name.rc"
@@ -128,4 +111,4 @@ S=$T/pmsi.serial
 check "payload (MSI-X): requests complete with MSI-X on" "grep -aq 'vblk: readback ok' $S" $S
 check "payload (MSI-X): the message reached the LAPIC" "grep -aq 'vblk: msi ok' $S" $S
 
-echo "1..$n"
+done_testing

@@ -10,56 +10,37 @@
 # (tftp=DIR) and its byte count and CRC-32 must equal the host's; a
 # missing file must fail with a TFTP error.
 cd "$(dirname "$0")/../.." || exit 1
-KVMPC=${KVMPC:-./kvmpc}
-if [ ! -c /dev/kvm ]; then
-	echo "1..0 # SKIP no /dev/kvm: virtio-net boot tests need KVM"
-	exit 0
-fi
-if [ ! -f tests/guest/vnet.elf ]; then
-	echo "1..0 # SKIP tests/guest/vnet.elf not built (make guests)"
-	exit 0
-fi
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-notok() { n=$((n + 1)); echo "not ok $n - $1"; [ -f "$2" ] && tail -n 15 "$2" | sed 's/^/#   /'; }
-check() { if eval "$2"; then ok "$1"; else notok "$1" "$3"; fi; }
+. tests/boot/lib.sh
+need_kvm "virtio-net boot tests need KVM"
+[ -f tests/guest/vnet.elf ] || skip_all "tests/guest/vnet.elf not built (make guests)"
 
-wait_for() {
-	i=0
-	while [ $i -lt $(($3 * 10)) ]; do
-		grep -aq "$2" "$1" 2>/dev/null && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
-
-# run NAME CSUM: boot the payload, connect to the forward once it is ready
+# run NAME CSUM: boot the payload; once it is ready, connect to the forward
+# and hold the connection until the payload has ended
 run() {
 	name=$1
 	port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 	: >"$T/$name.serial"
-	timeout 150 $KVMPC -m 512 -nodefaults -display none -serial file:"$T/$name.serial" \
+	timeout "$WAIT_SECS" $KVMPC -m 512 -nodefaults -display none -serial file:"$T/$name.serial" \
 		-device isa-debug-exit,iobase=0xf4,iosize=4 -d guest_errors \
 		-nic user,model=virtio-net-pci,mac=52:54:00:12:34:99,restrict=on,hostfwd=tcp:127.0.0.1:$port-:2222 \
 		-kernel tests/guest/vnet.elf -append "csum=$2 wait=60" >"$T/$name.out" 2>&1 &
-	pid=$!
-	if wait_for "$T/$name.serial" "vnet: ready" 120; then
-		python3 - "$port" <<'PY'
-import socket, sys, time
+	track $!
+	hold=
+	if wait_for "$T/$name.serial" "vnet: ready"; then
+		python3 - "$port" <<'PY' &
+import socket, sys
 s = socket.socket()
-s.settimeout(10)
 try:
     s.connect(("127.0.0.1", int(sys.argv[1])))
+    s.recv(1)  # until slirp closes it, or this process is killed
 except OSError:
     pass
-time.sleep(2)
 PY
+		hold=$!
 	fi
-	wait $pid
-	echo $? >"$T/$name.rc"
+	wait_exit
+	echo $rc >"$T/$name.rc"
+	[ -n "$hold" ] && stop "$hold"
 }
 
 run plain 0
@@ -78,7 +59,7 @@ check "checksum offload: payload passes" "[ \$(cat $T/offload.rc) = 1 ]" $T/offl
 # tftp NAME FILE: boot the payload with tftp=FILE served from $T/tftp
 tftp() {
 	: >"$T/$1.serial"
-	timeout 150 $KVMPC -m 512 -nodefaults -display none -serial file:"$T/$1.serial" \
+	timeout "$WAIT_SECS" $KVMPC -m 512 -nodefaults -display none -serial file:"$T/$1.serial" \
 		-device isa-debug-exit,iobase=0xf4,iosize=4 -d guest_errors \
 		-nic user,model=virtio-net-pci,restrict=on,tftp="$T/tftp" \
 		-kernel tests/guest/vnet.elf -append "tftp=$2" >"$T/$1.out" 2>&1
@@ -99,4 +80,4 @@ S=$T/missing.serial
 check "TFTP: a missing file gets an error packet" "grep -aq 'vnet: tftp error 1' $S" $S
 check "TFTP: missing file, payload exit status 3 (code 1)" "[ \$(cat $T/missing.rc) = 3 ]" $T/missing.out
 
-echo "1..$n"
+done_testing

@@ -7,26 +7,14 @@
 # (slirp, restrict=on), virtio-rng and virtio-balloon present; kvmpc must
 # survive every seed and let the payload finish.
 cd "$(dirname "$0")/../.." || exit 1
-KVMPC=${KVMPC:-./kvmpc}
-if [ ! -c /dev/kvm ]; then
-	echo "1..0 # SKIP no /dev/kvm"
-	exit 0
-fi
-if [ ! -f tests/guest/storm.elf ]; then
-	echo "1..0 # SKIP tests/guest/storm.elf not built (make guests)"
-	exit 0
-fi
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-notok() { n=$((n + 1)); echo "not ok $n - $1"; [ -f "$2" ] && tail -n 15 "$2" | sed 's/^/#   /'; }
-check() { if eval "$2"; then ok "$1"; else notok "$1" "$3"; fi; }
+. tests/boot/lib.sh
+need_kvm
+[ -f tests/guest/storm.elf ] || skip_all "tests/guest/storm.elf not built (make guests)"
 
 dd if=/dev/zero of="$T/disk.img" bs=1M count=16 2>/dev/null
 for seed in 11 22 33; do
 	wild=$([ $seed = 33 ] && echo " wild=1")
-	timeout 300 $KVMPC -m 512 -nodefaults -display none -serial file:"$T/s$seed.serial" \
+	timeout "$WAIT_SECS" $KVMPC -m 512 -nodefaults -display none -serial file:"$T/s$seed.serial" \
 		-device isa-debug-exit,iobase=0xf4,iosize=4 \
 		-drive file="$T/disk.img",if=virtio,format=raw \
 		-nic user,model=virtio-net-pci,restrict=on \
@@ -39,4 +27,4 @@ for seed in 11 22 33; do
 	check "storm seed $seed: kvmpc exited normally (status 1)" "[ \$(cat $T/s$seed.rc) = 1 ]" \
 		$T/s$seed.out
 done
-echo "1..$n"
+done_testing

@@ -9,21 +9,8 @@
 #     update while the paused screen stays still (-d ui logs each update),
 #     and gets the cursor blink again after QMP cont.
 cd "$(dirname "$0")/../.." || exit 1
-KVMPC=${KVMPC:-./kvmpc}
-for tool in gvnccapture socat convert; do
-	if ! command -v $tool >/dev/null 2>&1; then
-		echo "1..0 # SKIP $tool not installed (sh scripts/setup.sh)"
-		exit 0
-	fi
-done
-T=$(mktemp -d)
-pids=
-trap 'kill $pids 2>/dev/null; rm -rf "$T"' EXIT
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-notok() { n=$((n + 1)); echo "not ok $n - $1"; [ -f "$2" ] && tail -n 15 "$2" | sed 's/^/#   /'; }
-check() { if eval "$2"; then ok "$1"; else notok "$1" "$3"; fi; }
-skip() { n=$((n + 1)); echo "ok $n # SKIP $1"; }
+. tests/boot/lib.sh
+need_tools gvnccapture socat convert
 
 # free_display: a VNC display number (port 5900+N) nobody listens on
 free_display() {
@@ -31,32 +18,16 @@ free_display() {
 	while socat -T 1 /dev/null TCP:127.0.0.1:$((5900 + d)) 2>/dev/null; do d=$((d + 1)); done
 	echo $d
 }
-# wait_for FILE PATTERN SECONDS
-wait_for() {
-	i=0
-	while [ $i -lt $(($3 * 10)) ]; do
-		grep -aq "$2" "$1" 2>/dev/null && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
-# qmp SOCK CMD-JSON...: run QMP commands, replies in $T/qmp.out
-qmp() {
-	sock=$1
-	shift
-	{ echo '{"execute": "qmp_capabilities"}'; printf '%s\n' "$@"; } |
-		socat -t 3 - UNIX-CONNECT:"$sock" >"$T/qmp.out" 2>&1
-}
 # dump SOCK OUT: screendump through QMP, normalised to binary PPM by convert
 dump() {
+	rm -f "$T/raw.ppm"
 	qmp "$1" "{\"execute\": \"screendump\", \"arguments\": {\"filename\": \"$T/raw.ppm\"}}"
 	convert "$T/raw.ppm" "$2" 2>/dev/null
 }
 # capture DISPLAY OUT: gvnccapture's PNG as binary PPM
 capture() {
 	rm -f "$T/cap.png"
-	timeout 30 gvnccapture -q 127.0.0.1:$1 "$T/cap.png" >"$T/cap.log" 2>&1
+	timeout "$WAIT_SECS" gvnccapture -q 127.0.0.1:$1 "$T/cap.png" >"$T/cap.log" 2>&1
 	convert "$T/cap.png" -alpha off "$2" 2>/dev/null
 }
 
@@ -65,16 +36,15 @@ d1=$(free_display)
 $KVMPC -nodefaults -vga std -display none -accel qtest -vnc :$d1 \
 	-qtest unix:"$T/qt.sock",server=on,wait=off \
 	-qmp unix:"$T/q1.sock",server=on,wait=off >"$T/k1.out" 2>&1 &
-pids="$pids $!"
-i=0
-while [ ! -S "$T/qt.sock" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-printf '%s\n' "outw 0x1ce 0x1" "outw 0x1cf 320" "outw 0x1ce 0x2" "outw 0x1cf 200" \
+track $!
+qtest_open "$T/qt.sock"
+qt "outw 0x1ce 0x1" "outw 0x1cf 320" "outw 0x1ce 0x2" "outw 0x1cf 200" \
 	"outw 0x1ce 0x3" "outw 0x1cf 32" "outw 0x1ce 0x4" "outw 0x1cf 0x41" \
 	"outb 0x3c0 0x20" "outl 0xcf8 0x80001010" "outl 0xcfc 0xe0000000" \
 	"outl 0xcf8 0x80001004" "outw 0xcfc 0x2" "memset 0xe0000000 0x3e800 0x80" \
 	"write 0xe0020000 16 0x0000ff0000ff000000ff0000ffffff00" \
-	"write 0xe0030000 12 0x123456007890ab00cdef0100" |
-	socat -t 2 - UNIX-CONNECT:"$T/qt.sock" >"$T/qt.out"
+	"write 0xe0030000 12 0x123456007890ab00cdef0100" >"$T/qt1.out"
+qtest_close
 dump "$T/q1.sock" "$T/d1.ppm"
 capture $d1 "$T/c1.ppm"
 check "gvnccapture gets a 320x200 picture" \
@@ -82,9 +52,9 @@ check "gvnccapture gets a 320x200 picture" \
 check "with the screendump's pixels (VBE 32 bpp)" "cmp -s $T/c1.ppm $T/d1.ppm" "$T/cap.log"
 
 # ---- 2. SeaBIOS' text screen under KVM ----
-if [ ! -c /dev/kvm ]; then
+if [ ! -c /dev/kvm ] || [ ! -w /dev/kvm ]; then
 	skip "no /dev/kvm: the SeaBIOS part needs KVM"
-	echo "1..$n"
+	done_testing
 	exit 0
 fi
 d2=$(free_display)
@@ -92,12 +62,11 @@ $KVMPC -m 128 -nodefaults -vga std -display none -vnc :$d2 -d ui \
 	-qmp unix:"$T/q2.sock",server=on,wait=off \
 	-chardev file,id=dbg,path="$T/bios.log" \
 	-device isa-debugcon,iobase=0x402,chardev=dbg >"$T/k2.out" 2>&1 &
-kpid=$!
-pids="$pids $kpid"
-wait_for "$T/bios.log" "No bootable device" 120
+track $!
+kpid=$pid
+wait_for "$T/bios.log" "No bootable device"
 check "SeaBIOS reached No bootable device" "grep -aq 'No bootable device' $T/bios.log" \
 	"$T/bios.log"
-sleep 1
 qmp "$T/q2.sock" '{"execute": "stop"}'
 dump "$T/q2.sock" "$T/d2.ppm"
 capture $d2 "$T/c2.ppm"
@@ -107,30 +76,37 @@ check "with the screendump's pixels (text mode)" "cmp -s $T/c2.ppm $T/d2.ppm" "$
 
 if ! command -v gvncviewer >/dev/null 2>&1 || ! command -v Xvfb >/dev/null 2>&1; then
 	skip "gvncviewer or Xvfb missing: no live-client check"
-	echo "1..$n"
+	done_testing
 	exit 0
 fi
 x=$((100 + $$ % 400))
 while [ -e /tmp/.X$x-lock ]; do x=$((x + 1)); done
 Xvfb :$x -screen 0 1024x768x24 -nolisten tcp >"$T/xvfb.log" 2>&1 &
-pids="$pids $!"
-sleep 1
+track $!
+pid=
+wait_until "Xvfb's socket" test -S /tmp/.X11-unix/X$x
 DISPLAY=:$x gvncviewer 127.0.0.1:$d2 >"$T/viewer.log" 2>&1 &
-pids="$pids $!"
+track $!
+pid=$kpid
 updates() { grep -c 'vnc: update [1-9]' "$T/k2.out"; }
-i=0
-while [ "$(updates)" -lt 2 ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-sleep 1
+updates_at_least() { [ "$(updates)" -ge "$1" ]; }
+updates_are() { [ "$(updates)" -eq "$1" ]; }
+# the viewer's first requests get the screen; it then keeps asking for
+# incremental updates, which a paused, still screen must stop answering:
+# the updates must come to rest (no new one for 2 s) within the deadline
+wait_until "the viewer's first updates" updates_at_least 2
 u1=$(updates)
-sleep 2
-u2=$(updates)
 check "gvncviewer connected and got the screen ($u1 updates with pixels)" "[ $u1 -ge 2 ]" \
 	"$T/k2.out"
-check "a paused, still text screen sends it nothing in 2 s ($u1 -> $u2)" "[ $u1 -eq $u2 ]" \
+at_rest() { u1=$(updates); quiet_for 2 updates_are "$u1"; }
+wait_until "the updates to come to rest" at_rest
+r=$?
+u2=$(updates)
+check "a paused, still text screen sends it nothing for 2 s ($u1 -> $u2)" "[ $r -eq 0 ]" \
 	"$T/k2.out"
 qmp "$T/q2.sock" '{"execute": "cont"}'
-sleep 2
+wait_until "an update after cont" updates_at_least $((u2 + 1))
 u3=$(updates)
 check "after cont the cursor blink reaches it ($u2 -> $u3)" "[ $u3 -gt $u2 ]" "$T/k2.out"
-check "kvmpc still running" "kill -0 $kpid 2>/dev/null" "$T/k2.out"
-echo "1..$n"
+check "kvmpc still running" "alive $kpid" "$T/k2.out"
+done_testing
