@@ -3,7 +3,7 @@
  * The qtest protocol server: reads one command per line from a character
  * device and performs it on the machine (port I/O, memory, the manual
  * virtual clock, IRQ observation), answering with QEMU's exact reply
- * formats (/work/shared/docs/qtest-protocol.md).  Unlike QEMU, malformed
+ * formats (docs/qtest-protocol.md).  Unlike QEMU, malformed
  * input (missing or bad numbers, ports above 0xffff, read of size 0, empty
  * words) gets "FAIL <reason>" instead of an abort, and the server carries on.
  * Leaves out: QOM paths other than the IOAPIC, named GPIOs, module loading,

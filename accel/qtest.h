@@ -2,7 +2,7 @@
 /*
  * The qtest accelerator's protocol server: a test program plays the CPU
  * over a character device, one text command per line
- * (/work/shared/docs/qtest-protocol.md).  No vCPU runs; the machine's clock
+ * (docs/qtest-protocol.md).  No vCPU runs; the machine's clock
  * is manual and moves only on clock_step / clock_set.
  */
 #ifndef ACCEL_QTEST_H

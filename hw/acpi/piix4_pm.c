@@ -2,7 +2,7 @@
 /*
  * PIIX4 power management function at 00:01.3 (8086:7113 rev 3, class
  * 068000), as SeaBIOS 1.16.2 and its built-in ACPI tables expect it
- * (shared/docs/machine-contract.md §3.2, §3.5) and as QEMU 7.2 behaves:
+ * (docs/machine-contract.md §3.2, §3.5) and as QEMU 7.2 behaves:
  *
  *  - config: PMBA 0x40 (bit 0 reads 1), DEVACTB 0x58 with byte 0x5b = 0x02
  *    when there is no SMM (so SeaBIOS skips its SMM handshake), 0x5f/0x63/

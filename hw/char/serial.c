@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * PC16550D UART ("isa-serial"), following the TI/National PC16550D data
- * sheet and the SeaBIOS probe in machine-contract.md §6.6; where the data
+ * sheet and the SeaBIOS probe in docs/machine-contract.md §6.6; where the data
  * sheet leaves room, QEMU's choices (visible through qtest) are kept:
  * reading IIR clears a THRE interrupt it reports, setting IER.THRI while
  * THR is empty re-arms it, LSR resets to 0x60, MCR to 0x08 (OUT2), MSR to

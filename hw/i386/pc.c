@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The PC memory map and firmware for an i440FX machine, as SeaBIOS 1.16.2
- * expects it (shared/docs/machine-contract.md §1, §2, §5): RAM split at
+ * expects it (docs/machine-contract.md §1, §2, §5): RAM split at
  * 3 GiB when it does not fit below the PCI hole, the BIOS image read-only
  * at the top of 4 GiB and its last 128 KiB at 0xe0000, the 0xc0000-0xfffff
  * area as 13 PAM segments switched between ROM and shadow RAM, port 0x92,

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * ATA task file and commands for one IDE channel (ATA/ATAPI-6; the probe
- * and command sequences SeaBIOS uses are in machine-contract.md §7.1).
+ * and command sequences SeaBIOS uses are in docs/machine-contract.md §7.1).
  * Both units latch task-file writes; reads come from the selected unit, and
  * an absent unit reads status 0 (so firmware skips it) like QEMU's.  PIO
  * data moves through a per-unit buffer with the disk read/written

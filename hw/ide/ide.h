@@ -4,7 +4,7 @@
  * slave unit that is an ATA disk, an ATAPI CD-ROM or absent.  core.c runs
  * the ATA task file and commands, atapi.c the packet commands, piix.c the
  * PCI function, legacy port decoding and the bus-master DMA engine.
- * Follows ATA/ATAPI-6, MMC-3 and SFF-8038i; see machine-contract.md §7.1.
+ * Follows ATA/ATAPI-6, MMC-3 and SFF-8038i; see docs/machine-contract.md §7.1.
  */
 #ifndef HW_IDE_IDE_H
 #define HW_IDE_IDE_H

@@ -5,7 +5,7 @@
  * keyboard and the mouse in that order of priority, IRQ 1 / IRQ 12 levels
  * while a byte waits and its interrupt is enabled.  Follows the IBM PS/2
  * technical reference, Linux's i8042.h names and the values QEMU's pc
- * shows (machine-contract.md 6.3: status 0x18 at reset, 0x1c after the
+ * shows (docs/machine-contract.md 6.3: status 0x18 at reset, 0x1c after the
  * self test, command byte 0x03 at reset).
  *
  * While the command byte's XLATE bit is set, keyboard bytes pass through

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * PIIX3 PCI-to-ISA bridge at 00:01.0 (shared/docs/machine-contract.md §4):
+ * PIIX3 PCI-to-ISA bridge at 00:01.0 (docs/machine-contract.md §4):
  * 8086:7000, class 060100, header type 0x80 (multifunction, so SeaBIOS
  * probes 00:01.1-7).  It routes PCI INTx: PIRQA-D route control registers
  * 0x60-0x63 (bit 7 = disabled, bits 3:0 = ISA IRQ), read by the PCI bus

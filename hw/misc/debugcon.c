@@ -3,7 +3,7 @@
  * Debug console port ("isa-debugcon"), as in Bochs and QEMU: each byte
  * written to the port goes to a character device; reads return a fixed
  * value (0xe9 by default), which is how SeaBIOS decides to keep logging on
- * 0x402 (machine-contract.md §6.8).  Properties follow QEMU: iobase,
+ * 0x402 (docs/machine-contract.md §6.8).  Properties follow QEMU: iobase,
  * chardev (required), readback.  No state worth saving: the vmstate table
  * is empty.
  */

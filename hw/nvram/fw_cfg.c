@@ -5,7 +5,7 @@
  * readable as a data byte at 0x510, as QEMU does), and the DMA address
  * register at 0x514-0x51b (big-endian; a write to the low half at 0x518 runs
  * the transfer; reads return "QEMU CFG").  Follows
- * /work/shared/docs/machine-contract.md section 2.
+ * docs/machine-contract.md section 2.
  *
  * Items are numeric keys plus named files.  Files are kept sorted by name
  * and get keys 0x20, 0x21, ... in that order; the directory item (0x19) is

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * i440FX PMC, the host bridge at 00:00.0 (shared/docs/machine-contract.md
+ * i440FX PMC, the host bridge at 00:00.0 (docs/machine-contract.md
  * §1.4-1.6): 8086:1237 rev 2, class 060000, subsystem 1AF4:1100 so SeaBIOS
  * knows it runs on QEMU's board.  PAM0-PAM6 (0x59-0x5f) choose ROM or RAM
  * for the 13 shadow segments of 0xc0000-0xfffff; every changed field is

@@ -6,7 +6,7 @@
  * sizing), mapping of I/O, 32/64-bit memory and expansion ROM BARs into the
  * machine's address spaces as the command register allows, a capability
  * list helper, and INTx routing through the PIIX3 PIRQ registers to ISA
- * IRQs as level lines.  Follows shared/docs/machine-contract.md §4 and
+ * IRQs as level lines.  Follows docs/machine-contract.md §4 and
  * QEMU's observable behaviour (wmask 0x0507 on the command register,
  * device-specific registers 0x40-0xff writable unless a device narrows them).
  * Left out: bridges and other buses, PCIe extended config space, MSI.

@@ -3,7 +3,7 @@
  * MC146818A real-time clock with 128 bytes of CMOS RAM (ports 0x70/0x71,
  * ISA IRQ 8), after the Motorola datasheet (registers A-D), the behaviour
  * QEMU's pc machine shows (reset values A 0x26, B 0x02, D 0x80; port 0x70
- * reads 0xff) and machine-contract.md section 5.
+ * reads 0xff) and docs/machine-contract.md section 5.
  *
  * Time model: while the clock runs, the guest's time is base_sec plus the
  * virtual time elapsed since base_ns, so it stops while the VM is paused and

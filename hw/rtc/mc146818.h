@@ -54,7 +54,7 @@ struct rtc;
 /* Register D */
 #define RTC_D_VRT		0x80
 
-/* CMOS bytes a PC BIOS reads (see machine-contract.md section 5) */
+/* CMOS bytes a PC BIOS reads (see docs/machine-contract.md section 5) */
 #define CMOS_SHUTDOWN_STATUS	0x0f
 #define CMOS_FLOPPY_TYPES	0x10
 #define CMOS_EQUIPMENT		0x14

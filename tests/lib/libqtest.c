@@ -3,7 +3,7 @@
  * qtest client (tests/lib/libqtest.h): listens on a unix socket in a fresh
  * temporary directory, starts $QTEST_BINARY (default ./kvmpc) so that it
  * connects there, and speaks the line protocol of
- * /work/shared/docs/qtest-protocol.md.  kvmpc runs with "-accel qtest";
+ * docs/qtest-protocol.md.  kvmpc runs with "-accel qtest";
  * a qemu-system-* binary runs as "-machine pc -accel tcg -S" because
  * Debian's QEMU has no qtest accelerator, so it has no clock commands.
  * QTEST_LOG=1 echoes the traffic on stderr.  No QMP.

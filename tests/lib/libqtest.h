@@ -2,7 +2,7 @@
 /*
  * A qtest client: starts kvmpc (or QEMU, to compare) with the qtest
  * accelerator, and plays the CPU through the qtest wire protocol
- * (../shared/docs/qtest-protocol.md).  The binary is $QTEST_BINARY, default
+ * (docs/qtest-protocol.md).  The binary is $QTEST_BINARY, default
  * ./kvmpc.  When it is a qemu-system-* binary the machine runs as
  * "-machine pc -accel tcg -S" and clock commands are unavailable
  * (qtest_has_clock() is false): tests that need the clock skip there.

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * fw_cfg as SeaBIOS sees it (machine-contract.md section 2), checked the
+ * fw_cfg as SeaBIOS sees it (docs/machine-contract.md section 2), checked the
  * same way against kvmpc and QEMU: signature and ID, the sorted file
  * directory, a few items QEMU's pc machine provides, and the DMA interface
  * including hostile descriptors.  Both VMMs run with -m 128 -smp 2.

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * i8042 keyboard controller with its PS/2 keyboard and mouse through qtest:
- * the SeaBIOS POST transcript (machine-contract.md 6.3), status values,
- * keyboard echo raising and dropping IRQ 1 (qtest-protocol.md's example),
+ * the SeaBIOS POST transcript (docs/machine-contract.md 6.3), status values,
+ * keyboard echo raising and dropping IRQ 1 (docs/qtest-protocol.md's example),
  * scan code set queries with and without translation, the keyboard ID,
  * writes to the output buffer, the output port and A20, the mouse behind
  * 0xd4 with its ACKs flagged by status bit 5 and IRQ 12, the mouse status

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * PIIX3 IDE with an ATA disk through qtest: the PCI function, register
- * values after reset and soft reset (SeaBIOS's probe, machine-contract.md
+ * values after reset and soft reset (SeaBIOS's probe, docs/machine-contract.md
  * §7.1), IDENTIFY, PIO reads and writes (LBA28, LBA48, CHS, MULTIPLE) checked
  * against the host image, bus-master DMA with PRD tables in guest RAM,
  * error paths (past the end, hostile PRDs), IRQ 14, snapshot=on, cache=none,

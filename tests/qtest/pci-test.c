@@ -249,7 +249,7 @@ static void test_pirq_elcr(void)
 /*
  * 0xcf9 bit 2 resets the machine.  Both keep RAM and reset PIIX3, ELCR and
  * the PM I/O enable; kvmpc also returns PAM to ROM (real hardware), QEMU
- * keeps it (machine-contract.md §1.6).
+ * keeps it (docs/machine-contract.md §1.6).
  */
 static void test_reset_control(void)
 {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The qtest wire protocol itself (qtest-protocol.md): exact reply formats,
+ * The qtest wire protocol itself (docs/qtest-protocol.md): exact reply formats,
  * number parsing, memory commands, unknown commands, IRQ interception.
  * Runs against kvmpc and QEMU alike; malformed input and the virtual clock
  * are checked on kvmpc only (QEMU aborts on the former and, without a qtest

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * 16550A UART through qtest: the SeaBIOS probe (machine-contract.md §6.6),
+ * 16550A UART through qtest: the SeaBIOS probe (docs/machine-contract.md §6.6),
  * register values after reset, the divisor latch, scratch, loopback, the
  * receive FIFO (trigger level, overrun), the THRE interrupt on IOAPIC input
  * 4, output to a file chardev and both directions over a unix socket
