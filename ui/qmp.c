@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * QMP sessions: the JSON protocol of QEMU's docs/interop/qmp-spec, as QEMU
- * 7.2 speaks it (see /work/shared/docs/references.md "QMP / HMP").  A
+ * 7.2 speaks it (see docs/references.md "QMP / HMP").  A
  * greeting, capabilities negotiation, then one reply per request with its
  * "id" echoed; events once negotiated; every line ends in "\r\n".
  *

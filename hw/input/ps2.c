@@ -4,7 +4,7 @@
  * PS/2 mouse (standard, IntelliMouse with a wheel after the 200/100/80 sample
  * rate knock, IntelliMouse Explorer after 200/200/80), after IBM's PS/2
  * Hardware Interface Technical Reference, Microsoft's Keyboard Scan Code
- * Specification and the replies QEMU's PC gives (references.md, PS/2).
+ * Specification and the replies QEMU's PC gives (docs/references.md, PS/2).
  * Replies are queued at once; there is no line timing.
  *
  * Left out: typematic repeat (the UI repeats keys if it wants), per-key

@@ -43,7 +43,7 @@ start() {
 	track $!
 }
 # seen FILE TEXT: TEXT in FILE, both with repeated characters squeezed
-seen() { sq <"$1" | grep -aqF -- "$(printf '%s' "$2" | sq)"; }
+seen() { { sq <"$1"; } 2>/dev/null | grep -aqF -- "$(printf "%s" "$2" | sq)"; }
 # marker NAME TEXT: wait for TEXT; sets $T/NAME.<first word> to the ms
 marker() {
 	wait_until "'$2' in $1.out" seen "$T/$1.out" "$2" || return 1

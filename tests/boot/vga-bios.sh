@@ -13,7 +13,7 @@ need_tools socat convert
 # line_done FILE: SeaBIOS finished the "No bootable device." line (it
 # writes each character to the debug port first, then to the screen, so
 # once the newline is in the log the line is on the screen)
-line_done() { tr '\n' '|' <"$1" 2>/dev/null | grep -qF 'No bootable device.|'; }
+line_done() { { tr '\n' '|' <"$1"; } 2>/dev/null | grep -qF 'No bootable device.|'; }
 
 # start NAME BINARY [ARGS]: boot in the background, debug log in $T/NAME.log
 start() {
