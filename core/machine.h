@@ -60,6 +60,7 @@ struct machine_config {
 	GPtrArray *netdevs;     /* -netdev option strings */
 	GPtrArray *nics;        /* -nic option strings */
 	bool device_help;       /* -device help: list the classes and exit */
+	char *incoming;         /* -incoming URI or "defer" */
 };
 
 enum run_state { RUN_STATE_RUNNING, RUN_STATE_PAUSED, RUN_STATE_SHUTDOWN };
@@ -115,6 +116,8 @@ struct board_ops {
 	/* the ACPI power button (QMP system_powerdown); 0 or -errno */
 	int (*power_button)(struct machine *m);
 };
+struct savevm_registry;
+struct migration_state;
 
 struct machine {
 	struct machine_config *cfg;
@@ -158,6 +161,8 @@ struct machine {
 	struct pc_machine *pc; /* hw/i386/pc.c */
 	struct net_state *net; /* net/net.c */
 	GPtrArray *drives; /* struct drive_info * (block/drive.c) */
+	struct savevm_registry *savevm;     /* core/savevm.c */
+	struct migration_state *migration;  /* core/migration.c */
 
 	/*
 	 * Monitor (ui/monitor.c).  request_reason is the QMP reason of the

@@ -190,3 +190,12 @@ void timer_del(struct timer *t)
 	t->pending = false;
 	vclock_rearm(c);
 }
+
+void vclock_set_ns(struct vclock *c, int64_t ns)
+{
+	if (c->manual)
+		c->manual_ns = ns;
+	else
+		c->offset_ns = (c->paused_at >= 0 ? c->paused_at : host_ns()) - ns;
+	vclock_rearm(c);
+}

@@ -47,6 +47,12 @@ int64_t vclock_warp(struct vclock *c, int64_t target_ns);
 /* qtest: advance to next deadline, if any. */
 int64_t vclock_step_next(struct vclock *c);
 
+/*
+ * Restore: the clock reads ns from now on (timers are not run; their
+ * owners re-arm them from their restored state).
+ */
+void vclock_set_ns(struct vclock *c, int64_t ns);
+
 void timer_init(struct timer *t, struct vclock *c, void (*cb)(void *), void *opaque);
 void timer_mod(struct timer *t, int64_t deadline_ns);
 void timer_del(struct timer *t);

@@ -88,6 +88,37 @@ void vmstate_save(const struct vmstate_desc *d, const void *obj, GByteArray *out
 	}
 }
 
+size_t vmstate_size(const struct vmstate_desc *d)
+{
+	size_t n = 2 + strlen(d->name) + 8;
+
+	for (const struct vmstate_field *f = d->fields; f->name; f++)
+		n += type_size(f->type) * f->count;
+	return n;
+}
+
+int vmstate_check(const struct vmstate_desc *d, const uint8_t *buf, size_t len,
+		  GError **err)
+{
+	size_t nl = strlen(d->name);
+
+	if (len != vmstate_size(d)) {
+		error_setg(err, "vmstate %s: %zu bytes, the table needs %zu", d->name, len,
+			   vmstate_size(d));
+		return -EINVAL;
+	}
+	if (get_le(buf, 2) != nl || memcmp(buf + 2, d->name, nl)) {
+		error_setg(err, "vmstate: expected section %s", d->name);
+		return -EINVAL;
+	}
+	if (get_le(buf + 2 + nl, 4) > d->version ||
+	    get_le(buf + 2 + nl + 4, 4) != count_fields(d)) {
+		error_setg(err, "vmstate %s: unsupported version or layout", d->name);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 long vmstate_load(const struct vmstate_desc *d, void *obj, const uint8_t *buf,
 		  size_t len, GError **err)
 {

@@ -45,6 +45,14 @@ struct vmstate_desc {
 #define VMSTATE_END { NULL, 0, 0, 0 }
 
 void vmstate_save(const struct vmstate_desc *d, const void *obj, GByteArray *out);
+/* Exact size vmstate_save writes for this table. */
+size_t vmstate_size(const struct vmstate_desc *d);
+/*
+ * Check a saved table without applying it: exactly vmstate_size() bytes,
+ * this table's name, a version it can read, its field count.  0 or -EINVAL.
+ */
+int vmstate_check(const struct vmstate_desc *d, const uint8_t *buf, size_t len,
+		  GError **err);
 /* Returns bytes consumed, or -EINVAL with *err set. */
 long vmstate_load(const struct vmstate_desc *d, void *obj, const uint8_t *buf,
 		  size_t len, GError **err);

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include "hw/display/vga.h"
+#include "core/savevm.h"
 #include "core/log.h"
 #include "core/machine.h"
 
@@ -704,6 +705,7 @@ int vga_init(struct vga_state *s, struct machine *m, uint32_t vram_size, GError 
 	s->dirty = g_new0(unsigned long, (s->dirty_pages + 8 * sizeof(long) - 1) /
 					 (8 * sizeof(long)));
 	mr_init_ram(&s->lfb, "vga.vram", vram_size, s->vram, false);
+	savevm_register_ram(m, "vga.vram", s->vram, vram_size);
 	s->lfb.dirty_log = true;
 	mr_init_io(&s->legacy, "vga-lowmem", 0x20000, &vga_window_ops, s);
 	mr_init_io(&s->io_vga, "vga", 0x30, &vga_io_ops, s);

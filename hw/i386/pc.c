@@ -17,6 +17,7 @@
 #include "hw/acpi/piix4_pm.h"
 #include "core/log.h"
 #include "core/machine.h"
+#include "core/savevm.h"
 
 #define BIOS_LOW_SIZE 0x20000ULL
 #define PCI_HOLE_START 0xe0000000ULL
@@ -90,6 +91,39 @@ static const struct mem_ops port92_ops = {
 	.read = port92_read, .write = port92_write, .min_access = 1, .max_access = 1,
 };
 
+/* Board registers outside any device table (docs/migration-stream.md). */
+static int pc_state_save(void *opaque, GByteArray *out, GError **err)
+{
+	struct pc_machine *pc = opaque;
+
+	g_byte_array_append(out, &pc->port92, 1);
+	return 0;
+}
+
+static int pc_state_check(void *opaque, const uint8_t *buf, size_t len, uint32_t version,
+			  GError **err)
+{
+	if (len != 1) {
+		error_setg(err, "pc section: %zu bytes, want 1", len);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int pc_state_load(void *opaque, const uint8_t *buf, size_t len, uint32_t version,
+			 GError **err)
+{
+	struct pc_machine *pc = opaque;
+
+	pc->port92 = buf[0] & 0x03;
+	return 0;
+}
+
+static const struct savevm_ops pc_state_ops = {
+	.name = "pc", .version = 1,
+	.save = pc_state_save, .check = pc_state_check, .load = pc_state_load,
+};
+
 static int pc_load_bios(struct machine *m, GError **err)
 {
 	gchar *data;
@@ -144,6 +178,7 @@ static int pc_map_ram(struct machine *m, GError **err)
 	pc_pam_init(m);
 	mr_init_io(&pc->port92_region, "port92", 1, &port92_ops, pc);
 	as_add(&m->io, &pc->port92_region, 0x92);
+	savevm_register(m, &pc_state_ops, pc);
 	return 0;
 }
 
