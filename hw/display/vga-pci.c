@@ -333,6 +333,7 @@ static int vga_pci_post_load(void *opaque)
 {
 	struct vga_pci *v = opaque;
 
+	pci_device_post_load(&v->pci); /* remap the BARs the loaded config names */
 	return vga_post_load(&v->vga);
 }
 
