@@ -279,6 +279,12 @@ static int opt_snapshot(struct machine_config *c, const char *a, GError **e)
 	return opt_flag(&c->snapshot);
 }
 
+/* -incoming URI|defer (core/migration.c checks the URI when it is used). */
+static int opt_incoming(struct machine_config *cfg, const char *arg, GError **err)
+{
+	return opt_str(&cfg->incoming, arg);
+}
+
 static int opt_name(struct machine_config *cfg, const char *arg, GError **err)
 {
 	struct opts *o = opts_parse(arg, "guest", err);
@@ -510,7 +516,7 @@ static const struct option_def option_defs[] = {
 	{ "qmp", true, opt_qmp }, { "mon", true, opt_mon }, { "vnc", true, opt_vnc },
 	{ "netdev", true, opt_netdev }, { "nic", true, opt_nic }, { "rtc", true, opt_rtc },
 	{ "help", false, opt_help }, { "h", false, opt_help },
-	{ "version", false, opt_version },
+	{ "version", false, opt_version }, { "incoming", true, opt_incoming },
 };
 
 static int opt_help(struct machine_config *c, const char *a, GError **e)

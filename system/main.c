@@ -19,6 +19,7 @@
 #include "core/chardev.h"
 #include "core/device.h"
 #include "accel/cpu-model.h"
+#include "core/migration.h"
 #include "accel/kvm.h"
 #include "accel/qtest.h"
 #include "hw/i386/pc.h"
@@ -132,12 +133,17 @@ int main(int argc, char **argv)
 		chardev_close_all(m);
 		return 1;
 	}
+	if (migration_incoming_init(m, &err) < 0) {
+		error_report("%s", err->message);
+		chardev_close_all(m);
+		return 1;
+	}
 	signal(SIGPIPE, SIG_IGN);
 	g_unix_signal_add(SIGTERM, on_signal, m);
 	g_unix_signal_add(SIGINT, on_signal, m);
 	g_unix_signal_add(SIGHUP, on_signal, m);
 	machine_lock(m);
-	if (!cfg->start_paused)
+	if (!cfg->start_paused && !migration_state(m)->incoming_wait)
 		machine_resume(m);
 	machine_unlock(m);
 	if (cfg->accel == ACCEL_KVM)

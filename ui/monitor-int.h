@@ -36,6 +36,26 @@ const char *qmp_error_class(const GError *e);
 #define QMP_VERSION_MINOR 2
 #define QMP_VERSION_MICRO 0
 
+/* A QMP command: its handler and declared parameters (ui/qmp-cmds.c checks them). */
+enum arg_type { ARG_STR, ARG_INT, ARG_BOOL, ARG_ARRAY };
+
+struct qmp_arg {
+	const char *name;
+	enum arg_type type;
+	bool optional;
+};
+
+typedef JsonNode *qmp_fn(struct machine *m, JsonObject *a, GError **err);
+
+struct qmp_cmd {
+	const char *name;
+	qmp_fn *fn;
+	struct qmp_arg args[8];
+};
+
+/* ui/qmp-migrate.c: the migration commands, terminated by name == NULL. */
+extern const struct qmp_cmd qmp_migrate_cmds[];
+
 /* Reasons the monitor gives when it asks for a reset or shutdown. */
 extern const char MON_REASON_QUIT[];
 extern const char MON_REASON_RESET[];

@@ -26,22 +26,6 @@
 #include "hw/input/i8042.h"
 #include "config.h"
 
-enum arg_type { ARG_STR, ARG_INT, ARG_BOOL, ARG_ARRAY };
-
-struct qmp_arg {
-	const char *name;
-	enum arg_type type;
-	bool optional;
-};
-
-typedef JsonNode *qmp_fn(struct machine *m, JsonObject *a, GError **err);
-
-struct qmp_cmd {
-	const char *name;
-	qmp_fn *fn;
-	struct qmp_arg args[8];
-};
-
 /* ---- helpers ---------------------------------------------------------- */
 
 static JsonNode *node_obj(JsonObject *o)
@@ -601,6 +585,12 @@ static JsonNode *cmd_query_commands(struct machine *m, JsonObject *a, GError **e
 		json_object_set_string_member(o, "name", commands[i].name);
 		json_array_add_object_element(arr, o);
 	}
+	for (const struct qmp_cmd *c = qmp_migrate_cmds; c->name; c++) {
+		JsonObject *o = json_object_new();
+
+		json_object_set_string_member(o, "name", c->name);
+		json_array_add_object_element(arr, o);
+	}
 	return json_node_init_array(json_node_alloc(), arr);
 }
 
@@ -609,6 +599,9 @@ static const struct qmp_cmd *find_command(const char *name)
 	for (unsigned i = 0; i < G_N_ELEMENTS(commands); i++)
 		if (!strcmp(commands[i].name, name))
 			return &commands[i];
+	for (const struct qmp_cmd *c = qmp_migrate_cmds; c->name; c++)
+		if (!strcmp(c->name, name))
+			return c;
 	return NULL;
 }
 
