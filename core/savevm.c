@@ -204,6 +204,7 @@ unsigned sv_state_count(struct machine *m)
 
 /* ---- writing ----------------------------------------------------------- */
 
+/* Streams may be pipes (exec:), so not core/rw.c's positional helpers. */
 struct sv_out {
 	int fd;
 	uint64_t pos;

@@ -16,7 +16,7 @@
 
 /* The machine: every device class once (drive paths are per side). */
 #define MIG_MACHINE_FMT \
-	"-nodefaults -m 32 -vga std -serial null -chardev null,id=dc0 " \
+	"-nodefaults -m 8 -vga none -device VGA,vgamem_mb=4 -serial null -chardev null,id=dc0 " \
 	"-device isa-debugcon,iobase=0x402,chardev=dc0 " \
 	"-device isa-debug-exit -device pc-testdev -device pci-testdev " \
 	"-drive if=none,id=hd0,file=%s/disk.img,format=raw " \
