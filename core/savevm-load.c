@@ -120,24 +120,45 @@ static bool same_str(struct sv_cur *a, struct sv_cur *b, GError **err, const cha
  * A list: a count, then per item a string ('s') or a number of 4 or 8
  * bytes ('4', '8') for each letter of shape.
  */
+static bool same_item(struct sv_cur *a, struct sv_cur *b, GError **err, const char *what,
+		      const char *shape, uint32_t i)
+{
+	for (const char *s = shape; *s; s++) {
+		bool ok = *s == 's' ? same_str(a, b, err, what, i) :
+			  same_u(a, b, *s - '0', err, what, i);
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
 static bool same_list(struct sv_cur *a, struct sv_cur *b, GError **err, const char *what,
 		      const char *shape)
 {
 	g_autofree char *count = g_strdup_printf("the number of %ss", what);
-	uint32_t mine;
+	uint32_t theirs = cur_get(a, 4), mine = cur_get(b, 4);
+	GError *first = NULL;
 
-	if (!same_u(a, b, 4, err, count, -1))
+	if (a->bad)
 		return false;
-	mine = sv_get(b->p + b->pos - 4, 4);
-	for (uint32_t i = 0; i < mine; i++) {
-		for (const char *s = shape; *s; s++) {
-			bool ok = *s == 's' ? same_str(a, b, err, what, i) :
-				  same_u(a, b, *s - '0', err, what, i);
-			if (!ok)
-				return false;
-		}
+	for (uint32_t i = 0; i < MIN(theirs, mine); i++)
+		if (!same_item(a, b, &first, what, shape, i))
+			break;
+	if (theirs == mine || a->bad) {
+		if (first)
+			g_propagate_error(err, first);
+		return !first && !a->bad;
 	}
-	return true;
+	/* counts differ: name the first differing item too */
+	if (first)
+		error_setg(err, "the stream's machine differs: %s is %u there, %u here "
+			   "(first difference: %s)", count, theirs, mine,
+			   strstr(first->message, "differs: ") + 9);
+	else
+		error_setg(err, "the stream's machine differs: %s is %u there, %u here "
+			   "(the first %u are the same)", count, theirs, mine, MIN(theirs, mine));
+	g_clear_error(&first);
+	return false;
 }
 
 static int compare_body(struct machine *m, const uint8_t *body, size_t len, GError **err)
