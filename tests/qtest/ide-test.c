@@ -584,9 +584,11 @@ static int run_vmm(const char *bin, const char *drive, char **err_out)
 {
 	bool qemu = strstr(bin, "qemu") != NULL;
 	/* timeout: a VMM that wrongly starts is killed and the test fails */
+	/* kvmpc under -accel qtest, so the check needs no /dev/kvm */
 	const char *argv[] = {
-		"timeout", "20", bin, "-nodefaults", "-display", "none", "-drive", drive,
-		qemu ? "-machine" : "-S", qemu ? "pc" : NULL, qemu ? "-S" : NULL, NULL,
+		"timeout", "20", bin, "-nodefaults", "-display", "none", "-drive", drive, "-S",
+		qemu ? "-machine" : "-accel", qemu ? "pc" : "qtest",
+		qemu ? NULL : "-qtest", "/dev/null", NULL,
 	};
 	int status = -1;
 	GError *err = NULL;
