@@ -5,7 +5,8 @@
  * creation and restored on system reset, and the run loop: one thread per
  * vCPU, port I/O (including string I/O with count > 1) and MMIO exits
  * dispatched under the machine lock, triple faults turned into resets.
- * Left out: SMM, nested virtualisation, save/restore of CPU state.
+ * Left out: SMM, nested virtualisation.  CPU state in the machine state
+ * stream: accel/kvm-state.c.
  */
 #include <errno.h>
 #include <signal.h>
@@ -14,25 +15,10 @@
 #include <sys/mman.h>
 #include <unistd.h>
 #include "accel/kvm.h"
+#include "accel/kvm-int.h"
 #include "accel/cpu-model.h"
 #include "core/log.h"
 #include "core/machine.h"
-
-struct kvm_vcpu {
-	struct kvm_accel *k;
-	int index;
-	int fd;
-	struct kvm_run *run;
-	pthread_t thread;
-	bool thread_started;
-	bool stopped; /* waits for a system reset (triple fault, error) */
-	int tid;      /* host thread id, for query-cpus-fast */
-	/* reset state */
-	struct kvm_regs init_regs;
-	struct kvm_sregs init_sregs;
-	struct kvm_fpu init_fpu;
-	struct kvm_lapic_state init_lapic;
-};
 
 static void kvm_kick_handler(int sig)
 {

@@ -13,6 +13,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 #include "accel/kvm.h"
+#include "accel/kvm-int.h"
 #include "core/log.h"
 #include "core/machine.h"
 
@@ -188,6 +189,7 @@ int kvm_vcpus_create(struct machine *m, GError **err)
 	for (int i = 0; i < k->nvcpus; i++)
 		if (kvm_vcpu_create(k, i, err) < 0)
 			return -EINVAL;
+	kvm_state_register(k);
 	return 0;
 }
 
