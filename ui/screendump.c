@@ -1,16 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Screendump: write a console's picture as binary PPM (P6, the format of
- * QEMU's screendump) or PNG.  The PNG writer is self-contained: 8-bit RGB,
- * filter 0 on every row, and a zlib stream of "stored" (uncompressed)
- * deflate blocks, checked with Adler-32 and CRC-32 as RFC 1950/1951 and
- * the PNG specification require.  Files are larger than compressed ones
- * but need no extra library; any PNG reader loads them.
+ * QEMU's screendump) or PNG.  The PNG is 8-bit RGB, not interlaced; each
+ * row gets the None, Sub or Up filter (whichever has the smallest sum of
+ * absolute differences, libpng's heuristic) and the image data is one
+ * zlib stream at the best compression level; zlib also gives the chunk
+ * CRCs.  Left out: Paeth/Average filters, palette images, ancillary chunks.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <limits.h>
 #include <unistd.h>
+#include <zlib.h>
 #include "ui/console.h"
 
 static void put_be32(uint8_t *p, uint32_t v)
@@ -60,86 +62,72 @@ static int ppm_write(FILE *f, struct display_surface *s)
 	return ret;
 }
 
-static uint32_t crc32_update(uint32_t crc, const uint8_t *p, size_t len)
+/* Sum of |byte| taken as signed: libpng's cheap guess at how well a row compresses. */
+static unsigned long png_row_cost(const uint8_t *p, size_t len)
 {
-	static uint32_t table[256];
+	unsigned long sum = 0;
 
-	if (!table[1]) {
-		for (uint32_t n = 0; n < 256; n++) {
-			uint32_t c = n;
-			for (int k = 0; k < 8; k++)
-				c = (c & 1) ? 0xedb88320u ^ (c >> 1) : c >> 1;
-			table[n] = c;
-		}
-	}
-	crc = ~crc;
-	while (len--)
-		crc = table[(crc ^ *p++) & 0xff] ^ (crc >> 8);
-	return ~crc;
+	for (size_t i = 0; i < len; i++)
+		sum += p[i] < 128 ? p[i] : 256 - p[i];
+	return sum;
 }
 
-static uint32_t adler32(const uint8_t *p, size_t len)
+/*
+ * Filter each row (in place) with None, Sub or Up, whichever looks
+ * cheapest, and store the filter type in the row's first byte.  Rows are
+ * done bottom-up so that Up still sees the unfiltered row above.
+ */
+static void png_filter(GByteArray *raw, int width, int height)
 {
-	uint32_t a = 1, b = 0;
+	size_t pitch = (size_t)width * 3 + 1, n = pitch - 1;
+	g_autofree uint8_t *sub = g_malloc(n), *up = g_malloc(n);
 
-	while (len) {
-		size_t n = MIN(len, (size_t)5552);
-		len -= n;
-		while (n--) {
-			a += *p++;
-			b += a;
+	for (int y = height - 1; y >= 0; y--) {
+		uint8_t *row = raw->data + (size_t)y * pitch + 1;
+		const uint8_t *prev = y ? row - pitch : NULL;
+		unsigned long c_none, c_sub, c_up = ULONG_MAX;
+
+		for (size_t i = 0; i < n; i++) {
+			sub[i] = row[i] - (i >= 3 ? row[i - 3] : 0);
+			up[i] = row[i] - (prev ? prev[i] : 0);
 		}
-		a %= 65521;
-		b %= 65521;
+		c_none = png_row_cost(row, n);
+		c_sub = png_row_cost(sub, n);
+		if (prev)
+			c_up = png_row_cost(up, n);
+		if (c_sub < c_none && c_sub <= c_up) {
+			row[-1] = 1;
+			memcpy(row, sub, n);
+		} else if (c_up < c_none) {
+			row[-1] = 2;
+			memcpy(row, up, n);
+		}
 	}
-	return (b << 16) | a;
 }
 
 static int png_chunk(FILE *f, const char *type, const uint8_t *data, size_t len)
 {
 	uint8_t hdr[8], tail[4];
-	uint32_t crc;
+	uLong crc;
 
 	put_be32(hdr, len);
 	memcpy(hdr + 4, type, 4);
-	crc = crc32_update(0, hdr + 4, 4);
-	crc = crc32_update(crc, data, len);
+	crc = crc32(0, hdr + 4, 4);
+	if (len)
+		crc = crc32(crc, data, len);
 	put_be32(tail, crc);
 	if (write_all(f, hdr, 8) || write_all(f, data, len) || write_all(f, tail, 4))
 		return -EIO;
 	return 0;
 }
 
-/* zlib stream of stored deflate blocks holding raw. */
-static GByteArray *zlib_stored(const GByteArray *raw)
-{
-	GByteArray *z = g_byte_array_sized_new(raw->len + raw->len / 65535 * 5 + 16);
-	static const uint8_t zhdr[2] = { 0x78, 0x01 };
-	size_t pos = 0;
-	uint8_t b[5];
-
-	g_byte_array_append(z, zhdr, 2);
-	do {
-		size_t n = MIN((size_t)raw->len - pos, (size_t)65535);
-		b[0] = pos + n == raw->len; /* BFINAL, BTYPE 00 */
-		b[1] = n & 0xff;
-		b[2] = n >> 8;
-		b[3] = ~n & 0xff;
-		b[4] = (~n >> 8) & 0xff;
-		g_byte_array_append(z, b, 5);
-		g_byte_array_append(z, raw->data + pos, n);
-		pos += n;
-	} while (pos < raw->len);
-	put_be32(b, adler32(raw->data, raw->len));
-	g_byte_array_append(z, b, 4);
-	return z;
-}
-
 static int png_write(FILE *f, struct display_surface *s)
 {
 	static const uint8_t sig[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
 	uint8_t ihdr[13] = { 0 };
-	GByteArray *raw, *z;
+	GByteArray *raw;
+	uLongf zlen;
+	uint8_t *z;
 	int ret;
 
 	put_be32(ihdr, s->width);
@@ -147,16 +135,20 @@ static int png_write(FILE *f, struct display_surface *s)
 	ihdr[8] = 8; /* bits per sample */
 	ihdr[9] = 2; /* RGB */
 	raw = surface_rgb(s, true);
-	z = zlib_stored(raw);
+	png_filter(raw, s->width, s->height);
+	zlen = compressBound(raw->len);
+	z = g_malloc(zlen);
+	ret = compress2(z, &zlen, raw->data, raw->len, Z_BEST_COMPRESSION) == Z_OK ? 0 : -ENOMEM;
 	g_byte_array_free(raw, TRUE);
-	ret = write_all(f, sig, sizeof(sig));
+	if (!ret)
+		ret = write_all(f, sig, sizeof(sig));
 	if (!ret)
 		ret = png_chunk(f, "IHDR", ihdr, sizeof(ihdr));
 	if (!ret)
-		ret = png_chunk(f, "IDAT", z->data, z->len);
+		ret = png_chunk(f, "IDAT", z, zlen);
 	if (!ret)
 		ret = png_chunk(f, "IEND", NULL, 0);
-	g_byte_array_free(z, TRUE);
+	g_free(z);
 	return ret;
 }
 
