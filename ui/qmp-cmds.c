@@ -36,6 +36,15 @@ static JsonNode *node_obj(JsonObject *o)
 	return n;
 }
 
+/* An array node owning arr (the caller's reference passes to the node). */
+static JsonNode *node_arr(JsonArray *arr)
+{
+	JsonNode *n = json_node_init_array(json_node_alloc(), arr);
+
+	json_array_unref(arr);
+	return n;
+}
+
 static JsonNode *empty_return(void)
 {
 	return node_obj(json_object_new());
@@ -220,7 +229,7 @@ static JsonNode *cmd_query_cpus_fast(struct machine *m, JsonObject *a, GError **
 		json_object_set_string_member(o, "target", "x86_64");
 		json_array_add_object_element(arr, o);
 	}
-	return json_node_init_array(json_node_alloc(), arr);
+	return node_arr(arr);
 }
 
 /* ---- block ------------------------------------------------------------ */
@@ -287,7 +296,7 @@ static JsonNode *cmd_query_block(struct machine *m, JsonObject *a, GError **err)
 		json_object_set_string_member(o, "type", "unknown");
 		json_array_add_object_element(arr, o);
 	}
-	return json_node_init_array(json_node_alloc(), arr);
+	return node_arr(arr);
 }
 
 /* Find the drive named by 'device' or 'id' (exactly one of them). */
@@ -527,7 +536,7 @@ static JsonNode *cmd_balloon(struct machine *m, JsonObject *a, GError **err)
 				  "No balloon device has been activated");
 			return NULL;
 		}
-		return json_node_init_object(json_node_alloc(), json_object_new());
+		return empty_return();
 	}
 	if (balloon_get_actual(m, &actual) < 0) {
 		qmp_error(err, QMP_ERR_DEVICE_NOT_ACTIVE, "No balloon device has been activated");
@@ -535,7 +544,7 @@ static JsonNode *cmd_balloon(struct machine *m, JsonObject *a, GError **err)
 	}
 	r = json_object_new();
 	json_object_set_int_member(r, "actual", actual);
-	return json_node_init_object(json_node_alloc(), r);
+	return node_obj(r);
 }
 
 static JsonNode *cmd_query_commands(struct machine *m, JsonObject *a, GError **err);
@@ -591,7 +600,7 @@ static JsonNode *cmd_query_commands(struct machine *m, JsonObject *a, GError **e
 		json_object_set_string_member(o, "name", c->name);
 		json_array_add_object_element(arr, o);
 	}
-	return json_node_init_array(json_node_alloc(), arr);
+	return node_arr(arr);
 }
 
 static const struct qmp_cmd *find_command(const char *name)

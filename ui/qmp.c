@@ -229,6 +229,8 @@ static void qmp_capabilities(struct qmp_session *s, JsonObject *args, JsonNode *
 	GList *keys = args ? json_object_get_members(args) : NULL;
 	JsonNode *en = args ? json_object_get_member(args, "enable") : NULL;
 	const char *bad = NULL;
+	JsonObject *o;
+	JsonNode *ret;
 
 	for (GList *k = keys; k && !bad; k = k->next)
 		if (strcmp(k->data, "enable"))
@@ -254,7 +256,10 @@ static void qmp_capabilities(struct qmp_session *s, JsonObject *args, JsonNode *
 		}
 	}
 	s->negotiated = true;
-	qmp_reply(s, json_node_init_object(json_node_alloc(), json_object_new()), NULL, id);
+	o = json_object_new();
+	ret = json_node_init_object(json_node_alloc(), o);
+	json_object_unref(o);
+	qmp_reply(s, ret, NULL, id);
 out:
 	g_list_free(keys);
 }
