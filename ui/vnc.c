@@ -1,15 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * VNC server following RFC 6143 (RFB 3.8, and the 3.3/3.7 handshakes):
- * security type None only, Raw encoding, the DesktopSize pseudo-encoding
- * (-223) for mode changes and QEMU's extended key event (-258, raw scan
- * codes) from rfbproto.  Any true-colour pixel format of 8/16/32 bits is
- * converted to on the fly.  Keys arrive as X11 keysyms (ui/keymap.c maps a
- * US layout) or QEMU key codes; the pointer is turned into relative PS/2
- * motion.  Several clients may share the screen.
+ * security type None only; Raw, Hextile and ZRLE (ui/vnc-enc.c; the first
+ * of them in the client's SetEncodings list, Raw if none), the
+ * DesktopSize pseudo-encoding (-223) for mode changes and QEMU's extended
+ * key event (-258, raw scan codes) from rfbproto.  Any true-colour pixel
+ * format of 8/16/32 bits is converted to on the fly.  Keys arrive as X11
+ * keysyms (ui/keymap.c maps a US layout) or QEMU key codes; the pointer is
+ * turned into relative PS/2 motion.  Several clients may share the screen.
+ *
+ * The server is written here rather than on libvncserver or neatvnc: it
+ * runs in the machine's GLib main context under the machine lock with no
+ * threads of its own, and the console hands it a pixman surface directly;
+ * libvncserver brings its own threads and framebuffer copy, neatvnc (0.5
+ * in Debian 12) drives its sockets from its own aml event loop.
  *
  * Left out: authentication (":N" therefore binds 127.0.0.1 only, unlike
- * QEMU), compressed encodings, colour-map formats, cut text, audio.
+ * QEMU), Tight, CopyRect, the cursor pseudo-encoding (std VGA has no
+ * cursor sprite to send), colour-map formats, cut text, audio.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -24,6 +32,7 @@
 #include <sys/un.h>
 #include <glib-unix.h>
 #include "ui/vnc.h"
+#include "ui/vnc-enc.h"
 #include "ui/console.h"
 #include "ui/keymap.h"
 #include "core/log.h"
@@ -32,18 +41,9 @@
 #define VNC_REFRESH_MS 30
 #define VNC_MAX_QUEUED (8u << 20)  /* stop sending frames above this */
 #define VNC_MAX_INPUT (1u << 20)
-#define VNC_ENC_RAW 0
-#define VNC_ENC_DESKTOP_SIZE -223
-#define VNC_ENC_EXT_KEY -258
 #define VNC_MAX_KEYS 0x200
 
 enum vnc_state { VNC_VERSION, VNC_SECURITY, VNC_CLIENT_INIT, VNC_NORMAL };
-
-struct vnc_pixfmt {
-	uint8_t bpp, big_endian;
-	uint16_t max[3];
-	uint8_t shift[3];
-};
 
 struct vnc_server;
 
@@ -61,6 +61,9 @@ struct vnc_client {
 	int x0, y0, x1, y1;
 	int w, h; /* size the client knows */
 	bool desktop_size, ext_key;
+	int32_t encoding; /* VNC_ENC_RAW, _HEXTILE or _ZRLE */
+	z_stream zs; /* ZRLE's stream, for the whole connection */
+	bool zs_ready;
 	int last_x, last_y;
 	bool have_pos;
 	unsigned buttons;
@@ -140,38 +143,34 @@ static void put_rect_header(struct vnc_client *c, int x, int y, int w, int h, in
 
 /* ---- pixels ---- */
 
-static const struct vnc_pixfmt vnc_native = { 32, 0, { 255, 255, 255 }, { 16, 8, 0 } };
+static const struct vnc_pixfmt vnc_native = { 32, 24, 0, { 255, 255, 255 }, { 16, 8, 0 } };
 
-static unsigned vnc_scale(unsigned v8, unsigned max)
+static const char *vnc_enc_name(int32_t enc)
 {
-	if (max == 255)
-		return v8;
-	if (max && !((max + 1) & max) && max < 255) {
-		int bits = 0;
-		while ((1u << bits) <= max)
-			bits++;
-		return v8 >> (8 - bits);
-	}
-	return v8 * max / 255;
+	return enc == VNC_ENC_ZRLE ? "zrle" : enc == VNC_ENC_HEXTILE ? "hextile" : "raw";
 }
 
-static void vnc_put_pixels(struct vnc_client *c, const uint32_t *px, int n)
+/* The rectangle's header and body in the client's encoding. */
+static void vnc_send_rect(struct vnc_client *c, int x, int y, int w, int h)
 {
-	const struct vnc_pixfmt *pf = &c->pf;
-	unsigned bytes = pf->bpp / 8;
-	guint start = c->out->len;
+	struct display_surface *s = c->srv->con->surface;
+	size_t pitch = surface_stride(s) / 4;
+	struct vnc_rect r = { surface_data(s) + (size_t)y * pitch + x, pitch, w, h };
+	int32_t enc = c->encoding;
 
-	g_byte_array_set_size(c->out, start + n * bytes);
-	uint8_t *d = c->out->data + start;
-	for (int i = 0; i < n; i++, d += bytes) {
-		uint32_t v = vnc_scale((px[i] >> 16) & 0xff, pf->max[0]) << pf->shift[0] |
-			     vnc_scale((px[i] >> 8) & 0xff, pf->max[1]) << pf->shift[1] |
-			     vnc_scale(px[i] & 0xff, pf->max[2]) << pf->shift[2];
-		for (unsigned b = 0; b < bytes; b++) {
-			unsigned sh = pf->big_endian ? 8 * (bytes - 1 - b) : 8 * b;
-			d[b] = v >> sh;
-		}
+	if (enc == VNC_ENC_ZRLE && !c->zs_ready) {
+		if (deflateInit(&c->zs, Z_DEFAULT_COMPRESSION) == Z_OK)
+			c->zs_ready = true;
+		else
+			enc = VNC_ENC_RAW;
 	}
+	put_rect_header(c, x, y, w, h, enc);
+	if (enc == VNC_ENC_ZRLE && vnc_enc_zrle(c->out, &c->zs, &c->pf, &r) < 0)
+		c->dead = true; /* the stream is lost: the client could not follow */
+	else if (enc == VNC_ENC_HEXTILE)
+		vnc_enc_hextile(c->out, &c->pf, &r);
+	else if (enc == VNC_ENC_RAW)
+		vnc_enc_raw(c->out, &c->pf, &r);
 }
 
 /* One FramebufferUpdate: resize notice if needed, then the dirty rectangle. */
@@ -205,14 +204,12 @@ static void vnc_send_update(struct vnc_client *c)
 		c->w = s->width;
 		c->h = s->height;
 	}
-	log_cat(LOG_UI, "vnc: update %dx%d+%d+%d%s", rect ? x1 - x0 : 0, rect ? y1 - y0 : 0, x0, y0,
-		resize ? " (new size)" : "");
-	if (rect) {
-		put_rect_header(c, x0, y0, x1 - x0, y1 - y0, VNC_ENC_RAW);
-		size_t pitch = surface_stride(s) / 4;
-		for (int y = y0; y < y1; y++)
-			vnc_put_pixels(c, surface_data(s) + (size_t)y * pitch + x0, x1 - x0);
-	}
+	guint before = c->out->len;
+	if (rect)
+		vnc_send_rect(c, x0, y0, x1 - x0, y1 - y0);
+	log_cat(LOG_UI, "vnc: update %dx%d+%d+%d%s %s %u bytes", rect ? x1 - x0 : 0,
+		rect ? y1 - y0 : 0, x0, y0, resize ? " (new size)" : "", vnc_enc_name(c->encoding),
+		c->out->len - before);
 	vnc_flush(c);
 }
 
@@ -358,7 +355,7 @@ static uint32_t get32(const uint8_t *p)
 
 static int vnc_set_pixel_format(struct vnc_client *c, const uint8_t *f)
 {
-	struct vnc_pixfmt pf = { f[0], f[2] != 0, { get16(f + 4), get16(f + 6), get16(f + 8) },
+	struct vnc_pixfmt pf = { f[0], f[1], f[2] != 0, { get16(f + 4), get16(f + 6), get16(f + 8) },
 				 { f[10], f[11], f[12] } };
 
 	if ((pf.bpp != 8 && pf.bpp != 16 && pf.bpp != 32) || !f[3])
@@ -375,10 +372,17 @@ static void vnc_set_encodings(struct vnc_client *c, const uint8_t *p, unsigned n
 {
 	bool ext_key = false;
 
+	bool chosen = false;
+
 	c->desktop_size = false;
+	c->encoding = VNC_ENC_RAW;
 	for (unsigned i = 0; i < n; i++) {
 		int32_t e = (int32_t)get32(p + 4 * i);
-		if (e == VNC_ENC_DESKTOP_SIZE)
+		/* the client lists encodings in its order of preference */
+		if (!chosen && (e == VNC_ENC_RAW || e == VNC_ENC_HEXTILE || e == VNC_ENC_ZRLE)) {
+			c->encoding = e;
+			chosen = true;
+		} else if (e == VNC_ENC_DESKTOP_SIZE)
 			c->desktop_size = true;
 		else if (e == VNC_ENC_EXT_KEY)
 			ext_key = true;
@@ -513,6 +517,8 @@ static void vnc_client_close(struct vnc_client *c)
 		g_source_destroy(c->out_src);
 		g_source_unref(c->out_src);
 	}
+	if (c->zs_ready)
+		deflateEnd(&c->zs);
 	close(c->fd);
 	g_byte_array_free(c->in, TRUE);
 	g_byte_array_free(c->out, TRUE);

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The VNC server (-vnc): RFB 3.3/3.7/3.8 without authentication, showing
- * one console and feeding keys and pointer through console_key_event() and
- * console_mouse_event().
+ * The VNC server (-vnc): RFB 3.3/3.7/3.8 without authentication (Raw,
+ * Hextile, ZRLE and DesktopSize), showing one console and feeding keys and
+ * pointer through console_key_event() and console_mouse_event().
  */
 #ifndef UI_VNC_H
 #define UI_VNC_H

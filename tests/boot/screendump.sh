@@ -30,29 +30,8 @@ $KVMPC -nodefaults -vga std -display none -accel qtest \
 	-qtest unix:"$T/qt.sock",server=on,wait=off \
 	-qmp unix:"$T/qk.sock",server=on,wait=off >"$T/kvmpc.out" 2>&1 &
 track $!
-# lfb_cmds PPM: qtest commands setting a VBE mode of the PPM's size and
-# writing its pixels to the LFB (x8r8g8b8), one row per command
-cat >"$T/lfb.py" <<'PY'
-import base64, sys
-d = open(sys.argv[1], "rb").read()
-magic, dims, mx, px = d.split(b"\n", 3)
-w, h = map(int, dims.split())
-out = ["outw 0x1ce 0x4", "outw 0x1cf 0x0", "outw 0x1ce 0x1", "outw 0x1cf %d" % w,
-       "outw 0x1ce 0x2", "outw 0x1cf %d" % h, "outw 0x1ce 0x3", "outw 0x1cf 32",
-       "outw 0x1ce 0x4", "outw 0x1cf 0x41", "outb 0x3c0 0x20",
-       "outl 0xcf8 0x80001010", "outl 0xcfc 0xe0000000",
-       "outl 0xcf8 0x80001004", "outw 0xcfc 0x2"]
-for y in range(h):
-    row = bytearray()
-    for x in range(w):
-        r, g, b = px[(y * w + x) * 3:(y * w + x) * 3 + 3]
-        row += bytes((b, g, r, 0))
-    out.append("b64write 0x%x %d %s" % (0xe0000000 + y * w * 4, len(row),
-                                        base64.b64encode(row).decode()))
-print("\n".join(out))
-PY
 qtest_open "$T/qt.sock"
-python3 "$T/lfb.py" "$T/q.ppm" >"$T/lfb.cmds"
+python3 tests/boot/ppm-lfb.py "$T/q.ppm" >"$T/lfb.cmds"
 IFS='
 '
 qt $(cat "$T/lfb.cmds") >"$T/qt.res"

@@ -3,7 +3,13 @@
 # Real VNC clients against -vnc (Debian's gtk-vnc tools, package gvncviewer):
 #  1. -accel qtest, a VBE 320x200x32 picture written to the LFB:
 #     gvnccapture's PNG has exactly the pixels of QMP screendump;
-#  2. KVM, real SeaBIOS stopped at "No bootable device" (text mode 3,
+#  2. QEMU (TCG) runs SeaBIOS to "No bootable device"; kvmpc (-accel qtest)
+#     shows that 720x400 text screen's pixels through VBE: gvnccapture
+#     (which asks for ZRLE first) gets exactly the screendump, and one
+#     full-screen update measured with tests/boot/rfb-bytes.py in ZRLE is
+#     at most twice QEMU's for the same screen (the sizes, Hextile and Raw
+#     too, are printed as TAP comments);
+#  3. KVM, real SeaBIOS stopped at "No bootable device" (text mode 3,
 #     720x400), machine paused with QMP stop: gvnccapture equals the
 #     screendump; gvncviewer (under Xvfb) stays connected and is sent no
 #     update while the paused screen stays still (-d ui logs each update),
@@ -51,7 +57,61 @@ check "gvnccapture gets a 320x200 picture" \
 	"identify $T/c1.ppm 2>/dev/null | grep -q ' 320x200 '" "$T/cap.log"
 check "with the screendump's pixels (VBE 32 bpp)" "cmp -s $T/c1.ppm $T/d1.ppm" "$T/cap.log"
 
-# ---- 2. SeaBIOS' text screen under KVM ----
+# ---- 2. SeaBIOS' text screen from QEMU, shown by kvmpc under -accel qtest ----
+# bytes SOCK ENC: the size of one full-screen update (rfb-bytes.py)
+bytes() { python3 tests/boot/rfb-bytes.py "$1" "$2" 2>>"$T/bytes.log" | cut -d' ' -f2; }
+if ! command -v "$QEMU" >/dev/null 2>&1 || ! command -v python3 >/dev/null 2>&1; then
+	skip "no $QEMU or python3: no SeaBIOS screen to compare"
+else
+	$QEMU -machine pc -accel tcg -nodefaults -vga std -display none -vnc unix:"$T/qv.sock" \
+		-qmp unix:"$T/qq.sock",server=on,wait=off \
+		-chardev file,id=d,path="$T/qbios.log" \
+		-device isa-debugcon,iobase=0x402,chardev=d >"$T/qemu.out" 2>&1 &
+	track $!
+	wait_for "$T/qbios.log" "No bootable device"
+	qmp "$T/qq.sock" '{"execute": "stop"}' \
+		"{\"execute\": \"screendump\", \"arguments\": {\"filename\": \"$T/q.ppm\"}}"
+	q_zrle=$(bytes "$T/qv.sock" 16)
+	q_hex=$(bytes "$T/qv.sock" 5)
+	q_raw=$(bytes "$T/qv.sock" 0)
+	stop
+	d3=$(free_display)
+	$KVMPC -nodefaults -vga std -display none -accel qtest -vnc :$d3 -d ui \
+		-qtest unix:"$T/qt3.sock",server=on,wait=off \
+		-qmp unix:"$T/q3.sock",server=on,wait=off >"$T/k3.out" 2>&1 &
+	track $!
+	python3 tests/boot/ppm-lfb.py "$T/q.ppm" >"$T/lfb.cmds"
+	qtest_open "$T/qt3.sock"
+	IFS='
+'
+	qt $(cat "$T/lfb.cmds") >"$T/qt3.out"
+	unset IFS
+	qtest_close
+	dump "$T/q3.sock" "$T/d3.ppm"
+	convert "$T/q.ppm" "$T/q-norm.ppm" 2>/dev/null
+	check "kvmpc shows QEMU's SeaBIOS screen (screendumps equal)" \
+		"cmp -s $T/d3.ppm $T/q-norm.ppm" "$T/qt3.out"
+	capture $d3 "$T/c3.ppm"
+	check "gvnccapture gets the screendump's pixels of the text screen" \
+		"cmp -s $T/c3.ppm $T/d3.ppm" "$T/cap.log"
+	check "gvnccapture was sent ZRLE" "grep -qE 'vnc: update 720x400\+0\+0.* zrle' $T/k3.out" \
+		"$T/k3.out"
+	k_zrle=$(bytes tcp:$((5900 + d3)) 16)
+	k_hex=$(bytes tcp:$((5900 + d3)) 5)
+	k_raw=$(bytes tcp:$((5900 + d3)) 0)
+	echo "# one 720x400 SeaBIOS frame, bytes: ZRLE kvmpc $k_zrle QEMU $q_zrle;" \
+		"Hextile kvmpc $k_hex QEMU $q_hex; Raw kvmpc $k_raw QEMU $q_raw"
+	check "ZRLE frame ($k_zrle bytes) within 2x of QEMU's ($q_zrle)" \
+		"[ -n '$k_zrle' ] && [ -n '$q_zrle' ] && [ $k_zrle -le $((2 * ${q_zrle:-0})) ]" \
+		"$T/bytes.log"
+	check "Hextile frame ($k_hex bytes) within 2x of QEMU's ($q_hex)" \
+		"[ -n '$k_hex' ] && [ -n '$q_hex' ] && [ $k_hex -le $((2 * ${q_hex:-0})) ]" \
+		"$T/bytes.log"
+	check "Raw frame: $k_raw bytes, as QEMU's ($q_raw)" "[ '$k_raw' = '$q_raw' ]" "$T/bytes.log"
+	stop
+fi
+
+# ---- 3. SeaBIOS' text screen under KVM ----
 if [ ! -c /dev/kvm ] || [ ! -w /dev/kvm ]; then
 	skip "no /dev/kvm: the SeaBIOS part needs KVM"
 	done_testing

@@ -7,7 +7,9 @@
  * pixels written to the LFB, conversion to RGB565 after SetPixelFormat, no
  * update while the picture is still and a small one for a changed pixel, a
  * 3.3 handshake, and keys (X11 keysym and QEMU extended key event) arriving
- * at the i8042 as scan code set 2.
+ * at the i8042 as scan code set 2.  A client asking for only ZRLE or only
+ * Hextile decodes (its own decoders below) a picture made to need every
+ * kind of tile to exactly the LFB's pixels, at 32 bpp and RGB565.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +19,7 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <glib.h>
+#include <zlib.h>
 #include "tests/lib/libqtest.h"
 
 #define VGA_DEVFN 0x10
@@ -29,6 +32,14 @@ struct rfb {
 	int w, h, bpp;
 	uint8_t *fb; /* w * h * bpp/8 */
 	size_t raw_pixels; /* pixels received in Raw rectangles so far */
+	size_t bytes; /* bytes received */
+	unsigned rects[17]; /* rectangles received, by encoding 0..16 */
+	bool zrle_sub[256]; /* ZRLE tile subencodings seen */
+	z_stream zs;
+	bool zs_ready;
+	/* ZRLE: the inflated rectangle and the read position in it */
+	uint8_t *zbuf;
+	size_t zlen, zpos;
 };
 
 static unsigned counter;
@@ -42,6 +53,7 @@ static void rd(struct rfb *r, void *buf, size_t len)
 		g_assert_cmpint(n, >, 0);
 		p += n;
 		len -= n;
+		r->bytes += n;
 	}
 }
 
@@ -85,6 +97,7 @@ static void rfb_open(struct rfb *r, const char *path, int minor)
 	char ver[13] = { 0 };
 	uint8_t pf[16];
 
+	memset(r, 0, sizeof(*r));
 	r->fd = rfb_connect(path);
 	rd(r, ver, 12);
 	g_assert_cmpstr(ver, ==, "RFB 003.008\n");
@@ -137,6 +150,199 @@ static void rfb_request(struct rfb *r, bool incremental)
 	wr(r, msg, sizeof(msg));
 }
 
+/* ---- decoders of the encodings, into r->fb (client pixel format, LE) ---- */
+
+static uint8_t *fb_at(struct rfb *r, int x, int y)
+{
+	return r->fb + ((size_t)y * r->w + x) * (r->bpp / 8);
+}
+
+static void check_rect(struct rfb *r, int x, int y, int w, int h)
+{
+	g_assert_cmpint(x + w, <=, r->w);
+	g_assert_cmpint(y + h, <=, r->h);
+}
+
+/* A pixel (bpp/8 bytes) from the socket. */
+static void rd_pixel(struct rfb *r, uint8_t *px)
+{
+	rd(r, px, r->bpp / 8);
+}
+
+static void fill(struct rfb *r, int x, int y, int w, int h, const uint8_t *px)
+{
+	int bytes = r->bpp / 8;
+
+	check_rect(r, x, y, w, h);
+	for (int j = 0; j < h; j++)
+		for (int i = 0; i < w; i++)
+			memcpy(fb_at(r, x + i, y + j), px, bytes);
+}
+
+static void decode_hextile(struct rfb *r, int x0, int y0, int w0, int h0)
+{
+	uint8_t bg[4] = { 0 }, fg[4] = { 0 }, px[4];
+	bool have_bg = false;
+
+	check_rect(r, x0, y0, w0, h0);
+	for (int y = y0; y < y0 + h0; y += 16) {
+		for (int x = x0; x < x0 + w0; x += 16) {
+			int w = MIN(16, x0 + w0 - x), h = MIN(16, y0 + h0 - y);
+			uint8_t mask, n = 0;
+			rd(r, &mask, 1);
+			if (mask & 1) {
+				for (int j = 0; j < h; j++)
+					rd(r, fb_at(r, x, y + j), (size_t)w * r->bpp / 8);
+				have_bg = false;
+				continue;
+			}
+			if (mask & 2) {
+				rd_pixel(r, bg);
+				have_bg = true;
+			}
+			g_assert_true(have_bg); /* never carried over a raw tile */
+			if (mask & 4)
+				rd_pixel(r, fg);
+			fill(r, x, y, w, h, bg);
+			if (mask & 8)
+				rd(r, &n, 1);
+			for (int k = 0; k < n; k++) {
+				uint8_t xy[2];
+				if (mask & 16)
+					rd_pixel(r, px);
+				else
+					memcpy(px, fg, 4);
+				rd(r, xy, 2);
+				int sx = xy[0] >> 4, sy = xy[0] & 15;
+				int sw = (xy[1] >> 4) + 1, sh = (xy[1] & 15) + 1;
+				g_assert_cmpint(sx + sw, <=, w);
+				g_assert_cmpint(sy + sh, <=, h);
+				fill(r, x + sx, y + sy, sw, sh, px);
+			}
+		}
+	}
+}
+
+/* ZRLE reads from the inflated rectangle */
+static uint8_t z8(struct rfb *r)
+{
+	g_assert_cmpuint(r->zpos, <, r->zlen);
+	return r->zbuf[r->zpos++];
+}
+
+/* A CPIXEL: 3 bytes for the 32 bpp, depth 24 formats this test uses. */
+static void z_cpixel(struct rfb *r, uint8_t *px)
+{
+	memset(px, 0, 4);
+	for (int i = 0; i < (r->bpp == 32 ? 3 : 2); i++)
+		px[i] = z8(r);
+}
+
+static int z_run(struct rfb *r)
+{
+	int len = 1;
+	uint8_t b;
+
+	do {
+		b = z8(r);
+		len += b;
+	} while (b == 255);
+	return len;
+}
+
+/* Inflate one ZRLE rectangle's zlib data (n bytes from the socket). */
+static void z_inflate(struct rfb *r, uint32_t n)
+{
+	g_autofree uint8_t *in = g_malloc(n);
+
+	rd(r, in, n);
+	if (!r->zs_ready) {
+		memset(&r->zs, 0, sizeof(r->zs));
+		g_assert_cmpint(inflateInit(&r->zs), ==, Z_OK);
+		r->zs_ready = true;
+	}
+	r->zs.next_in = in;
+	r->zs.avail_in = n;
+	r->zlen = r->zpos = 0;
+	do {
+		size_t cap = r->zlen + 65536;
+		r->zbuf = g_realloc(r->zbuf, cap);
+		r->zs.next_out = r->zbuf + r->zlen;
+		r->zs.avail_out = cap - r->zlen;
+		int ret = inflate(&r->zs, Z_SYNC_FLUSH);
+		g_assert_true(ret == Z_OK || ret == Z_BUF_ERROR);
+		r->zlen = cap - r->zs.avail_out;
+	} while (r->zs.avail_in || !r->zs.avail_out);
+}
+
+static void zrle_tile(struct rfb *r, int x, int y, int w, int h)
+{
+	uint8_t sub = z8(r), pal[128][4], px[4];
+	int bytes = r->bpp / 8, n = w * h;
+
+	r->zrle_sub[sub] = true;
+	if (sub == 0) {
+		for (int i = 0; i < n; i++) {
+			z_cpixel(r, px);
+			memcpy(fb_at(r, x + i % w, y + i / w), px, bytes);
+		}
+		return;
+	}
+	if (sub == 1) {
+		z_cpixel(r, px);
+		fill(r, x, y, w, h, px);
+		return;
+	}
+	g_assert_true(sub <= 16 || sub >= 128);
+	int npal = sub >= 128 ? sub - 128 : sub;
+	g_assert_cmpint(npal, !=, 1);
+	for (int k = 0; k < npal; k++)
+		z_cpixel(r, pal[k]);
+	if (sub <= 16) {
+		int bits = npal <= 2 ? 1 : npal <= 4 ? 2 : 4;
+		for (int j = 0; j < h; j++) {
+			uint8_t b = 0;
+			for (int i = 0, left = 0; i < w; i++) {
+				if (!left) {
+					b = z8(r);
+					left = 8;
+				}
+				left -= bits;
+				int idx = (b >> left) & ((1 << bits) - 1);
+				g_assert_cmpint(idx, <, npal);
+				memcpy(fb_at(r, x + i, y + j), pal[idx], bytes);
+			}
+		}
+		return;
+	}
+	for (int i = 0; i < n; ) {
+		int len = 1;
+		if (npal == 0) {
+			z_cpixel(r, px);
+			len = z_run(r);
+		} else {
+			uint8_t b = z8(r);
+			g_assert_cmpint(b & 127, <, npal);
+			memcpy(px, pal[b & 127], 4);
+			if (b & 128)
+				len = z_run(r);
+		}
+		g_assert_cmpint(i + len, <=, n);
+		for (; len; len--, i++)
+			memcpy(fb_at(r, x + i % w, y + i / w), px, bytes);
+	}
+}
+
+static void decode_zrle(struct rfb *r, int x0, int y0, int w0, int h0)
+{
+	check_rect(r, x0, y0, w0, h0);
+	z_inflate(r, rd32(r));
+	for (int y = y0; y < y0 + h0; y += 64)
+		for (int x = x0; x < x0 + w0; x += 64)
+			zrle_tile(r, x, y, MIN(64, x0 + w0 - x), MIN(64, y0 + h0 - y));
+	g_assert_cmpuint(r->zpos, ==, r->zlen);
+}
+
 /* Read one server message; returns true if it was a FramebufferUpdate. */
 static bool rfb_read_message(struct rfb *r)
 {
@@ -166,11 +372,17 @@ static bool rfb_read_message(struct rfb *r)
 			r->fb = g_malloc0((size_t)w * h * (r->bpp / 8));
 		} else if (enc == 0) {
 			int bytes = r->bpp / 8;
-			g_assert_cmpint(x + w, <=, r->w);
-			g_assert_cmpint(y + h, <=, r->h);
+			check_rect(r, x, y, w, h);
 			r->raw_pixels += (size_t)w * h;
+			r->rects[0]++;
 			for (int row = 0; row < h; row++)
 				rd(r, r->fb + ((size_t)(y + row) * r->w + x) * bytes, (size_t)w * bytes);
+		} else if (enc == 5) {
+			r->rects[5]++;
+			decode_hextile(r, x, y, w, h);
+		} else if (enc == 16) {
+			r->rects[16]++;
+			decode_zrle(r, x, y, w, h);
 		} else {
 			g_assert_cmpint(enc, ==, -258); /* the extended-key ack */
 		}
@@ -183,10 +395,38 @@ static uint8_t lfb_byte(size_t i)
 	return (uint8_t)(i * 5 + (i >> 9) * 3);
 }
 
+/* Noise: every pixel different from its neighbours. */
+static uint32_t picture_noise(size_t i)
+{
+	return lfb_byte(i * 4 + 2) << 16 | lfb_byte(i * 4 + 1) << 8 | lfb_byte(i * 4);
+}
+
+/*
+ * Columns that suit each way of encoding a tile: solid bands, two-colour
+ * "text", ten colours, runs of many colours, and noise.
+ */
+static uint32_t picture_mixed(size_t i)
+{
+	unsigned x = i % W, y = i / W;
+
+	if (x < 64)
+		return 0x203040 + (y / 64) * 0x101010;
+	if (x < 128)
+		return (x * 7 ^ y * 13) % 5 < 2 ? 0xaaaaaa : 0x0000aa;
+	if (x < 192)
+		return ((x / 3 + y / 2) % 10) * 0x0f1a05;
+	if (x < 256)
+		return (((x - 192) / 8 + y * 8) * 0x010203u) & 0xffffff;
+	return picture_noise(i);
+}
+
+static uint32_t (*picture)(size_t i) = picture_noise;
+
 /* The 32-bit value of pixel i in the client's current format. */
 static uint32_t expect_pixel(struct rfb *r, size_t i)
 {
-	uint8_t b = lfb_byte(i * 4), g = lfb_byte(i * 4 + 1), red = lfb_byte(i * 4 + 2);
+	uint32_t rgb = picture(i);
+	uint8_t b = rgb, g = rgb >> 8, red = rgb >> 16;
 
 	if (r->bpp == 32)
 		return red << 16 | g << 8 | b;
@@ -234,8 +474,10 @@ static void set_vbe_mode(struct qtest *q)
 	qtest_outb(q, 0x3c0, 0x20);
 	qtest_pci_writel(q, VGA_DEVFN, 0x10, LFB_ADDR);
 	qtest_pci_writew(q, VGA_DEVFN, 0x04, 0x0002);
-	for (size_t i = 0; i < sizeof(fb); i++)
-		fb[i] = lfb_byte(i);
+	for (size_t i = 0; i < W * H; i++) {
+		uint32_t rgb = picture(i);
+		memcpy(fb + i * 4, &rgb, 4);
+	}
 	qtest_memwrite(q, LFB_ADDR, fb, sizeof(fb));
 }
 
@@ -251,6 +493,9 @@ static void stop(struct qtest *q, struct rfb *r, char *path)
 {
 	close(r->fd);
 	g_free(r->fb);
+	g_free(r->zbuf);
+	if (r->zs_ready)
+		inflateEnd(&r->zs);
 	qtest_quit(q);
 	unlink(path);
 	g_free(path);
@@ -279,6 +524,73 @@ static void test_framebuffer(void)
 		;
 	g_assert_true(fb_matches(&r));
 	stop(q, &r, path);
+}
+
+static void set_pixel_format_565(struct rfb *r)
+{
+	static const uint8_t spf[20] = { 0, 0, 0, 0, 16, 16, 0, 1, 0, 31, 0, 63, 0, 31,
+					 11, 5, 0, 0, 0, 0 };
+
+	wr(r, spf, sizeof(spf));
+	r->bpp = 16;
+	g_free(r->fb);
+	r->fb = g_malloc0((size_t)r->w * r->h * 2);
+}
+
+/*
+ * A client that asks for exactly one encoding (and DesktopSize) decodes
+ * the mixed picture pixel-exactly from rectangles in that encoding, at
+ * 32 bpp (ZRLE: 3-byte CPIXELs) and RGB565.  Against kvmpc, ZRLE must have
+ * used raw, solid, palette and plain RLE tiles on that picture.
+ */
+static void check_encoding(int32_t enc, int bpp)
+{
+	uint8_t msg[12] = { 2, 0, 0, 2, enc >> 24, enc >> 16, enc >> 8, enc,
+			    0xff, 0xff, 0xff, 0x21 };
+	char *path;
+	struct qtest *q = start(&path);
+	struct rfb r;
+
+	rfb_open(&r, path, 8);
+	wr(&r, msg, sizeof(msg));
+	if (bpp == 16)
+		set_pixel_format_565(&r);
+	picture = picture_mixed;
+	set_vbe_mode(q);
+	wait_for_picture(&r);
+	picture = picture_noise;
+	g_test_message("encoding %d at %d bpp: %zu bytes received", enc, bpp, r.bytes);
+	g_assert_cmpuint(r.rects[enc], >, 0);
+	if (enc == 16 && !qtest_is_qemu(q)) {
+		g_assert_true(r.zrle_sub[0]);
+		g_assert_true(r.zrle_sub[1]);
+		g_assert_true(r.zrle_sub[128]);
+		bool palette = false;
+		for (int k = 2; k < 256; k++)
+			palette |= k != 128 && r.zrle_sub[k];
+		g_assert_true(palette);
+	}
+	stop(q, &r, path);
+}
+
+static void test_zrle32(void)
+{
+	check_encoding(16, 32);
+}
+
+static void test_zrle16(void)
+{
+	check_encoding(16, 16);
+}
+
+static void test_hextile32(void)
+{
+	check_encoding(5, 32);
+}
+
+static void test_hextile16(void)
+{
+	check_encoding(5, 16);
 }
 
 /* Is a server message waiting (within ms milliseconds)? */
@@ -480,6 +792,10 @@ int main(int argc, char **argv)
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/vnc/framebuffer", test_framebuffer);
 	g_test_add_func("/vnc/idle", test_idle);
+	g_test_add_func("/vnc/zrle/32bpp", test_zrle32);
+	g_test_add_func("/vnc/zrle/rgb565", test_zrle16);
+	g_test_add_func("/vnc/hextile/32bpp", test_hextile32);
+	g_test_add_func("/vnc/hextile/rgb565", test_hextile16);
 	g_test_add_func("/vnc/rfb33", test_rfb33);
 	g_test_add_func("/vnc/keys", test_keys);
 	g_test_add_func("/vnc/hostile-clients", test_hostile_clients);
