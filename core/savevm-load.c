@@ -13,6 +13,8 @@
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include "core/log.h"
 #include "core/machine.h"
 #include "core/savevm.h"
@@ -284,11 +286,45 @@ static int read_pad(struct sv_in *in, uint32_t n, GError **err)
 	return 0;
 }
 
+/*
+ * From a regular file, map the block over guest memory (private,
+ * copy-on-write) instead of reading it: 0 when mapped, 1 when the block
+ * must be read instead (a pipe, or an unaligned block), -EINVAL on error.
+ * The mapped contents are not checksummed (that would read them all):
+ * guest memory is the guest's data, and no value in it can harm kvmpc.
+ * The file must then stay as it is while the guest runs.
+ */
+static int map_ram(struct sv_in *in, const char *name, uint8_t *host, uint64_t size,
+		   GError **err)
+{
+	struct stat st;
+
+	if (fstat(in->fd, &st) < 0 || !S_ISREG(st.st_mode) || in->pos % SV_PAGE ||
+	    (uintptr_t)host % SV_PAGE || size % SV_PAGE || !size)
+		return 1;
+	if ((uint64_t)st.st_size < in->pos || (uint64_t)st.st_size - in->pos < size) {
+		error_setg(err, "stream truncated in RAM block %s", name);
+		return -EINVAL;
+	}
+	if (mmap(host, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED | MAP_NORESERVE,
+		 in->fd, in->pos) == MAP_FAILED) {
+		error_setg(err, "RAM block %s: cannot map the file: %s", name, g_strerror(errno));
+		return -EINVAL;
+	}
+	in->pos += size;
+	if (lseek(in->fd, in->pos, SEEK_SET) < 0) {
+		error_setg(err, "RAM block %s: %s", name, g_strerror(errno));
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int read_ram(struct sv_in *in, unsigned i, const char *name, uint8_t *host,
 		    uint64_t size, GError **err)
 {
 	struct sv_sect s;
 	uint32_t crc = 0;
+	int ret;
 
 	if (read_sect(in, &s, SV_KIND_RAM, i, err) < 0)
 		return -EINVAL;
@@ -299,6 +335,9 @@ static int read_ram(struct sv_in *in, unsigned i, const char *name, uint8_t *hos
 	}
 	if (read_pad(in, s.pad, err) < 0)
 		return -EINVAL;
+	ret = map_ram(in, name, host, size, err);
+	if (ret <= 0)
+		return ret;
 	for (uint64_t off = 0; off < size; off += SV_CHUNK) {
 		size_t n = MIN(size - off, SV_CHUNK);
 		if (in_read(in, host + off, n, err) < 0)

@@ -9,7 +9,8 @@
  * its CRC-32, before anything is applied.
  *
  * Left out here: in-flight device requests are not drained (the caller
- * saves a quiescent machine), RAM is copied rather than mapped, and there
+ * saves a quiescent machine), the writer copies RAM (the loader maps it
+ * from a file, core/savevm-load.c), and there
  * is no zero-page or dirty-page encoding (live migration).
  */
 #include <errno.h>

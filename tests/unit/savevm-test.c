@@ -179,14 +179,23 @@ static void test_mismatch(void)
 	g_byte_array_free(s, TRUE);
 }
 
+static uint64_t le(const uint8_t *p, unsigned n)
+{
+	uint64_t v = 0;
+
+	for (unsigned i = 0; i < n; i++)
+		v |= (uint64_t)p[i] << (8 * i);
+	return v;
+}
+
 /* Where RAM starts: the first section header of kind 3. */
 static size_t state_part(const GByteArray *s)
 {
-	size_t pos = 20 + GUINT32_FROM_LE(*(uint32_t *)(s->data + 12));
+	size_t pos = 20 + le(s->data + 12, 4);
 
 	while (pos + 32 <= s->len && s->data[pos + 4] != 3)
-		pos += 32 + GUINT32_FROM_LE(*(uint32_t *)(s->data + pos + 20)) +
-		       GUINT64_FROM_LE(*(uint64_t *)(s->data + pos + 24));
+		pos += 32 + le(s->data + pos + 20, 4) +
+		       le(s->data + pos + 24, 8);
 	return pos;
 }
 
@@ -227,21 +236,23 @@ static void test_crc_fixed(void)
 	end = state_part(s);
 	for (int i = 0; i < 200; i++) {
 		GByteArray *m = g_byte_array_new();
-		size_t sec = 20 + GUINT32_FROM_LE(*(uint32_t *)(s->data + 12)), len;
+		size_t sec = 20 + le(s->data + 12, 4), len;
 		int skip = g_test_rand_int_range(0, 8);
 
 		g_byte_array_append(m, s->data, s->len);
 		for (;;) {
-			len = GUINT64_FROM_LE(*(uint64_t *)(m->data + sec + 24));
+			len = le(m->data + sec + 24, 8);
 			if (skip-- <= 0 && len)
 				break;
 			sec += 32 + len;
 			if (sec >= end)
-				sec = 20 + GUINT32_FROM_LE(*(uint32_t *)(s->data + 12));
+				sec = 20 + le(s->data + 12, 4);
 		}
 		for (int k = g_test_rand_int_range(1, 6); k > 0; k--)
 			m->data[sec + 32 + g_test_rand_int_range(0, len)] = g_test_rand_int_range(0, 256);
-		*(uint32_t *)(m->data + sec + 16) = GUINT32_TO_LE(crc32(0, m->data + sec + 32, len));
+		uint32_t crc = crc32(0, m->data + sec + 32, len);
+		for (int k = 0; k < 4; k++)
+			m->data[sec + 16 + k] = crc >> (8 * k);
 		if (load(b, m->data, m->len) == 0) {
 			loaded++;
 			g_string_free(probe(b), TRUE);
