@@ -10,14 +10,7 @@
 # Without KVM: the monitor reports the format actually opened, and images
 # of formats kvmpc cannot read (VMDK, VDI, ...) are refused, not read raw.
 cd "$(dirname "$0")/../.." || exit 1
-KVMPC=${KVMPC:-./kvmpc}
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-notok() { n=$((n + 1)); echo "not ok $n - $1"; [ -f "$2" ] && tail -n 15 "$2" | sed 's/^/#   /'; }
-check() { if eval "$2"; then ok "$1"; else notok "$1" "$3"; fi; }
-skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
+. tests/boot/lib.sh
 
 echo "host-secret-$$" >"$T/secret"
 
@@ -26,7 +19,7 @@ sector0() { od -An -tx1 -N4 "$1" | tr -d ' \n'; }
 
 # info_block ARGS...: the HMP "info block" lines of a paused kvmpc
 info_block() {
-	printf 'info block\nquit\n' | timeout 60 $KVMPC -S -nodefaults -display none \
+	printf 'info block\nquit\n' | timeout "$WAIT_SECS" $KVMPC -S -nodefaults -display none \
 		-accel qtest -qtest /dev/null -monitor stdio "$@" 2>&1
 }
 
@@ -35,7 +28,7 @@ attack() {
 	name=$1 elf=$2 append=$3
 	shift 3
 	dd if=/dev/zero of="$T/$name.img" bs=1M count=16 2>/dev/null
-	timeout 300 $KVMPC -m 256 -nodefaults -display none -serial file:"$T/$name.serial" \
+	timeout "$WAIT_SECS" $KVMPC -m 256 -nodefaults -display none -serial file:"$T/$name.serial" \
 		-device isa-debug-exit,iobase=0xf4,iosize=4 -d guest_errors \
 		-kernel "$elf" -append "$append backing=$T/secret" "$@" >"$T/$name.out" 2>&1
 	echo $? >"$T/$name.rc"
@@ -44,10 +37,10 @@ attack() {
 if [ ! -c /dev/kvm ] || [ ! -w /dev/kvm ]; then
 	for t in "virtio-blk header write refused" "IDE header write refused" \
 		"format=raw lets it through"; do
-		skip "$t" "no usable /dev/kvm: the payloads need KVM"
+		skip "$t: no usable /dev/kvm, the payloads need KVM"
 	done
 elif [ ! -f tests/guest/vblk.elf ] || [ ! -f tests/guest/ide.elf ]; then
-	skip "probe guard payloads" "tests/guest payloads not built (make guests)"
+	skip "probe guard payloads: tests/guest payloads not built (make guests)"
 else
 	attack vblk tests/guest/vblk.elf "attack=1" -drive file="$T/vblk.img",if=virtio
 	S=$T/vblk.serial
@@ -87,7 +80,7 @@ check "and raw for a probed raw image" "info_block -drive file=$T/r.img,if=virti
 # Formats kvmpc cannot read are refused by name, not opened as raw.
 for f in vmdk vdi vpc vhdx qed qcow parallels; do
 	if ! qemu-img create -q -f $f "$T/t.$f" 4M 2>/dev/null; then
-		skip "$f image refused" "qemu-img cannot create $f"
+		skip "$f image refused: qemu-img cannot create $f"
 		continue
 	fi
 	$KVMPC -S -nodefaults -display none -accel qtest -qtest /dev/null \
@@ -104,4 +97,4 @@ done
 check "kvmpc-img -f raw opens a VMDK as raw when asked" "grep -q 'file format: raw' $T/fraw.out" \
 	$T/fraw.out
 
-echo "1..$n"
+done_testing
