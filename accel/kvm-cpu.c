@@ -19,6 +19,7 @@
 #include "accel/cpu-model.h"
 #include "core/log.h"
 #include "core/machine.h"
+#include "core/sandbox.h"
 
 static void kvm_kick_handler(int sig)
 {
@@ -250,6 +251,7 @@ void *kvm_vcpu_thread(void *arg)
 	struct machine *m = k->m;
 	sigset_t set;
 
+	sandbox_thread_enter(SANDBOX_ROLE_VCPU);
 	sigemptyset(&set);
 	sigaddset(&set, SIGUSR1);
 	pthread_sigmask(SIG_UNBLOCK, &set, NULL);

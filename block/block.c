@@ -16,6 +16,7 @@
 #include "block/qcow2.h"
 #include "core/iov.h"
 #include "core/log.h"
+#include "core/sandbox.h"
 
 enum blk_req_type { BLK_REQ_READ, BLK_REQ_WRITE, BLK_REQ_FLUSH };
 
@@ -294,6 +295,7 @@ static void blk_worker(gpointer data, gpointer user_data)
 	struct blk_req *r = data;
 	GSource *src;
 
+	sandbox_thread_enter(SANDBOX_ROLE_BLOCK);
 	switch (r->type) {
 	case BLK_REQ_READ:
 		r->ret = blk_preadv(r->b, r->off, r->iov, r->niov);

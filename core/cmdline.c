@@ -15,6 +15,7 @@
 #include "core/device.h"
 #include "core/log.h"
 #include "core/machine.h"
+#include "core/sandbox.h"
 
 #define MAX_RAM (1ULL << 40)
 #define MAX_CPUS 255
@@ -496,6 +497,22 @@ static int opt_version(struct machine_config *c, const char *a, GError **e)
 	exit(0);
 }
 
+/* core/sandbox.c keeps these: they apply to the process, not the machine. */
+static int opt_sandbox(struct machine_config *c, const char *a, GError **e)
+{
+	return sandbox_parse_option(a, e);
+}
+
+static int opt_runas(struct machine_config *c, const char *a, GError **e)
+{
+	return sandbox_parse_runas(a, e);
+}
+
+static int opt_chroot(struct machine_config *c, const char *a, GError **e)
+{
+	return sandbox_parse_chroot(a, e);
+}
+
 static const struct option_def option_defs[] = {
 	{ "m", true, opt_m }, { "smp", true, opt_smp }, { "bios", true, opt_bios },
 	{ "L", true, opt_L }, { "machine", true, opt_machine }, { "M", true, opt_machine },
@@ -517,6 +534,8 @@ static const struct option_def option_defs[] = {
 	{ "netdev", true, opt_netdev }, { "nic", true, opt_nic }, { "rtc", true, opt_rtc },
 	{ "help", false, opt_help }, { "h", false, opt_help },
 	{ "version", false, opt_version }, { "incoming", true, opt_incoming },
+	{ "sandbox", true, opt_sandbox }, { "runas", true, opt_runas },
+	{ "chroot", true, opt_chroot },
 };
 
 static int opt_help(struct machine_config *c, const char *a, GError **e)
@@ -538,6 +557,9 @@ static int opt_help(struct machine_config *c, const char *a, GError **e)
 	       "-rtc base=utc|localtime|DATE[,clock=host|vm]\n"
 	       "-nodefaults  -no-reboot  -no-shutdown  -S  -name NAME\n"
 	       "-d ITEM[,...]  -D LOGFILE  -qtest DEV  -qtest-log FILE\n"
+	       "-sandbox on|off[,obsolete=,elevateprivileges=,spawn=,resourcecontrol=]\n"
+	       "            seccomp filters (default on; sub-options allow|deny, default deny)\n"
+	       "-runas USER|UID:GID  -chroot DIR   drop privileges once set up\n"
 	       "-h, --help  -version, --version\n");
 	exit(0);
 }

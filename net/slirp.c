@@ -20,6 +20,7 @@
 #include "core/log.h"
 #include "core/machine.h"
 #include "core/opts.h"
+#include "core/sandbox.h"
 
 struct net_slirp {
 	struct netdev *nd;
@@ -328,6 +329,8 @@ static int ns_guestfwd(struct net_slirp *s, const char *spec, GError **err)
 	const char *dash = strchr(spec, '-');
 	g_autofree char *left = dash ? g_strndup(spec, dash - spec) : NULL;
 	g_auto(GStrv) l = left ? g_strsplit(left, ":", 3) : NULL;
+	g_autofree char *sock = NULL;
+	GError *lerr = NULL;
 	struct in_addr ga;
 	uint64_t port;
 
@@ -340,7 +343,14 @@ static int ns_guestfwd(struct net_slirp *s, const char *spec, GError **err)
 				   spec);
 		return -EINVAL;
 	}
-	if (slirp_add_exec(s->slirp, dash + 5, &ga, port) < 0) {
+	/* under the sandbox a helper runs the command (core/sandbox-spawn.c) */
+	sock = sandbox_exec_socket(dash + 5, &lerr);
+	if (lerr) {
+		g_propagate_error(err, lerr);
+		return -EINVAL;
+	}
+	if ((sock ? slirp_add_unix(s->slirp, sock, &ga, port) :
+		    slirp_add_exec(s->slirp, dash + 5, &ga, port)) < 0) {
 		error_setg(err, "netdev user: conflicting guestfwd '%s'", spec);
 		return -EINVAL;
 	}

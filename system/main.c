@@ -20,6 +20,7 @@
 #include "core/device.h"
 #include "accel/cpu-model.h"
 #include "core/migration.h"
+#include "core/sandbox.h"
 #include "accel/kvm.h"
 #include "accel/qtest.h"
 #include "hw/i386/pc.h"
@@ -142,6 +143,12 @@ int main(int argc, char **argv)
 	g_unix_signal_add(SIGTERM, on_signal, m);
 	g_unix_signal_add(SIGINT, on_signal, m);
 	g_unix_signal_add(SIGHUP, on_signal, m);
+	/* every file and /dev/kvm is open: chroot, -runas, seccomp (core/sandbox.h) */
+	if (sandbox_start(&err) < 0) {
+		error_report("%s", err->message);
+		chardev_close_all(m);
+		return 1;
+	}
 	machine_lock(m);
 	if (!cfg->start_paused && !migration_state(m)->incoming_wait)
 		machine_resume(m);

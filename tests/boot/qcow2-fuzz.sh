@@ -25,9 +25,9 @@ skip() {
 command -v clang >/dev/null 2>&1 || skip "clang missing (apt-get install clang libclang-rt-dev)"
 command -v qemu-img >/dev/null 2>&1 || skip "qemu-img missing (apt-get install qemu-utils)"
 mkdir -p "$OUT" || exit 1
-LIBS="glib-2.0 zlib"
+LIBS="glib-2.0 gio-2.0 zlib libseccomp"
 grep -q CONFIG_ZSTD config.h 2>/dev/null && LIBS="$LIBS libzstd"
-SRCS="tests/fuzz/qcow2-fuzz.c block/block.c block/probe.c core/log.c block/raw.c block/snapshot.c core/iov.c core/rw.c $(ls block/qcow2*.c)"
+SRCS="tests/fuzz/qcow2-fuzz.c block/block.c block/probe.c core/log.c block/raw.c block/snapshot.c core/iov.c core/rw.c $(ls block/qcow2*.c) core/sandbox.c core/sandbox-rules.c core/sandbox-spawn.c core/opts.c"
 if ! clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 	-std=gnu11 -D_GNU_SOURCE -I. $(pkg-config --cflags $LIBS) $SRCS \
 	$(pkg-config --libs $LIBS) -lm -lpthread -o "$OUT/qcow2-fuzz" \
