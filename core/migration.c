@@ -18,6 +18,7 @@
 #include "core/log.h"
 #include "core/machine.h"
 #include "core/migration.h"
+#include "core/sandbox.h"
 #include "core/savevm.h"
 
 struct migration_state *migration_state(struct machine *m)
@@ -54,6 +55,11 @@ static int spawn_cmd(const char *cmd, bool writing, int *fd, GPid *pid, GError *
 	GSpawnFlags flags = G_SPAWN_DO_NOT_REAP_CHILD |
 			    (writing ? 0 : G_SPAWN_CHILD_INHERITS_STDIN);
 
+	if (!sandbox_spawn_allowed()) { /* an error, not a SIGSYS (core/sandbox.h) */
+		error_setg(err, "exec:%s: the sandbox does not let kvmpc start programs "
+			   "(use -sandbox on,spawn=allow or -sandbox off)", cmd);
+		return -EPERM;
+	}
 	if (!g_spawn_async_with_pipes(NULL, argv, NULL, flags, NULL, NULL, pid, writing ? fd : NULL,
 				      writing ? NULL : fd, NULL, &e)) {
 		error_setg(err, "exec:%s: %s", cmd, e->message);

@@ -97,9 +97,15 @@ static const char *const elevate_calls[] = {
 	"setuid", "setgid", "setpgid", "setsid", "setreuid", "setregid", "setresuid",
 	"setresgid", "setfsuid", "setfsgid", "setgroups",
 };
-/* + what a freshly exec'd program needs before main(), since it keeps the filter */
+/* + what glib's spawn does between fork and exec, and what a freshly exec'd
+ * program needs before main(), since it keeps the filter */
 static const char *const spawn_calls[] = {
-	"fork", "vfork", "execve", "execveat", "arch_prctl", "set_tid_address",
+	"fork", "vfork", "execve", "execveat", "arch_prctl", "set_tid_address", "close_range",
+	/* what shell pipelines (sh -c 'cat > f', gzip, dd) use beyond the main loop */
+	"fadvise64", "sendfile", "copy_file_range", "splice", "tee", "chdir", "fchdir",
+	"getpgid", "alarm", "setitimer", "getitimer", "pause", "times", "sync", "syncfs",
+	"truncate", "chmod", "fchmodat", "chown", "fchown", "fchownat", "lchown", "link",
+	"linkat", "symlink", "symlinkat", "getrlimit", "sched_getaffinity",
 };
 static const char *const resource_calls[] = {
 	"setpriority", "sched_setparam", "sched_setscheduler", "sched_setaffinity",

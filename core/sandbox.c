@@ -163,6 +163,11 @@ bool sandbox_enabled(void)
 	return sb.enabled;
 }
 
+bool sandbox_spawn_allowed(void)
+{
+	return !sb.started || sb.groups.spawn;
+}
+
 const char *sandbox_chroot_dir(void)
 {
 	return sb.chroot_dir;

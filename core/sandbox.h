@@ -40,6 +40,8 @@ int sandbox_parse_option(const char *arg, GError **err);
 int sandbox_parse_runas(const char *user, GError **err);
 int sandbox_parse_chroot(const char *dir, GError **err);
 bool sandbox_enabled(void);
+/* May kvmpc start programs now (false once filters without spawn= are on)? */
+bool sandbox_spawn_allowed(void);
 
 /* After set-up, before the vCPU threads start.  0 or -1 with *err. */
 int sandbox_start(GError **err);

@@ -120,7 +120,8 @@ try:
     last_a = counters(a["out"])[0][-1]
     stop(a)
 
-    b = start("b", ["-incoming", "file:" + state])
+    # B and C start programs (exec:): the sandbox must allow it (core/sandbox.h)
+    b = start("b", ["-incoming", "file:" + state, "-sandbox", "on,spawn=allow"])
     ok = wait_counter(b, last_a + 16)
     report(ok, "B: resumes from the file and counts past %d" % (last_a + 16),
            open(os.path.join(T, "b.err")).read() + open(b["out"]).read()[-500:])
@@ -135,7 +136,7 @@ try:
     report(r.get("return") == {}, "B: migrate to exec: succeeds", r)
     last_b = counters(b["out"])[0][-1]
     stop(b)
-    c = start("c", ["-incoming", "defer"])
+    c = start("c", ["-incoming", "defer", "-sandbox", "on,spawn=allow"])
     r = qmp(c, "query-status")
     report(r["return"].get("status") in ("paused", "inmigrate", "prelaunch"),
            "C: waits for migrate-incoming", r)

@@ -170,9 +170,27 @@ static void test_file_roundtrip(void)
 	mig_stop(src);
 }
 
+/* The default sandbox refuses exec: with an error; kvmpc goes on. */
+static void test_exec_sandboxed(void)
+{
+	g_autofree char *args = machine_args("src4");
+	struct mig_vm *vm = mig_start(args, NULL);
+	g_autofree char *r = mig_qmp(vm, "{\"execute\": \"migrate\", \"arguments\": "
+					 "{\"uri\": \"exec:cat > /dev/null\"}}");
+	g_autofree char *st = NULL;
+
+	g_assert_nonnull(strstr(r, "the sandbox does not let kvmpc start programs"));
+	st = mig_qmp(vm, "{\"execute\": \"query-status\"}");
+	g_assert_nonnull(strstr(st, "\"return\""));
+	mig_stop(vm);
+}
+
 static void test_exec_defer(void)
 {
-	g_autofree char *src_args = machine_args("src2"), *dst_args = machine_args("dst2");
+	/* exec: starts programs: the sandbox must allow it (core/sandbox.h) */
+	g_autofree char *src0 = machine_args("src2"), *dst0 = machine_args("dst2");
+	g_autofree char *src_args = g_strconcat(src0, " -sandbox on,spawn=allow", NULL);
+	g_autofree char *dst_args = g_strconcat(dst0, " -sandbox on,spawn=allow", NULL);
 	g_autofree char *state = g_build_filename(tmp, "state2", NULL);
 	g_autofree char *out = g_strdup_printf("exec:cat > %s", state);
 	g_autofree char *in = g_strdup_printf(
@@ -262,6 +280,7 @@ int main(int argc, char **argv)
 	g_assert_nonnull(tmp);
 	g_test_add_func("/migrate/file-roundtrip", test_file_roundtrip);
 	g_test_add_func("/migrate/exec-defer", test_exec_defer);
+	g_test_add_func("/migrate/exec-sandboxed", test_exec_sandboxed);
 	g_test_add_func("/migrate/mismatch", test_mismatch);
 	ret = g_test_run();
 	g_autofree char *rm = g_strdup_printf("rm -rf '%s'", tmp);
