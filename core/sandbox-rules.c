@@ -140,16 +140,20 @@ static int sb_allow_list(scmp_filter_ctx ctx, const char *const *names, size_t n
 	return 0;
 }
 
-/* ioctl: any on the main loop; KVM and tty requests on vCPUs; block and tty on workers. */
+/*
+ * ioctl: any on the main loop; elsewhere by the request's type byte: KVM
+ * (0xae) on vCPUs, block devices (0x12: BLKDISCARD from a synchronous IDE
+ * request) and tty/tun ('T': isatty in stdio, FIONBIO) on both.
+ */
 static int sb_ioctl(scmp_filter_ctx ctx, enum sandbox_role role)
 {
-	static const unsigned vcpu_types[] = { 0xae, 'T' }, block_types[] = { 0x12, 'T' };
-	const unsigned *types = role == SANDBOX_ROLE_VCPU ? vcpu_types : block_types;
+	static const unsigned types[] = { 0x12, 'T', 0xae };
+	unsigned ntypes = role == SANDBOX_ROLE_VCPU ? 3 : 2;
 	int ret = 0;
 
 	if (role == SANDBOX_ROLE_MAIN)
 		return sb_allow(ctx, "ioctl");
-	for (int i = 0; i < 2 && ret >= 0; i++)
+	for (unsigned i = 0; i < ntypes && ret >= 0; i++)
 		ret = sb_add(ctx, SCMP_ACT_ALLOW, "ioctl", 1,
 			     SCMP_A1(SCMP_CMP_MASKED_EQ, 0xff00, types[i] << 8));
 	return ret;

@@ -153,7 +153,8 @@ static void test_bit_flips(void)
 
 static void test_truncations(void)
 {
-	struct mig_vm *vm = mig_start(args, "-incoming defer");
+	/* exec: starts programs: the sandbox must allow it (core/sandbox.h) */
+	struct mig_vm *vm = mig_start(args, "-incoming defer -sandbox on,spawn=allow");
 	GArray *cuts = g_array_new(FALSE, FALSE, sizeof(gsize));
 	gsize c;
 
