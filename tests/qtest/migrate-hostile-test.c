@@ -128,7 +128,8 @@ static bool in_ram(gsize at)
  */
 static void test_bit_flips(void)
 {
-	struct mig_vm *vm = mig_start(args, "-incoming defer");
+	/* exec:cat starts a program: the sandbox must allow it (core/sandbox.h) */
+	struct mig_vm *vm = mig_start(args, "-incoming defer -sandbox on,spawn=allow");
 	g_autofree char *file_uri = g_strdup_printf("file:%s", work);
 	g_autofree char *pipe_uri = g_strdup_printf("exec:cat %s", work);
 	GByteArray *m = g_byte_array_new();
