@@ -599,6 +599,9 @@ int qtest_server_start(struct machine *m, const char *spec, const char *log_path
 		ret = -EINVAL;
 		goto fail;
 	}
+	if (chardev_beyond_loopback(s->chr))
+		warn_report("qtest socket '%s' has no authentication and listens beyond "
+			    "loopback: anyone who can reach it controls the VM", spec);
 	m->qtest = s;
 	machine_set_accel(m, &qtest_accel_ops);
 	s->fe.can_read = qtest_can_read;

@@ -5,8 +5,9 @@
  * is accepted when the current one leaves).  wait=on (the default for a
  * server, as in QEMU) blocks at creation until the first client arrives;
  * reconnect=N makes a client retry every N seconds after a failure or a
- * hang-up.  Behaviour follows QEMU's -chardev socket; telnet and websocket
- * framing are left out.
+ * hang-up.  Behaviour follows QEMU's -chardev socket, except that a TCP
+ * server given no host listens on loopback only (QEMU: every address);
+ * telnet and websocket framing are left out.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -119,6 +120,9 @@ static int sock_tcp(struct chr_socket *cs, GError **err)
 	const char *host = cs->host && *cs->host ? cs->host : NULL;
 	int fd = -EADDRNOTAVAIL, rc;
 
+	if (!host && cs->server)
+		host = CHARDEV_TCP_DEFAULT_HOST;
+
 	rc = getaddrinfo(host, cs->port, &hints, &res);
 	if (rc) {
 		sock_error(err, "cannot resolve %s: %s", cs->desc, gai_strerror(rc));
@@ -134,6 +138,30 @@ static int sock_tcp(struct chr_socket *cs, GError **err)
 		sock_error(err, "cannot %s %s: %s", cs->server ? "listen on" : "connect to",
 			   cs->desc, g_strerror(-fd));
 	return fd;
+}
+
+bool chardev_fd_beyond_loopback(int fd)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)&ss;
+	const uint8_t *a6 = s6->sin6_addr.s6_addr;
+
+	if (fd < 0 || getsockname(fd, (struct sockaddr *)&ss, &len) < 0)
+		return false;
+	if (ss.ss_family == AF_INET)
+		return (ntohl(((const struct sockaddr_in *)&ss)->sin_addr.s_addr) >> 24) != 127;
+	if (ss.ss_family != AF_INET6)
+		return false; /* unix sockets */
+	if (IN6_IS_ADDR_LOOPBACK(&s6->sin6_addr))
+		return false;
+	return !(IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr) && a6[12] == 127);
+}
+
+bool chardev_beyond_loopback(struct chardev *c)
+{
+	return c->sock && c->sock->server && !c->sock->path &&
+	       chardev_fd_beyond_loopback(c->sock->listen_fd);
 }
 
 /* A listening socket (server) or a connected one (client). */

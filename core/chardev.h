@@ -60,4 +60,15 @@ bool chardev_is_mux(struct chardev *c);
 void chardev_set_mux_frontend(struct chardev *c, const struct chr_frontend *fe);
 void chardev_close_all(struct machine *m);
 
+/*
+ * A TCP server given no host ("tcp::4444,server=on") listens on this
+ * address only, unlike QEMU, which listens on every address: a monitor or
+ * qtest socket has no authentication.
+ */
+#define CHARDEV_TCP_DEFAULT_HOST "127.0.0.1"
+/* True if fd is a TCP socket bound to an address outside loopback. */
+bool chardev_fd_beyond_loopback(int fd);
+/* True if c is a TCP server listening on an address outside loopback. */
+bool chardev_beyond_loopback(struct chardev *c);
+
 #endif

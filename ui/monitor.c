@@ -325,7 +325,7 @@ static int mon_listen_tcp(const char *host, const char *port, GError **err)
 	struct addrinfo *res, *ai;
 	int fd = -1, one = 1, rc, saved = EADDRNOTAVAIL;
 
-	rc = getaddrinfo(host && *host ? host : NULL, port, &hints, &res);
+	rc = getaddrinfo(host && *host ? host : CHARDEV_TCP_DEFAULT_HOST, port, &hints, &res);
 	if (rc) {
 		error_setg(err, "monitor: address resolution failed for %s:%s: %s",
 			   host ? host : "", port, gai_strerror(rc));
@@ -347,6 +347,15 @@ static int mon_listen_tcp(const char *host, const char *port, GError **err)
 		error_setg(err, "monitor: cannot listen on tcp:%s:%s: %s", host ? host : "",
 			   port, g_strerror(saved));
 	return fd;
+}
+
+/* Anyone who reaches an unauthenticated monitor controls the VM: say so. */
+static void mon_warn_exposed(struct monitor *mon, bool exposed)
+{
+	if (exposed)
+		warn_report("%s monitor '%s' has no authentication and listens beyond "
+			    "loopback: anyone who can reach it controls the VM",
+			    mon->mode == MON_QMP ? "QMP" : "HMP", mon->desc);
 }
 
 /* wait=on: like QEMU, block until the first client connects. */
@@ -391,6 +400,7 @@ static int mon_open_server(struct monitor *mon, const char *spec, struct opts *o
 	}
 	if (mon->listen_fd < 0 || opts_check_unused(o, "monitor", err) < 0)
 		return -1;
+	mon_warn_exposed(mon, chardev_fd_beyond_loopback(mon->listen_fd));
 	mon->listen_src = mon_watch(mon->root->m, mon->listen_fd, G_IO_IN, mon_accept_cb, mon);
 	if (wait && !nowait)
 		mon_wait_first(mon);
@@ -439,6 +449,7 @@ static int mon_attach_chardev(struct monitor *mon, struct chardev *chr, GError *
 	struct mon_client *c;
 
 	mon->chr = chr;
+	mon_warn_exposed(mon, chardev_beyond_loopback(chr));
 	c = mon_client_new(mon, -1);
 	fe.opaque = c;
 	if (chardev_is_mux(chr)) {
