@@ -18,14 +18,16 @@
 #include "core/log.h"
 #include "core/sandbox.h"
 
-enum blk_req_type { BLK_REQ_READ, BLK_REQ_WRITE, BLK_REQ_FLUSH };
+enum blk_req_type { BLK_REQ_READ, BLK_REQ_WRITE, BLK_REQ_FLUSH, BLK_REQ_DISCARD };
 
 struct blk_req {
 	struct block_backend *b;
 	enum blk_req_type type;
 	uint64_t off;
+	uint64_t len;         /* discard */
 	struct iovec *iov;
 	int niov;
+	bool through;         /* write: flush before completing (write cache off) */
 	blk_complete_fn *cb;
 	void *opaque;
 	int ret;
@@ -113,8 +115,12 @@ struct block_backend *blk_open(const struct blk_config *cfg, GError **err)
 	b->read_only = cfg->read_only;
 	b->cache = cfg->cache;
 	b->probed_raw = !cfg->format && b->drv == &blk_driver_raw;
+	b->wce = blk_write_cache_default(b);
+	b->bps = cfg->bps_total;
 	g_mutex_init(&b->inflight_lock);
 	g_cond_init(&b->inflight_cond);
+	g_mutex_init(&b->thr_lock);
+	g_cond_init(&b->thr_cond);
 
 	if (b->drv->open(b, cfg, err) < 0)
 		goto fail;
@@ -147,6 +153,10 @@ void blk_close(struct block_backend *b)
 
 	if (!b)
 		return;
+	g_mutex_lock(&b->thr_lock);
+	b->closing = true;
+	g_cond_broadcast(&b->thr_cond);
+	g_mutex_unlock(&b->thr_lock);
 	g_thread_pool_free(b->pool, FALSE, TRUE);
 	b->pool = NULL;
 	g_mutex_lock(&b->inflight_lock);
@@ -177,6 +187,21 @@ const char *blk_format(struct block_backend *b)
 bool blk_is_read_only(struct block_backend *b)
 {
 	return b->read_only;
+}
+
+bool blk_write_cache_default(struct block_backend *b)
+{
+	return b->cache != BLK_CACHE_WRITETHROUGH && b->cache != BLK_CACHE_DIRECTSYNC;
+}
+
+void blk_set_write_cache(struct block_backend *b, bool on)
+{
+	b->wce = on;
+}
+
+bool blk_write_cache(struct block_backend *b)
+{
+	return b->wce;
 }
 
 int64_t blk_length(struct block_backend *b)
@@ -228,7 +253,9 @@ static int blk_check_probed_write(struct block_backend *b, uint64_t off,
 	return -EPERM;
 }
 
-int blk_pwritev(struct block_backend *b, uint64_t off, const struct iovec *iov, int niov)
+/* The one write path; through: flush before returning (write cache off). */
+static int blk_do_pwritev(struct block_backend *b, uint64_t off, const struct iovec *iov,
+			  int niov, bool through)
 {
 	int ret;
 
@@ -240,10 +267,14 @@ int blk_pwritev(struct block_backend *b, uint64_t off, const struct iovec *iov, 
 	if (ret < 0)
 		return ret;
 	ret = b->drv->pwritev(b, off, iov, niov);
-	if (ret >= 0 && (b->cache == BLK_CACHE_WRITETHROUGH ||
-			 b->cache == BLK_CACHE_DIRECTSYNC))
-		ret = b->drv->flush(b);
+	if (ret >= 0 && through)
+		ret = blk_flush(b);
 	return ret;
+}
+
+int blk_pwritev(struct block_backend *b, uint64_t off, const struct iovec *iov, int niov)
+{
+	return blk_do_pwritev(b, off, iov, niov, !b->wce);
 }
 
 int blk_discard(struct block_backend *b, uint64_t off, uint64_t len)
@@ -290,21 +321,51 @@ static gboolean blk_complete_idle(gpointer data)
 	return G_SOURCE_REMOVE;
 }
 
+/*
+ * Leaky bucket as QEMU's throttling: the level drains at bps bytes/s; a
+ * request starts once the level is at most a tenth of a second's worth,
+ * then adds its size.  Waits on the worker, never on a vCPU.
+ */
+static void blk_throttle(struct block_backend *b, size_t bytes)
+{
+	double max = b->bps / 10.0;
+
+	g_mutex_lock(&b->thr_lock);
+	for (;;) {
+		gint64 now = g_get_monotonic_time();
+
+		b->thr_level -= (double)(now - b->thr_last) * b->bps / G_USEC_PER_SEC;
+		b->thr_level = MAX(b->thr_level, 0.0);
+		b->thr_last = now;
+		if (b->thr_level <= max || b->closing)
+			break;
+		g_cond_wait_until(&b->thr_cond, &b->thr_lock,
+				  now + 1 + (gint64)((b->thr_level - max) * G_USEC_PER_SEC / b->bps));
+	}
+	b->thr_level += bytes;
+	g_mutex_unlock(&b->thr_lock);
+}
+
 static void blk_worker(gpointer data, gpointer user_data)
 {
 	struct blk_req *r = data;
 	GSource *src;
 
 	sandbox_thread_enter(SANDBOX_ROLE_BLOCK);
+	if (r->b->bps && (r->type == BLK_REQ_READ || r->type == BLK_REQ_WRITE))
+		blk_throttle(r->b, iov_size(r->iov, r->niov));
 	switch (r->type) {
 	case BLK_REQ_READ:
 		r->ret = blk_preadv(r->b, r->off, r->iov, r->niov);
 		break;
 	case BLK_REQ_WRITE:
-		r->ret = blk_pwritev(r->b, r->off, r->iov, r->niov);
+		r->ret = blk_do_pwritev(r->b, r->off, r->iov, r->niov, r->through);
 		break;
 	case BLK_REQ_FLUSH:
 		r->ret = blk_flush(r->b);
+		break;
+	case BLK_REQ_DISCARD:
+		r->ret = blk_discard(r->b, r->off, r->len);
 		break;
 	}
 	if (r->ret > 0)
@@ -316,7 +377,8 @@ static void blk_worker(gpointer data, gpointer user_data)
 }
 
 static int blk_submit(struct block_backend *b, enum blk_req_type type, uint64_t off,
-		      const struct iovec *iov, int niov, blk_complete_fn *cb, void *opaque)
+		      uint64_t len, const struct iovec *iov, int niov, blk_complete_fn *cb,
+		      void *opaque)
 {
 	struct blk_req *r;
 
@@ -326,8 +388,10 @@ static int blk_submit(struct block_backend *b, enum blk_req_type type, uint64_t 
 	r->b = b;
 	r->type = type;
 	r->off = off;
+	r->len = len;
 	r->niov = niov;
 	r->iov = g_memdup2(iov, sizeof(*iov) * (niov ? niov : 1));
+	r->through = type == BLK_REQ_WRITE && !b->wce;
 	r->cb = cb;
 	r->opaque = opaque;
 	g_mutex_lock(&b->inflight_lock);
@@ -340,16 +404,22 @@ static int blk_submit(struct block_backend *b, enum blk_req_type type, uint64_t 
 int blk_aio_preadv(struct block_backend *b, uint64_t off, const struct iovec *iov,
 		   int niov, blk_complete_fn *cb, void *opaque)
 {
-	return blk_submit(b, BLK_REQ_READ, off, iov, niov, cb, opaque);
+	return blk_submit(b, BLK_REQ_READ, off, 0, iov, niov, cb, opaque);
 }
 
 int blk_aio_pwritev(struct block_backend *b, uint64_t off, const struct iovec *iov,
 		    int niov, blk_complete_fn *cb, void *opaque)
 {
-	return blk_submit(b, BLK_REQ_WRITE, off, iov, niov, cb, opaque);
+	return blk_submit(b, BLK_REQ_WRITE, off, 0, iov, niov, cb, opaque);
 }
 
 int blk_aio_flush(struct block_backend *b, blk_complete_fn *cb, void *opaque)
 {
-	return blk_submit(b, BLK_REQ_FLUSH, 0, NULL, 0, cb, opaque);
+	return blk_submit(b, BLK_REQ_FLUSH, 0, 0, NULL, 0, cb, opaque);
+}
+
+int blk_aio_discard(struct block_backend *b, uint64_t off, uint64_t len,
+		    blk_complete_fn *cb, void *opaque)
+{
+	return blk_submit(b, BLK_REQ_DISCARD, off, len, NULL, 0, cb, opaque);
 }

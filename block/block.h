@@ -5,11 +5,18 @@
  * discard, length, close}.  Devices submit requests with blk_aio_*: they run
  * on a GThreadPool worker (never on a vCPU thread) and the completion
  * callback runs on the machine's main loop with the machine lock held.
- * blk_pread/blk_pwrite are the synchronous path for simple callers.
+ * blk_pread/blk_pwrite are the synchronous path for tools and set-up code;
+ * devices never use them.
  *
  * Cache modes follow QEMU: writeback (default, flush = fdatasync), none
  * (O_DIRECT), writethrough (fdatasync after every write), directsync (both),
- * unsafe (flush is a no-op).  Read-only backends fail writes with -EROFS.
+ * unsafe (flush is a no-op).  The cache mode only sets the initial write
+ * cache state; the device owns it from then on (blk_set_write_cache: virtio
+ * WCE/writeback, ATA SET FEATURES 02h/82h), and while it is off every write
+ * is on stable storage (fdatasync) before it completes, as in QEMU.
+ * An optional bandwidth limit (-drive throttling.bps-total=) delays
+ * requests on the worker with a leaky bucket like QEMU's.
+ * Read-only backends fail writes with -EROFS.
  * Writable images are locked with OFD fcntl locks on the same bytes QEMU
  * uses, so kvmpc and QEMU refuse to share a writable image.  snapshot=on
  * sends writes to a throw-away overlay file (block/snapshot.c).
@@ -40,6 +47,7 @@ struct blk_config {
 	enum blk_cache_mode cache;
 	bool snapshot;        /* writes go to a temporary overlay */
 	bool no_lock;         /* skip image locking (locking=off) */
+	uint64_t bps_total;   /* bytes/s for reads + writes, 0 = unlimited */
 };
 
 struct block_backend;
@@ -67,6 +75,15 @@ struct block_backend {
 	bool probed_raw;          /* raw by probing: sector 0 writes guarded */
 	enum blk_cache_mode cache;
 	struct blk_snapshot *snap; /* non-NULL with snapshot=on */
+	bool wce;                 /* write cache on; set under the machine lock */
+
+	/* Throttling (leaky bucket), used by the workers */
+	uint64_t bps;             /* 0: unlimited */
+	GMutex thr_lock;
+	GCond thr_cond;
+	double thr_level;         /* bytes not yet drained */
+	gint64 thr_last;          /* monotonic us of the last drain */
+	bool closing;             /* blk_close: stop waiting */
 
 	/* Asynchronous requests */
 	GThreadPool *pool;
@@ -97,6 +114,17 @@ int blk_aio_preadv(struct block_backend *b, uint64_t off, const struct iovec *io
 int blk_aio_pwritev(struct block_backend *b, uint64_t off, const struct iovec *iov,
 		    int niov, blk_complete_fn *cb, void *opaque);
 int blk_aio_flush(struct block_backend *b, blk_complete_fn *cb, void *opaque);
+int blk_aio_discard(struct block_backend *b, uint64_t off, uint64_t len,
+		    blk_complete_fn *cb, void *opaque);
+
+/*
+ * Write cache state.  Off: each write is followed by a flush before it
+ * completes (the state is sampled when a request is submitted).  The
+ * default comes from the cache mode: off for writethrough and directsync.
+ */
+void blk_set_write_cache(struct block_backend *b, bool on);
+bool blk_write_cache(struct block_backend *b);
+bool blk_write_cache_default(struct block_backend *b);
 
 /* Synchronous helpers: 0 or -errno (a short read past the end is -EIO). */
 int blk_pread(struct block_backend *b, uint64_t off, void *buf, size_t len);

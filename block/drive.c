@@ -2,10 +2,11 @@
 /*
  * Drive options, as QEMU's -drive understands them for the pc machine:
  * file, format, if=ide|none|virtio, media=disk|cdrom, index, bus, unit,
- * readonly, cache, snapshot, id (aio, discard, werror, rerror are accepted
- * and ignored).  IDE has two buses of two units; index = bus * 2 + unit and
- * a drive without a position takes the first free one.  -hda..-hdd are
- * index 0..3, -cdrom is index 2 with media=cdrom..
+ * readonly, cache, snapshot, id, throttling.bps-total (or bps), and aio,
+ * discard, werror, rerror (accepted and ignored).  IDE has two buses of
+ * two units; index = bus * 2 + unit and a drive without a position takes
+ * the first free one.  -hda..-hdd are index 0..3, -cdrom is index 2 with
+ * media=cdrom.
  */
 #include <errno.h>
 #include <string.h>
@@ -131,6 +132,7 @@ int drive_open_media(struct drive_info *d, const char *file, GError **err)
 		.format = d->format,
 		.read_only = d->read_only,
 		.cache = d->cache,
+		.bps_total = d->bps_total,
 		.snapshot = d->snapshot && !d->read_only,
 	};
 	struct block_backend *b = blk_open(&cfg, err);
@@ -178,7 +180,9 @@ static int drive_read_flags(struct drive_info *d, struct opts *o, GError **err)
 		return -EINVAL;
 	}
 	if (opts_get_bool(o, "readonly", false, &d->read_only, err) ||
-	    opts_get_bool(o, "snapshot", false, &d->snapshot, err))
+	    opts_get_bool(o, "snapshot", false, &d->snapshot, err) ||
+	    opts_get_u64(o, "bps", 0, &d->bps_total, err) ||
+	    opts_get_u64(o, "throttling.bps-total", d->bps_total, &d->bps_total, err))
 		return -EINVAL;
 	if ((v = opts_get(o, "format"))) {
 		if (strcmp(v, "raw") && strcmp(v, "qcow2")) {

@@ -30,6 +30,7 @@ struct drive_info {
 	bool read_only;
 	bool snapshot;
 	enum blk_cache_mode cache;
+	uint64_t bps_total;    /* throttling.bps-total=, 0: unlimited */
 	struct block_backend *blk; /* NULL when empty */
 	bool claimed;          /* a device attached it */
 	int bootindex;         /* -device ...,bootindex=N, or -1 */
