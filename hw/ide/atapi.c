@@ -3,12 +3,12 @@
  * ATAPI CD/DVD-ROM packet commands (MMC-3, SPC; the packet protocol of
  * ATA/ATAPI-6).  A PACKET command takes a 12-byte CDB by PIO; replies go
  * out in DRQ blocks bounded by the byte-count limit the guest put in LBA
- * Mid/High, or by bus-master DMA when FEATURES bit 0 was set.  Data answers
+ * Mid/High, or by bus-master DMA when FEATURES bit 0 was set.  Medium
+ * reads run asynchronously (hw/ide/io.c) with BSY set meanwhile.  Data answers
  * match QEMU 7.2's (profiles, mode pages, TOC layouts) so guests see the same
  * drive.  Omitted: audio, raw (2352-byte) reads, DVD structures, writing.
  */
 #include <string.h>
-#include "block/block.h"
 #include "block/drive.h"
 #include "core/log.h"
 #include "hw/ide/ide.h"
@@ -94,20 +94,39 @@ static uint32_t atapi_block_size(struct ide_unit *s, uint32_t avail)
 	return limit ? limit : 2;
 }
 
-/* Load the next buffer of READ data; false when an error was reported. */
-static bool atapi_refill(struct ide_unit *s)
-{
-	uint32_t n = MIN(s->remaining, (uint32_t)(IDE_BUF_SIZE / IDE_CD_SECTOR));
+static void atapi_send_block(struct ide_unit *s);
 
-	if (blk_pread(s->blk, s->cur_lba * IDE_CD_SECTOR, s->buf, n * IDE_CD_SECTOR) < 0) {
+/* Sectors the next buffer of READ data holds. */
+static uint32_t atapi_refill_blocks(struct ide_unit *s)
+{
+	return MIN(s->remaining, (uint32_t)(IDE_BUF_SIZE / IDE_CD_SECTOR));
+}
+
+static void atapi_refill_done(struct ide_unit *s, int ret)
+{
+	uint32_t n = atapi_refill_blocks(s);
+
+	if (ret < 0) {
 		atapi_check(s, SENSE_MEDIUM_ERROR, ASC_READ_ERROR);
-		return false;
+		return;
 	}
 	s->cur_lba += n;
 	s->remaining -= n;
 	s->atapi_buf_len = n * IDE_CD_SECTOR;
 	s->data_end = 0;
-	return true;
+	atapi_send_block(s);
+}
+
+/* Load the next buffer of READ data: BSY until it is there. */
+static void atapi_refill(struct ide_unit *s)
+{
+	uint32_t n = atapi_refill_blocks(s);
+
+	ide_transfer_stop(s);
+	s->status = IDE_ST_BSY | IDE_ST_DRDY;
+	if (ide_buf_io(s, false, s->cur_lba * IDE_CD_SECTOR, n * IDE_CD_SECTOR,
+		       atapi_refill_done) < 0)
+		atapi_check(s, SENSE_MEDIUM_ERROR, ASC_READ_ERROR);
 }
 
 /* Offer the next DRQ block of the reply, or finish. */
@@ -120,9 +139,8 @@ static void atapi_send_block(struct ide_unit *s)
 			atapi_ok(s);
 			return;
 		}
-		if (!atapi_refill(s))
-			return;
-		start = 0;
+		atapi_refill(s);
+		return;
 	}
 	if (!s->byte_limit) {
 		/* Data to send but a zero byte-count limit: abort. */
@@ -160,7 +178,7 @@ static void atapi_reply(struct ide_unit *s, uint32_t len, uint32_t alloc)
 		s->dma_op = IDE_DMA_CD_BUF;
 		s->dma_bytes = len;
 		s->status = IDE_ST_DRDY | IDE_ST_DSC | IDE_ST_DRQ;
-		bmdma_kick(s->bus);
+		ide_dma_request(s);
 		return;
 	}
 	s->atapi_buf_len = len;
@@ -192,7 +210,7 @@ static void atapi_read(struct ide_unit *s, uint32_t lba, uint32_t n)
 		s->dma_op = IDE_DMA_CD_READ;
 		s->dma_bytes = n * IDE_CD_SECTOR;
 		s->status = IDE_ST_DRDY | IDE_ST_DSC | IDE_ST_DRQ;
-		bmdma_kick(s->bus);
+		ide_dma_request(s);
 		return;
 	}
 	s->atapi_buf_len = 0;

@@ -4,10 +4,13 @@
  * and command sequences SeaBIOS uses are in docs/machine-contract.md §7.1).
  * Both units latch task-file writes; reads come from the selected unit, and
  * an absent unit reads status 0 (so firmware skips it) like QEMU's.  PIO
- * data moves through a per-unit buffer with the disk read/written
- * synchronously per DRQ block; DMA and FLUSH CACHE go through the block
- * layer's thread pool.  Omitted: SMART, security, HPA (SET MAX), TRIM,
- * overlapped/queued commands, power states beyond their status answers.
+ * data moves through a per-unit buffer, one DRQ block at a time; the disk
+ * side of every block, DMA transfer and FLUSH CACHE runs asynchronously
+ * (hw/ide/io.c) with BSY set until it completes.  The write cache state
+ * (SET FEATURES 02h/82h, IDENTIFY words 82/85) starts from the drive's
+ * cache= mode and is kept across resets, as QEMU does.  Omitted: SMART,
+ * security, HPA (SET MAX), TRIM, overlapped/queued commands, power states
+ * beyond their status answers.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -30,7 +33,8 @@ void ide_set_irq(struct ide_bus *bus)
 	if (bus->devctl & IDE_CTL_NIEN)
 		return;
 	bus->irq_pending = true;
-	bus->bm.status |= BM_ST_INT;
+	if (bus->dma_ops && bus->dma_ops->irq)
+		bus->dma_ops->irq(bus);
 	ide_update_irq(bus);
 }
 
@@ -93,7 +97,6 @@ static void ide_unit_reset(struct ide_unit *s)
 	s->lheads = s->heads;
 	s->lsecs = s->secs;
 	s->xfer_mode = 0x45; /* UDMA5 selected, as QEMU reports */
-	s->wcache = true;
 	s->dma_op = IDE_DMA_NONE;
 	s->remaining = 0;
 	if (s->kind == IDE_CD)
@@ -107,9 +110,6 @@ void ide_bus_reset(struct ide_bus *bus)
 	bus->cur = 0;
 	bus->devctl = 0;
 	bus->irq_pending = false;
-	bus->bm.cmd = 0;
-	bus->bm.status &= BM_ST_CAP_MASK;
-	bus->bm.prd_addr = 0;
 	for (int i = 0; i < 2; i++)
 		ide_unit_reset(&bus->units[i]);
 	ide_update_irq(bus);
@@ -154,6 +154,7 @@ int ide_unit_attach(struct ide_unit *s, struct drive_info *d, GError **err)
 		blk_set_aio_context(s->blk, m->ctx, &m->lock);
 		s->nb_sectors = (uint64_t)blk_length(s->blk) / IDE_SECTOR;
 	}
+	s->wcache = !s->blk || blk_write_cache(s->blk);
 	snprintf(s->serial, sizeof(s->serial), "KVMPC0000%d", index + 1);
 	snprintf(s->model, sizeof(s->model), "%s",
 		 s->kind == IDE_CD ? "KVMPC DVD-ROM" : "KVMPC HARDDISK");
@@ -246,50 +247,79 @@ static bool ide_range_ok(struct ide_unit *s)
 
 /* ---- PIO sector transfers ---- */
 
-static void ide_read_block(struct ide_unit *s)
+static void ide_io_failed(struct ide_unit *s)
 {
-	uint32_t n = MIN(s->remaining, s->req_sectors);
+	ide_abort(s);
+	ide_set_irq(s->bus);
+}
 
-	if (blk_pread(s->blk, s->cur_lba * IDE_SECTOR, s->buf, n * IDE_SECTOR) < 0) {
-		ide_abort(s);
-		ide_set_irq(s->bus);
-		return;
-	}
-	s->status = IDE_DEFAULT_STATUS;
-	ide_transfer_start(s, n * IDE_SECTOR, IDE_END_READ);
+/* The sectors of the current DRQ block. */
+static uint32_t ide_block_sectors(struct ide_unit *s)
+{
+	return MIN(s->remaining, s->req_sectors);
+}
+
+static void ide_advance(struct ide_unit *s, uint32_t n)
+{
 	s->cur_lba += n;
 	s->remaining -= n;
 	ide_set_lba(s, s->cur_lba);
 	ide_set_count(s);
+}
+
+static void ide_read_done(struct ide_unit *s, int ret)
+{
+	uint32_t n = ide_block_sectors(s);
+
+	if (ret < 0) {
+		ide_io_failed(s);
+		return;
+	}
+	s->status = IDE_DEFAULT_STATUS;
+	ide_transfer_start(s, n * IDE_SECTOR, IDE_END_READ);
+	ide_advance(s, n);
 	ide_set_irq(s->bus);
+}
+
+/* Fetch the next DRQ block: BSY until the data is in the buffer. */
+static void ide_read_block(struct ide_unit *s)
+{
+	uint32_t n = ide_block_sectors(s);
+
+	s->status = IDE_ST_BSY | IDE_ST_DRDY;
+	if (ide_buf_io(s, false, s->cur_lba * IDE_SECTOR, n * IDE_SECTOR, ide_read_done) < 0)
+		ide_io_failed(s);
 }
 
 static void ide_write_block_start(struct ide_unit *s)
 {
 	s->status = IDE_DEFAULT_STATUS;
-	ide_transfer_start(s, MIN(s->remaining, s->req_sectors) * IDE_SECTOR, IDE_END_WRITE);
+	ide_transfer_start(s, ide_block_sectors(s) * IDE_SECTOR, IDE_END_WRITE);
 }
 
-static void ide_write_block_done(struct ide_unit *s)
+static void ide_write_done(struct ide_unit *s, int ret)
 {
-	uint32_t n = s->data_end / IDE_SECTOR;
-
-	ide_transfer_stop(s);
-	if (blk_pwrite(s->blk, s->cur_lba * IDE_SECTOR, s->buf, n * IDE_SECTOR) < 0 ||
-	    (!s->wcache && blk_flush(s->blk) < 0)) {
-		ide_abort(s);
-		ide_set_irq(s->bus);
+	if (ret < 0) {
+		ide_io_failed(s);
 		return;
 	}
-	s->cur_lba += n;
-	s->remaining -= n;
-	ide_set_lba(s, s->cur_lba);
-	ide_set_count(s);
+	ide_advance(s, ide_block_sectors(s));
 	if (s->remaining)
 		ide_write_block_start(s);
 	else
 		s->status = IDE_DEFAULT_STATUS;
 	ide_set_irq(s->bus);
+}
+
+/* The guest filled the DRQ block: BSY until it is written. */
+static void ide_write_block_done(struct ide_unit *s)
+{
+	uint32_t n = ide_block_sectors(s);
+
+	ide_transfer_stop(s);
+	s->status = IDE_ST_BSY | IDE_ST_DRDY;
+	if (ide_buf_io(s, true, s->cur_lba * IDE_SECTOR, n * IDE_SECTOR, ide_write_done) < 0)
+		ide_io_failed(s);
 }
 
 static void ide_end_transfer(struct ide_unit *s)
@@ -355,37 +385,20 @@ static void ide_data_write(struct ide_bus *bus, uint32_t v, unsigned size)
 
 /* ---- command execution ---- */
 
-struct ide_aio {
-	struct ide_unit *s;
-	uint32_t generation;
-};
-
-static void ide_flush_cb(void *opaque, int ret)
+static void ide_flush_done(struct ide_unit *s, int ret)
 {
-	struct ide_aio *a = opaque;
-	struct ide_unit *s = a->s;
-
-	if (a->generation == s->bus->generation) {
-		if (ret < 0)
-			ide_abort(s);
-		else
-			s->status = IDE_DEFAULT_STATUS;
-		ide_set_irq(s->bus);
-	}
-	g_free(a);
+	if (ret < 0)
+		ide_abort(s);
+	else
+		s->status = IDE_DEFAULT_STATUS;
+	ide_set_irq(s->bus);
 }
 
 static bool ide_cmd_flush(struct ide_unit *s)
 {
-	struct ide_aio *a;
-
 	if (!s->blk || blk_is_read_only(s->blk))
 		return true;
-	a = g_new(struct ide_aio, 1);
-	a->s = s;
-	a->generation = s->bus->generation;
-	if (blk_aio_flush(s->blk, ide_flush_cb, a) < 0) {
-		g_free(a);
+	if (ide_flush_io(s, ide_flush_done) < 0) {
 		ide_abort(s);
 		return true;
 	}
@@ -393,14 +406,22 @@ static bool ide_cmd_flush(struct ide_unit *s)
 	return false;
 }
 
+/* SET FEATURES 02h/82h: the write cache of the disk (write-through when off). */
+void ide_set_wcache(struct ide_unit *s, bool on)
+{
+	s->wcache = on;
+	if (s->kind == IDE_DISK && s->blk)
+		blk_set_write_cache(s->blk, on);
+}
+
 static bool ide_cmd_set_features(struct ide_unit *s)
 {
 	switch (s->feature) {
 	case 0x02:
-		s->wcache = true;
+		ide_set_wcache(s, true);
 		return true;
 	case 0x82:
-		s->wcache = false;
+		ide_set_wcache(s, false);
 		return true;
 	case 0x03: {
 		uint8_t mode = s->nsector;
@@ -445,7 +466,7 @@ static bool ide_cmd_rw(struct ide_unit *s, bool write, bool multiple, bool dma)
 		s->status = IDE_DEFAULT_STATUS | IDE_ST_DRQ;
 		s->dma_op = write ? IDE_DMA_WRITE : IDE_DMA_READ;
 		s->dma_bytes = s->remaining * IDE_SECTOR;
-		bmdma_kick(s->bus);
+		ide_dma_request(s);
 		return false;
 	}
 	if (write)
@@ -624,12 +645,12 @@ static void ide_exec_cmd(struct ide_bus *bus, uint8_t cmd)
 	}
 }
 
-/* Called by the bus-master engine when a transfer ends. */
-void ide_dma_done(struct ide_unit *s, int ret, bool prd_short)
+/* A DMA transfer of s ended (hw/ide/io.c). */
+void ide_dma_done(struct ide_unit *s, int ret)
 {
 	s->dma_op = IDE_DMA_NONE;
-	if (prd_short) {
-		/* Not enough PRD space: no transfer, no interrupt. */
+	if (ret == -ENOSPC) {
+		/* Not enough room in the provider's table: no transfer, no interrupt. */
 		s->status = IDE_DEFAULT_STATUS;
 		return;
 	}
@@ -642,10 +663,7 @@ void ide_dma_done(struct ide_unit *s, int ret, bool prd_short)
 		ide_set_irq(s->bus);
 		return;
 	}
-	s->cur_lba += s->remaining;
-	s->remaining = 0;
-	ide_set_lba(s, s->cur_lba);
-	ide_set_count(s);
+	ide_advance(s, s->remaining);
 	s->status = IDE_DEFAULT_STATUS;
 	ide_set_irq(s->bus);
 }

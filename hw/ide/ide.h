@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * IDE: two channels of the PIIX3 IDE function, each with a master and a
- * slave unit that is an ATA disk, an ATAPI CD-ROM or absent.  core.c runs
- * the ATA task file and commands, atapi.c the packet commands, piix.c the
- * PCI function, legacy port decoding and the bus-master DMA engine.
+ * slave unit that is an ATA disk, an ATAPI CD-ROM or absent.  The IDE core
+ * is core.c (ATA task file and commands), atapi.c (packet commands) and
+ * io.c (every disk access, on the block layer's asynchronous API); the
+ * transport it sits on is piix.c (the PCI function, legacy port decoding
+ * and the bus-master DMA engine).  The core reaches the DMA engine only
+ * through struct ide_dma_ops, which an AHCI port could fill in as well;
+ * the transport calls the core's public functions.
  * Follows ATA/ATAPI-6, MMC-3 and SFF-8038i; see docs/machine-contract.md §7.1.
  */
 #ifndef HW_IDE_IDE_H
@@ -111,29 +115,55 @@ struct ide_unit {
 	uint8_t buf[IDE_BUF_SIZE];
 };
 
-struct bmdma {
-	uint8_t cmd, status;
-	uint32_t prd_addr;
+/*
+ * A DMA provider: the engine that moves a unit's DMA data between guest
+ * memory and the disk (the PIIX bus-master function; an AHCI port later).
+ * The IDE core picks the unit, asks the provider to map guest memory,
+ * runs the block request itself and reports the end.  All ops run with the
+ * machine lock held; none may call back into the core.
+ */
+struct ide_dma_ops {
+	/* May a transfer run now (engine started, bus mastering allowed)? */
+	bool (*ready)(struct ide_bus *bus);
+	/*
+	 * Describe len bytes of guest memory for the transfer as struct iovec
+	 * entries appended to iov.  0, -ENOSPC when the provider's table holds
+	 * fewer bytes (no transfer happens), -EFAULT for a bad table.
+	 */
+	int (*map)(struct ide_bus *bus, uint32_t len, GArray *iov);
+	/* The transfer ended: 0, -ENOSPC or -EFAULT from map, or -EIO. */
+	void (*done)(struct ide_bus *bus, int ret);
+	/* The channel raised its interrupt (optional). */
+	void (*irq)(struct ide_bus *bus);
 };
 
 struct ide_bus {
 	struct machine *m;
-	struct pci_device *pci;     /* for the bus-master enable bit */
 	int index;
 	struct ide_unit units[2];
 	uint8_t cur;                /* selected unit */
 	uint8_t devctl;
 	bool irq_pending;
 	struct irq_line *irq;
-	struct bmdma bm;
+	const struct ide_dma_ops *dma_ops;
+	void *dma_opaque;           /* the provider's per-channel state */
 	uint32_t generation;        /* bumped on reset: stale completions drop */
 	bool dma_inflight;
 	struct mem_region cmd_region, ctl_region;
 };
 
+/* SFF-8038i bus-master registers of one channel (piix.c). */
+struct bmdma {
+	uint8_t cmd, status;
+	uint32_t prd_addr;
+	bool prd_exact;             /* the mapped table ended exactly with the transfer */
+	struct piix_ide *d;
+};
+
 struct piix_ide {
 	struct pci_device pci;
 	struct ide_bus bus[2];
+	struct bmdma bm[2];
 	struct mem_region bm_region;
 };
 
@@ -151,7 +181,10 @@ void ide_error(struct ide_unit *s, uint8_t err);
 void ide_transfer_start(struct ide_unit *s, uint32_t len, enum ide_end end);
 void ide_transfer_stop(struct ide_unit *s);
 void ide_set_signature(struct ide_unit *s);
-void ide_dma_done(struct ide_unit *s, int ret, bool prd_short);
+/* Write cache on/off (SET FEATURES, or a loaded state): the backend follows. */
+void ide_set_wcache(struct ide_unit *s, bool on);
+/* The unit's DMA transfer ended (io.c calls it): ret 0, -ENOSPC or -errno. */
+void ide_dma_done(struct ide_unit *s, int ret);
 static inline struct ide_unit *ide_cur(struct ide_bus *bus)
 {
 	return &bus->units[bus->cur];
@@ -169,8 +202,23 @@ void atapi_dma_done(struct ide_unit *s, int ret);
 void atapi_reset(struct ide_unit *s);
 uint32_t atapi_nb_blocks(struct ide_unit *s);
 
-/* piix.c: start the bus-master transfer for s (if the BM engine runs). */
-void bmdma_kick(struct ide_bus *bus);
+/* io.c: every disk access of the IDE core, on the block layer's async API. */
+typedef void ide_io_done_fn(struct ide_unit *s, int ret);
+/*
+ * Move len bytes at byte off of the medium into s->buf (or s->buf out to
+ * it) on the block layer's workers, through a private buffer.  done runs on
+ * the main loop with 0 or -errno, after a read's data is in s->buf; it does
+ * not run when the channel was reset meanwhile.  Returns 0, or -errno
+ * (done will not run).
+ */
+int ide_buf_io(struct ide_unit *s, bool write, uint64_t off, uint32_t len,
+	       ide_io_done_fn *done);
+/* Flush the unit's medium; done as for ide_buf_io. */
+int ide_flush_io(struct ide_unit *s, ide_io_done_fn *done);
+/* s has set dma_op/dma_bytes: start the transfer when the provider is ready. */
+void ide_dma_request(struct ide_unit *s);
+/* For the provider: its engine was started (or state loaded); run a waiting transfer. */
+void ide_bus_dma_start(struct ide_bus *bus);
 
 struct piix_ide *piix3_ide_create(struct machine *m, struct pci_bus *bus, GError **err);
 /* "/pci@i0cf8/ide@1,1/drive@C/disk@U" for the bootorder file, or NULL (g_free). */

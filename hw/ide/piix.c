@@ -7,8 +7,11 @@
  * The PRD table and every region it names are checked against guest RAM;
  * a bad entry ends the transfer with the BM error bit and ABRT, a table
  * longer than 4096 entries is refused, and a table shorter than the
- * transfer ends it without an interrupt.  Transfers run on the block
- * layer's pool straight into guest RAM.  Omitted: native-mode channels,
+ * transfer ends it without an interrupt.  The engine is the IDE core's DMA
+ * provider (struct ide_dma_ops): it maps the PRD table and keeps its status
+ * bits; the core runs the block request straight into guest RAM and is
+ * told through ide_bus_dma_start() when the guest starts the engine.
+ * Omitted: native-mode channels,
  * PIIX timing registers beyond storing them, regions crossing 64 KiB are
  * accepted rather than refused.
  */
@@ -40,19 +43,15 @@ static const struct mem_ops ide_ctl_ops = {
 	.max_access = 1,
 };
 
-/* ---- bus-master DMA ---- */
+/* ---- bus-master DMA: the IDE core's DMA provider ---- */
 
-struct bmdma_req {
-	struct ide_bus *bus;
-	struct ide_unit *s;
-	uint32_t generation;
-	bool prd_exact;        /* PRD table ended exactly with the transfer */
-	bool flushing;         /* write done, flushing (write cache disabled) */
-	GArray *iov;
-};
+static struct bmdma *bmdma_of(struct ide_bus *bus)
+{
+	return bus->dma_opaque;
+}
 
 /* Map guest [addr, addr+len) into iovecs, page by page if need be. */
-static bool bmdma_map(struct ide_bus *bus, uint64_t addr, uint32_t len, GArray *iov)
+static bool bmdma_map_region(struct ide_bus *bus, uint64_t addr, uint32_t len, GArray *iov)
 {
 	struct address_space *as = &bus->m->mem;
 	void *p = as_ram_ptr(as, addr, len);
@@ -75,15 +74,14 @@ static bool bmdma_map(struct ide_bus *bus, uint64_t addr, uint32_t len, GArray *
 	return true;
 }
 
-enum bmdma_prep { BMDMA_OK, BMDMA_SHORT, BMDMA_FAULT };
-
-/* Walk the PRD table for len bytes. */
-static enum bmdma_prep bmdma_prepare(struct ide_bus *bus, uint32_t len, GArray *iov,
-				     bool *exact)
+/* Walk the PRD table for len bytes (ide_dma_ops.map). */
+static int bmdma_map(struct ide_bus *bus, uint32_t len, GArray *iov)
 {
-	uint64_t addr = bus->bm.prd_addr;
+	struct bmdma *bm = bmdma_of(bus);
+	uint64_t addr = bm->prd_addr;
 	uint32_t got = 0;
 
+	bm->prd_exact = false;
 	for (int i = 0; i < BM_MAX_PRD; i++, addr += 8) {
 		uint8_t *e = as_ram_ptr(&bus->m->mem, addr, 8);
 		uint32_t base, cnt, take;
@@ -92,7 +90,7 @@ static enum bmdma_prep bmdma_prepare(struct ide_bus *bus, uint32_t len, GArray *
 		if (!e) {
 			guest_error("ide: PRD entry at 0x%llx is not in RAM",
 				    (unsigned long long)addr);
-			return BMDMA_FAULT;
+			return -EFAULT;
 		}
 		base = e[0] | e[1] << 8 | e[2] << 16 | (uint32_t)e[3] << 24;
 		cnt = (e[4] | e[5] << 8) & 0xfffe;
@@ -102,148 +100,85 @@ static enum bmdma_prep bmdma_prepare(struct ide_bus *bus, uint32_t len, GArray *
 		if ((base & 0xffff) + cnt > 0x10000)
 			guest_error("ide: PRD region 0x%x+0x%x crosses 64 KiB (done anyway)",
 				    base, cnt);
-		if (!bmdma_map(bus, base, take, iov)) {
+		if (!bmdma_map_region(bus, base, take, iov)) {
 			guest_error("ide: PRD region 0x%x+0x%x is not in RAM", base, take);
-			return BMDMA_FAULT;
+			return -EFAULT;
 		}
 		got += take;
 		if (got == len) {
-			*exact = eot && take == cnt;
-			return BMDMA_OK;
+			bm->prd_exact = eot && take == cnt;
+			return 0;
 		}
 		if (eot)
-			return BMDMA_SHORT;
+			return -ENOSPC;
 	}
 	guest_error("ide: PRD table longer than %d entries", BM_MAX_PRD);
-	return BMDMA_FAULT;
+	return -EFAULT;
 }
 
-static void bmdma_finish(struct bmdma_req *r, int ret)
+/* ide_dma_ops.done: the status bits SFF-8038i gives each ending. */
+static void bmdma_done(struct ide_bus *bus, int ret)
 {
-	struct ide_bus *bus = r->bus;
+	struct bmdma *bm = bmdma_of(bus);
 
-	bus->dma_inflight = false;
-	if (ret == -EFAULT) {
-		bus->bm.status = (bus->bm.status & ~BM_ST_ACTIVE) | BM_ST_ERROR;
-	} else if (r->prd_exact || ret < 0) {
-		bus->bm.status &= ~BM_ST_ACTIVE;
-	}
-	bus->bm.status |= BM_ST_INT;
-	ide_dma_done(r->s, ret, false);
-	if (r->iov)
-		g_array_free(r->iov, TRUE);
-	g_free(r);
-}
-
-static void bmdma_cb(void *opaque, int ret)
-{
-	struct bmdma_req *r = opaque;
-
-	if (r->generation != r->bus->generation) {
-		/* The channel was reset meanwhile: nobody waits for this. */
-		g_array_free(r->iov, TRUE);
-		g_free(r);
+	if (ret == -ENOSPC) {
+		/* PRD table shorter than the transfer: stop without an interrupt. */
+		bm->status &= ~BM_ST_ACTIVE;
 		return;
 	}
-	/* With the write cache off (SET FEATURES 0x82) a write is durable when done. */
-	if (ret >= 0 && !r->flushing && r->s->dma_op == IDE_DMA_WRITE && !r->s->wcache) {
-		r->flushing = true;
-		if (blk_aio_flush(r->s->blk, bmdma_cb, r) == 0)
-			return;
-		ret = -EIO;
-	}
-	bmdma_finish(r, ret < 0 ? -EIO : 0);
+	if (ret == -EFAULT)
+		bm->status = (bm->status & ~BM_ST_ACTIVE) | BM_ST_ERROR;
+	else if (bm->prd_exact || ret < 0)
+		bm->status &= ~BM_ST_ACTIVE;
+	bm->status |= BM_ST_INT;
 }
 
-static struct ide_unit *bmdma_unit(struct ide_bus *bus)
+static bool bmdma_ready(struct ide_bus *bus)
 {
-	if (bus->units[bus->cur].dma_op != IDE_DMA_NONE)
-		return &bus->units[bus->cur];
-	if (bus->units[!bus->cur].dma_op != IDE_DMA_NONE)
-		return &bus->units[!bus->cur];
-	return NULL;
-}
+	struct bmdma *bm = bmdma_of(bus);
 
-static int bmdma_submit(struct bmdma_req *r)
-{
-	struct ide_unit *s = r->s;
-	const struct iovec *v = (const struct iovec *)r->iov->data;
-	int n = r->iov->len;
-
-	switch (s->dma_op) {
-	case IDE_DMA_READ:
-		return blk_aio_preadv(s->blk, s->cur_lba * IDE_SECTOR, v, n, bmdma_cb, r);
-	case IDE_DMA_WRITE:
-		return blk_aio_pwritev(s->blk, s->cur_lba * IDE_SECTOR, v, n, bmdma_cb, r);
-	case IDE_DMA_CD_READ:
-		if (!s->blk)
-			return -ENOMEDIUM;
-		return blk_aio_preadv(s->blk, s->cur_lba * IDE_CD_SECTOR, v, n, bmdma_cb, r);
-	default:
-		return -EINVAL;
-	}
-}
-
-void bmdma_kick(struct ide_bus *bus)
-{
-	struct ide_unit *s = bmdma_unit(bus);
-	struct bmdma_req *r;
-	enum bmdma_prep prep;
-
-	if (!s || !(bus->bm.cmd & BM_CMD_START) || bus->dma_inflight)
-		return;
-	if (!(bus->pci->config[PCI_COMMAND] & PCI_COMMAND_MASTER)) {
+	if (!(bm->cmd & BM_CMD_START))
+		return false;
+	if (!(bm->d->pci.config[PCI_COMMAND] & PCI_COMMAND_MASTER)) {
 		guest_error("ide: bus-master DMA started with bus mastering disabled");
-		return;
+		return false;
 	}
-	r = g_new0(struct bmdma_req, 1);
-	r->bus = bus;
-	r->s = s;
-	r->generation = bus->generation;
-	r->iov = g_array_new(FALSE, FALSE, sizeof(struct iovec));
-	prep = bmdma_prepare(bus, s->dma_bytes, r->iov, &r->prd_exact);
-	bus->dma_inflight = true;
-	if (prep == BMDMA_SHORT) {
-		bus->dma_inflight = false;
-		bus->bm.status &= ~BM_ST_ACTIVE;
-		ide_dma_done(s, 0, true);
-		g_array_free(r->iov, TRUE);
-		g_free(r);
-		return;
-	}
-	if (prep == BMDMA_FAULT) {
-		bmdma_finish(r, -EFAULT);
-		return;
-	}
-	if (s->dma_op == IDE_DMA_CD_BUF) {
-		iov_from_buf((const struct iovec *)r->iov->data, r->iov->len, 0, s->buf,
-				 s->dma_bytes);
-		bmdma_finish(r, 0);
-		return;
-	}
-	if (bmdma_submit(r) < 0)
-		bmdma_finish(r, -EIO);
+	return true;
 }
+
+/* The channel's interrupt also sets the bus-master interrupt bit. */
+static void bmdma_irq(struct ide_bus *bus)
+{
+	bmdma_of(bus)->status |= BM_ST_INT;
+}
+
+static const struct ide_dma_ops bmdma_dma_ops = {
+	.ready = bmdma_ready,
+	.map = bmdma_map,
+	.done = bmdma_done,
+	.irq = bmdma_irq,
+};
 
 static void bmdma_write_cmd(struct ide_bus *bus, uint8_t val)
 {
-	uint8_t old = bus->bm.cmd;
+	struct bmdma *bm = bmdma_of(bus);
+	uint8_t old = bm->cmd;
 
-	bus->bm.cmd = val & (BM_CMD_START | BM_CMD_TO_MEM);
+	bm->cmd = val & (BM_CMD_START | BM_CMD_TO_MEM);
 	if (!(val & BM_CMD_START)) {
 		/* Stop: a transfer in flight still completes on the device side. */
-		bus->bm.status &= ~BM_ST_ACTIVE;
+		bm->status &= ~BM_ST_ACTIVE;
 		return;
 	}
 	if (!(old & BM_CMD_START)) {
-		bus->bm.status |= BM_ST_ACTIVE;
-		bmdma_kick(bus);
+		bm->status |= BM_ST_ACTIVE;
+		ide_bus_dma_start(bus);
 	}
 }
 
 static uint8_t bmdma_read_byte(struct piix_ide *d, unsigned off)
 {
-	struct bmdma *bm = &d->bus[off >> 3].bm;
+	struct bmdma *bm = &d->bm[off >> 3];
 
 	switch (off & 7) {
 	case 0: return bm->cmd;
@@ -257,7 +192,7 @@ static uint8_t bmdma_read_byte(struct piix_ide *d, unsigned off)
 static void bmdma_write_byte(struct piix_ide *d, unsigned off, uint8_t val)
 {
 	struct ide_bus *bus = &d->bus[off >> 3];
-	struct bmdma *bm = &bus->bm;
+	struct bmdma *bm = &d->bm[off >> 3];
 	unsigned shift;
 
 	switch (off & 7) {
@@ -306,7 +241,9 @@ static int piix_ide_map_bus(struct piix_ide *d, int i, GError **err)
 	struct ide_bus *bus = &d->bus[i];
 
 	ide_bus_init(bus, m, i, machine_gsi(m, 14 + i));
-	bus->pci = &d->pci;
+	d->bm[i].d = d;
+	bus->dma_ops = &bmdma_dma_ops;
+	bus->dma_opaque = &d->bm[i];
 	mr_init_io(&bus->cmd_region, i ? "ide1-cmd" : "ide0-cmd", 8, &ide_cmd_ops, bus);
 	mr_init_io(&bus->ctl_region, i ? "ide1-ctl" : "ide0-ctl", 1, &ide_ctl_ops, bus);
 	if (as_add(&m->io, &bus->cmd_region, i ? 0x170 : 0x1f0) < 0 ||
@@ -331,6 +268,9 @@ static void piix_ide_reset(struct device *dev)
 	pci_device_reset(&d->pci);
 	memset(d->pci.config + PIIX_IDETIM, 0, PIIX_TIMING_END - PIIX_IDETIM);
 	for (int i = 0; i < 2; i++) {
+		d->bm[i].cmd = 0;
+		d->bm[i].status &= BM_ST_CAP_MASK;
+		d->bm[i].prd_addr = 0;
 		ide_bus_reset(&d->bus[i]);
 		for (int u = 0; u < 2; u++)
 			d->bus[i].units[u].tray_locked = false;
@@ -506,9 +446,9 @@ int ide_cd_change_media(struct machine *m, const char *drive_id, const char *pat
 #define IDE_BUS_FIELDS(b) \
 	VMSTATE_U8(struct piix_ide, bus[b].cur), VMSTATE_U8(struct piix_ide, bus[b].devctl), \
 	VMSTATE_BOOL(struct piix_ide, bus[b].irq_pending), \
-	VMSTATE_U8(struct piix_ide, bus[b].bm.cmd), \
-	VMSTATE_U8(struct piix_ide, bus[b].bm.status), \
-	VMSTATE_U32(struct piix_ide, bus[b].bm.prd_addr), \
+	VMSTATE_U8(struct piix_ide, bm[b].cmd), \
+	VMSTATE_U8(struct piix_ide, bm[b].status), \
+	VMSTATE_U32(struct piix_ide, bm[b].prd_addr), \
 	IDE_UNIT_FIELDS(b, 0), IDE_UNIT_FIELDS(b, 1)
 
 static const struct vmstate_field piix_ide_fields[] = {
@@ -551,6 +491,7 @@ static void ide_unit_tame(struct ide_unit *s)
 	}
 	if (s->kind == IDE_NONE)
 		s->status = 0;
+	ide_set_wcache(s, s->wcache);
 }
 
 static int piix_ide_post_load(void *opaque)
@@ -569,7 +510,7 @@ static int piix_ide_post_load(void *opaque)
 		bus->dma_inflight = false;
 		bus->generation++;
 		irq_set(bus->irq, bus->irq_pending && !(bus->devctl & IDE_CTL_NIEN));
-		bmdma_kick(bus);
+		ide_bus_dma_start(bus);
 	}
 	return 0;
 }

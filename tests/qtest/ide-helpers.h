@@ -98,15 +98,17 @@ static inline void ide_rm_tree(char *dir)
 	g_free(dir);
 }
 
-/* Poll alternate status until BSY clears (the block layer may be async). */
+#define IDE_WAIT_US (120 * G_USEC_PER_SEC) /* generous: the machine may be loaded */
+
+/* Poll alternate status until BSY clears (disk requests are asynchronous). */
 static inline uint8_t ide_wait(struct qtest *q, uint16_t ctl)
 {
-	uint8_t st = 0;
+	gint64 end = g_get_monotonic_time() + IDE_WAIT_US;
+	uint8_t st;
 
-	for (int i = 0; i < 5000; i++) {
-		st = qtest_inb(q, ctl);
-		if (!(st & ST_BSY))
-			return st;
+	while ((st = qtest_inb(q, ctl)) & ST_BSY) {
+		if (g_get_monotonic_time() > end)
+			break;
 		g_usleep(1000);
 	}
 	g_assert_cmphex(st & ST_BSY, ==, 0);
@@ -193,12 +195,12 @@ static inline void ide_prd(struct qtest *q, int idx, uint32_t addr, uint32_t len
 /* Wait until the BM engine reports an interrupt or goes inactive. */
 static inline uint8_t ide_bm_wait(struct qtest *q, uint16_t bm)
 {
-	uint8_t st = 0;
+	gint64 end = g_get_monotonic_time() + IDE_WAIT_US;
+	uint8_t st;
 
-	for (int i = 0; i < 5000; i++) {
-		st = qtest_inb(q, bm + BM_STATUS);
-		if ((st & 0x04) || !(st & 0x01))
-			return st;
+	while (st = qtest_inb(q, bm + BM_STATUS), !(st & 0x04) && (st & 0x01)) {
+		if (g_get_monotonic_time() > end)
+			break;
 		g_usleep(1000);
 	}
 	return st;

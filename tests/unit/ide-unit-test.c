@@ -301,6 +301,13 @@ static void test_drive_parse(void)
 static uint8_t in8(struct machine *m, uint16_t port) { return as_read(&m->io, port, 1); }
 static void out8(struct machine *m, uint16_t port, uint8_t v) { as_write(&m->io, port, v, 1); }
 
+/* Run block completions until the unit behind ctl_port is not BSY. */
+static void wait_not_busy(struct machine *m, uint16_t ctl_port)
+{
+	while (in8(m, ctl_port) & 0x80)
+		g_main_context_iteration(m->ctx, TRUE);
+}
+
 /* A PACKET command by PIO; returns the sense key from the error register. */
 static int cd_packet(struct machine *m, const uint8_t *cdb, uint8_t *data, size_t *len)
 {
@@ -314,6 +321,7 @@ static int cd_packet(struct machine *m, const uint8_t *cdb, uint8_t *data, size_
 	g_assert_cmphex(in8(m, CD_PORT + 7) & 0x08, ==, 0x08);
 	for (int i = 0; i < 6; i++)
 		as_write(&m->io, CD_PORT, cdb[2 * i] | cdb[2 * i + 1] << 8, 2);
+	wait_not_busy(m, CD_PORT + 0x206);
 	while (in8(m, CD_PORT + 7) & 0x08) {
 		size_t n = in8(m, CD_PORT + 4) | in8(m, CD_PORT + 5) << 8;
 
@@ -437,6 +445,7 @@ static void test_vmstate(void)
 	out8(m, 0x1f4, 0);
 	out8(m, 0x1f5, 0);
 	out8(m, 0x1f7, 0x20);
+	wait_not_busy(m, 0x3f6);
 	for (int i = 0; i < 112; i++)
 		as_read(&m->io, 0x1f0, 2);
 	vmstate_save(vmsd, d, saved);
