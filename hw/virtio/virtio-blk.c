@@ -4,12 +4,16 @@
  * if=virtio and -device virtio-blk-pci,drive=ID.  One request queue of
  * 256 entries (SeaBIOS's legacy driver cannot shrink it).  Requests: IN,
  * OUT, FLUSH (fdatasync through the block layer), GET_ID (serial=),
- * DISCARD and WRITE_ZEROES (one segment each); they run on the block
- * layer's worker pool straight into guest RAM and complete on the main
- * loop.  Malformed requests (no header or status byte) break the device
- * (NEEDS_RESET); out-of-range or misaligned ones answer IOERR like QEMU.
- * Left out: multiqueue, SCSI passthrough, the writeback toggle (CONFIG_WCE),
- * topology hints.
+ * DISCARD and WRITE_ZEROES (one segment each); every one runs on the block
+ * layer's worker pool (reads and writes straight into guest RAM) and
+ * completes on the main loop.  Malformed requests (no header or status
+ * byte) break the device (NEEDS_RESET); out-of-range or misaligned ones
+ * answer IOERR like QEMU.  The write cache follows QEMU: it starts from the
+ * drive's cache= mode, a driver that does not negotiate FLUSH gets it off
+ * (every write durable before it completes), and with CONFIG_WCE the driver
+ * switches it with the config "writeback" byte; it is saved with the
+ * device and restored to the cache= default on reset.
+ * Left out: multiqueue, SCSI passthrough, topology hints.
  */
 #include <errno.h>
 #include <string.h>
@@ -38,11 +42,13 @@
 #define VBLK_F_RO 5
 #define VBLK_F_BLK_SIZE 6
 #define VBLK_F_FLUSH 9
+#define VBLK_F_CONFIG_WCE 11
 #define VBLK_F_DISCARD 13
 #define VBLK_F_WRITE_ZEROES 14
 
 #define VBLK_QUEUE_SIZE 256
 #define VBLK_CONFIG_LEN 60
+#define VBLK_CFG_WRITEBACK 32
 #define VBLK_ID_BYTES 20
 #define VBLK_SEG_MAX (VBLK_QUEUE_SIZE - 2)
 #define VBLK_MAX_DISCARD 0x3fffff  /* sectors per segment (2 GiB) */
@@ -56,6 +62,7 @@ struct virtio_blk {
 	uint64_t sectors;
 	struct virtqueue *vq;
 	int inflight;
+	uint8_t wce;      /* write cache on (the config "writeback" byte) */
 };
 
 struct vblk_req {
@@ -181,8 +188,8 @@ static int vblk_discard_zero(struct virtio_blk *s, struct vblk_req *r, bool zero
 	if (blk_is_read_only(s->blk))
 		return VBLK_S_IOERR;
 	if (!zero)
-		return blk_discard(s->blk, sector * 512, (uint64_t)count * 512) < 0 ?
-		       VBLK_S_IOERR : VBLK_S_OK;
+		return blk_aio_discard(s->blk, sector * 512, (uint64_t)count * 512,
+				       vblk_aio_done, r) < 0 ? VBLK_S_IOERR : -1;
 	r->niov = ((uint64_t)count * 512 + VBLK_ZERO_CHUNK - 1) / VBLK_ZERO_CHUNK;
 	r->iov = g_new(struct iovec, MAX(r->niov, 1));
 	for (int i = 0; i < r->niov; i++) {
@@ -280,6 +287,37 @@ static void vblk_fill_config(struct virtio_blk *s)
 	virtio_stl(c + 48, VBLK_MAX_ZEROES);
 	virtio_stl(c + 52, 1);
 	c[56] = 0;
+	c[VBLK_CFG_WRITEBACK] = s->wce;
+}
+
+static void vblk_set_wce(struct virtio_blk *s, bool on)
+{
+	s->wce = on;
+	s->vp.vdev.config[VBLK_CFG_WRITEBACK] = on;
+	blk_set_write_cache(s->blk, on);
+}
+
+/* CONFIG_WCE: the driver switches the cache with the writeback byte. */
+static void vblk_config_write(struct virtio_dev *vd, unsigned off, uint32_t val, unsigned size)
+{
+	if (off != VBLK_CFG_WRITEBACK || size != 1)
+		return;
+	if (!virtio_has_feature(vd, VBLK_F_CONFIG_WCE)) {
+		guest_error("virtio-blk: writeback written without CONFIG_WCE");
+		return;
+	}
+	vblk_set_wce(to_blk(vd), val != 0);
+}
+
+/* Without CONFIG_WCE the cache is on exactly when the driver can flush. */
+static void vblk_set_status(struct virtio_dev *vd, uint8_t old)
+{
+	uint8_t ready = VIRTIO_STATUS_FEATURES_OK | VIRTIO_STATUS_DRIVER_OK;
+
+	if (!(vd->status & ready) || (old & ready) ||
+	    virtio_has_feature(vd, VBLK_F_CONFIG_WCE))
+		return;
+	vblk_set_wce(to_blk(vd), virtio_has_feature(vd, VBLK_F_FLUSH));
 }
 
 static void vblk_reset(struct virtio_dev *vd)
@@ -292,9 +330,13 @@ static void vblk_reset(struct virtio_dev *vd)
 	 */
 	if (s->inflight && s->blk)
 		blk_drain_workers(s->blk);
+	if (s->blk)
+		vblk_set_wce(s, blk_write_cache_default(s->blk));
 }
 
 static const struct virtio_dev_ops vblk_ops = {
+	.config_write = vblk_config_write,
+	.set_status = vblk_set_status,
 	.reset = vblk_reset,
 };
 
@@ -348,12 +390,15 @@ static int vblk_realize(struct device *dev, GError **err)
 	s->blk = s->cfg.drive->blk;
 	len = blk_length(s->blk);
 	s->sectors = len > 0 ? (uint64_t)len / 512 : 0;
+	s->wce = blk_write_cache_default(s->blk);
+	blk_set_write_cache(s->blk, s->wce);
 	blk_set_aio_context(s->blk, m->ctx, &m->lock);
 	s->vp.cfg = s->cfg.pci;
 	virtio_dev_init(vd, m, "virtio-blk", VIRTIO_ID_BLOCK, VBLK_CONFIG_LEN, &vblk_ops);
 	vd->host_features |= 1ULL << VBLK_F_SEG_MAX | 1ULL << VBLK_F_GEOMETRY |
 			     1ULL << VBLK_F_BLK_SIZE | 1ULL << VBLK_F_FLUSH |
-			     1ULL << VBLK_F_DISCARD | 1ULL << VBLK_F_WRITE_ZEROES;
+			     1ULL << VBLK_F_CONFIG_WCE | 1ULL << VBLK_F_DISCARD |
+			     1ULL << VBLK_F_WRITE_ZEROES;
 	if (blk_is_read_only(s->blk))
 		vd->host_features |= 1ULL << VBLK_F_RO;
 	s->vq = virtio_add_queue(vd, VBLK_QUEUE_SIZE, vblk_handle);
@@ -384,18 +429,21 @@ static int vblk_post_load(void *opaque)
 {
 	struct virtio_blk *s = opaque;
 
+	s->wce = !!s->wce;
 	vblk_fill_config(s);
+	blk_set_write_cache(s->blk, s->wce);
 	return virtio_pci_post_load(&s->vp);
 }
 
 static const struct vmstate_field vblk_fields[] = {
 	VIRTIO_PCI_VMSTATE(struct virtio_blk, vp),
+	VMSTATE_U8(struct virtio_blk, wce),
 	VMSTATE_END,
 };
 
 static const struct vmstate_desc vblk_vmstate = {
 	.name = "virtio-blk",
-	.version = 1,
+	.version = 2,
 	.fields = vblk_fields,
 	.post_load = vblk_post_load,
 };
