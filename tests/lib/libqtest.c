@@ -595,6 +595,11 @@ void qtest_quit(struct qtest *q)
 	qtest_free(q);
 }
 
+pid_t qtest_pid(struct qtest *q)
+{
+	return q->pid;
+}
+
 int qtest_wait_exit(struct qtest *q)
 {
 	int status;

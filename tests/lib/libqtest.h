@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 struct qtest;
 
@@ -25,6 +26,8 @@ void qtest_quit(struct qtest *q);
 int qtest_wait_exit(struct qtest *q);
 
 bool qtest_is_qemu(struct qtest *q);
+/* The VMM's process id (e.g. to kill -9 it, then qtest_wait_exit()). */
+pid_t qtest_pid(struct qtest *q);
 bool qtest_has_clock(struct qtest *q);
 
 /* Raw command; returns the reply line (without "\n"), valid until the next call. */

@@ -5,10 +5,15 @@
  * SeaBIOS drives it) and the modern one, reads checked against the host
  * image, writes checked in the host file, FLUSH, GET_ID, DISCARD,
  * WRITE_ZEROES, out-of-range and unknown requests, indirect descriptors,
- * the event index, MSI-X messages into guest RAM and INTx with the ISR.
+ * the event index, MSI-X messages into guest RAM and INTx with the ISR;
+ * the write cache: the CONFIG_WCE "writeback" byte under each cache= mode,
+ * and writes that survive kill -9 without a FLUSH when the driver did not
+ * negotiate FLUSH or turned the cache off (on a qcow2 image, whose new L2
+ * entries stay in memory until a flush; checked with qemu-img).
  * The same command line and assertions run against QEMU 7.2.
  */
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -32,6 +37,10 @@
 #define T_GET_ID 8
 #define T_DISCARD 11
 #define T_WZ 13
+
+#define F_FLUSH (1ULL << 9)
+#define F_CONFIG_WCE (1ULL << 11)
+#define CFG_WRITEBACK 32
 
 struct env {
 	char *dir, *img;
@@ -513,6 +522,125 @@ static void test_modern_only(void)
 	env_stop(&e);
 }
 
+/* ---- the write cache ---- */
+
+static void test_wce_config(void)
+{
+	static const struct { const char *opts; uint8_t wb; } cases[] = {
+		{ "", 1 }, { ",cache=writeback", 1 }, { ",cache=writethrough", 0 },
+		{ ",cache=directsync", 0 },
+	};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autofree char *args = NULL;
+		struct env e;
+
+		e.dir = g_dir_make_tmp("kvmpc-vblk-XXXXXX", NULL);
+		e.img = g_build_filename(e.dir, "disk.img", NULL);
+		make_image(e.img);
+		args = g_strdup_printf("-nodefaults -drive file=%s,if=none,id=d0,format=raw%s "
+				       "-device virtio-blk-pci,drive=d0", e.img, cases[i].opts);
+		e.q = qtest_start(args);
+		vt_setup(&e.d, e.q, vt_find(e.q, 0x1001));
+		g_test_message("drive options '%s'", cases[i].opts);
+		e.d.modern = true;
+		g_assert_cmphex(vt_host_features(&e.d) & F_CONFIG_WCE, ==, F_CONFIG_WCE);
+		bring_up(&e, true, F_FLUSH | F_CONFIG_WCE);
+		g_assert_cmpuint(vt_cfg8(&e.d, CFG_WRITEBACK), ==, cases[i].wb);
+		qtest_writeb(e.q, e.d.device + CFG_WRITEBACK, !cases[i].wb);
+		g_assert_cmpuint(vt_cfg8(&e.d, CFG_WRITEBACK), ==, !cases[i].wb);
+		/* a reset brings back the cache= default */
+		bring_up(&e, true, F_FLUSH | F_CONFIG_WCE);
+		g_assert_cmpuint(vt_cfg8(&e.d, CFG_WRITEBACK), ==, cases[i].wb);
+		env_stop(&e);
+	}
+}
+
+static bool have_qemu_img(void)
+{
+	g_autofree char *p = g_find_program_in_path("qemu-img");
+
+	return p != NULL;
+}
+
+/* A fresh 16 MiB qcow2 image behind the device; false (skipped) without qemu-img. */
+static bool env_start_qcow2(struct env *e)
+{
+	g_autofree char *cmd = NULL, *args = NULL;
+	int status;
+
+	if (!have_qemu_img()) {
+		g_test_skip("qemu-img not installed (apt-get install qemu-utils)");
+		return false;
+	}
+	e->dir = g_dir_make_tmp("kvmpc-vblk-XXXXXX", NULL);
+	e->img = g_build_filename(e->dir, "disk.qcow2", NULL);
+	cmd = g_strdup_printf("qemu-img create -q -f qcow2 %s %d", e->img, DISK_SIZE);
+	g_assert_true(g_spawn_command_line_sync(cmd, NULL, NULL, &status, NULL));
+	g_assert_cmpint(status, ==, 0);
+	args = g_strdup_printf("-nodefaults -drive file=%s,if=none,id=d0,format=qcow2,"
+			       "cache=writeback -device virtio-blk-pci,drive=d0", e->img);
+	e->q = qtest_start(args);
+	vt_setup(&e->d, e->q, vt_find(e->q, 0x1001));
+	return true;
+}
+
+/* Write buf at sector, let the request complete, kill -9, look at the image. */
+static void write_kill_check(struct env *e, uint64_t sector, const uint8_t *buf, size_t len)
+{
+	g_autofree char *raw = g_build_filename(e->dir, "now.raw", NULL);
+	g_autofree char *cmd = NULL, *got = NULL;
+	gsize n;
+	int status;
+
+	qtest_memwrite(e->q, DATA, buf, len);
+	g_assert_cmpuint(blk_req(e, T_OUT, sector, DATA, len, false, NULL), ==, 0);
+	kill(qtest_pid(e->q), SIGKILL);
+	g_assert_cmpint(qtest_wait_exit(e->q), ==, -SIGKILL);
+	cmd = g_strdup_printf("qemu-img convert -O raw %s %s", e->img, raw);
+	g_assert_true(g_spawn_command_line_sync(cmd, NULL, NULL, &status, NULL));
+	g_assert_cmpint(status, ==, 0);
+	g_assert_true(g_file_get_contents(raw, &got, &n, NULL));
+	g_assert_cmpuint(n, ==, DISK_SIZE);
+	g_assert_cmpmem(got + sector * 512, len, buf, len);
+	g_unlink(raw);
+	g_unlink(e->img);
+	g_rmdir(e->dir);
+	g_free(e->img);
+	g_free(e->dir);
+}
+
+/* A driver without FLUSH (SeaBIOS's): every completed write is on disk. */
+static void test_no_flush_durable(void)
+{
+	uint8_t buf[4096];
+	struct env e;
+
+	if (!env_start_qcow2(&e))
+		return;
+	for (unsigned i = 0; i < sizeof(buf); i++)
+		buf[i] = i * 13 + 7;
+	bring_up(&e, false, 0);
+	write_kill_check(&e, 777, buf, sizeof(buf));
+}
+
+/* FLUSH negotiated but writeback turned off through CONFIG_WCE. */
+static void test_wce_off_durable(void)
+{
+	uint8_t buf[2048];
+	struct env e;
+
+	if (!env_start_qcow2(&e))
+		return;
+	for (unsigned i = 0; i < sizeof(buf); i++)
+		buf[i] = i * 3 + 1;
+	e.d.modern = true;
+	bring_up(&e, true, F_FLUSH | F_CONFIG_WCE);
+	g_assert_cmpuint(vt_cfg8(&e.d, CFG_WRITEBACK), ==, 1);
+	qtest_writeb(e.q, e.d.device + CFG_WRITEBACK, 0);
+	write_kill_check(&e, 4321, buf, sizeof(buf));
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -527,5 +655,8 @@ int main(int argc, char **argv)
 	g_test_add_func("/virtio-blk/event-idx", test_event_idx);
 	g_test_add_func("/virtio-blk/readonly", test_readonly);
 	g_test_add_func("/virtio-blk/modern-only", test_modern_only);
+	g_test_add_func("/virtio-blk/wce-config", test_wce_config);
+	g_test_add_func("/virtio-blk/no-flush-durable", test_no_flush_durable);
+	g_test_add_func("/virtio-blk/wce-off-durable", test_wce_off_durable);
 	return g_test_run();
 }
