@@ -84,6 +84,7 @@ void ide_set_signature(struct ide_unit *s)
 /* Power-on / hard reset of one unit (SRST and DEVICE RESET build on it). */
 static void ide_unit_reset(struct ide_unit *s)
 {
+	s->generation++;
 	s->feature = s->hob_feature = 0;
 	s->hob_nsector = s->hob_sector = s->hob_lcyl = s->hob_hcyl = 0;
 	s->select = 0xa0;

@@ -112,6 +112,7 @@ struct ide_unit {
 	uint8_t cdb[12];
 	uint32_t atapi_buf_len;     /* valid reply bytes in buf */
 	uint32_t byte_limit;
+	uint32_t generation;        /* bumped by every unit reset (DEVICE RESET too) */
 	uint8_t buf[IDE_BUF_SIZE];
 };
 

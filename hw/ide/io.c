@@ -11,8 +11,8 @@
  *    (struct ide_dma_ops in hw/ide/ide.h); the core never calls the
  *    provider by name and the provider never calls ide_dma_done().
  * Write-through (write cache disabled) is the block layer's job: the unit
- * sets the backend's write cache state.  Requests of an older channel
- * generation (reset since) complete into nothing.
+ * sets the backend's write cache state.  Requests older than the last
+ * reset of their channel (or, for PIO, of their unit) complete into nothing.
  */
 #include <errno.h>
 #include <string.h>
@@ -25,7 +25,7 @@
 
 struct ide_io_req {
 	struct ide_unit *s;
-	uint32_t generation;
+	uint32_t generation, unit_generation;
 	bool write;
 	uint32_t len;
 	ide_io_done_fn *done;
@@ -37,7 +37,7 @@ static void ide_io_cb(void *opaque, int ret)
 	struct ide_io_req *r = opaque;
 	struct ide_unit *s = r->s;
 
-	if (r->generation == s->bus->generation) {
+	if (r->generation == s->bus->generation && r->unit_generation == s->generation) {
 		if (ret >= 0 && !r->write && r->len)
 			memcpy(s->buf, r->buf, r->len);
 		r->done(s, ret < 0 ? ret : 0);
@@ -53,6 +53,7 @@ static struct ide_io_req *ide_io_new(struct ide_unit *s, bool write, uint32_t le
 
 	r->s = s;
 	r->generation = s->bus->generation;
+	r->unit_generation = s->generation;
 	r->write = write;
 	r->len = len;
 	r->done = done;
