@@ -17,7 +17,7 @@ SIZE=${1:-1G}
 RUNS=${2:-3}
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-exec python3 - "${KVMPC:-./kvmpc}" "$T" "$SIZE" "$RUNS" <<'PYEOF'
+python3 - "${KVMPC:-./kvmpc}" "$T" "$SIZE" "$RUNS" <<'PYEOF'
 import json, os, socket, subprocess, sys, time
 
 KVMPC, T, SIZE, RUNS = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])

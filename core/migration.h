@@ -30,6 +30,7 @@ struct migration_state {
 	int64_t total_ms;
 	char *error;        /* last failure, or NULL */
 	bool incoming_wait; /* -incoming defer: waiting for migrate-incoming */
+	bool autostart;     /* "cont" while waiting: run after the load, even with -S */
 };
 
 /* The machine's migration record (created on first use). */

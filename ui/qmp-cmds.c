@@ -18,6 +18,7 @@
 #include "ui/console.h"
 #include "core/device.h"
 #include "core/machine.h"
+#include "core/migration.h"
 #include "hw/virtio/virtio-misc.h"
 #include "block/drive.h"
 #include "hw/acpi/piix4_pm.h"
@@ -99,6 +100,8 @@ static const char *status_name(struct machine *m)
 	case RUN_STATE_SHUTDOWN:
 		return "shutdown";
 	default:
+		if (m->migration && m->migration->incoming_wait)
+			return "inmigrate";
 		return r && r->prelaunch ? "prelaunch" : "paused";
 	}
 }
@@ -126,6 +129,11 @@ static JsonNode *cmd_cont(struct machine *m, JsonObject *a, GError **err)
 {
 	struct mon_root *r = m->monitor;
 
+	if (m->migration && m->migration->incoming_wait) {
+		/* as QEMU: run once the incoming migration has loaded */
+		m->migration->autostart = true;
+		return empty_return();
+	}
 	if (m->state == RUN_STATE_PAUSED) {
 		if (r)
 			r->prelaunch = false;

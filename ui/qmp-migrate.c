@@ -8,8 +8,10 @@
  * so migrate returns once the stream is complete and query-migrate then
  * reports "completed" or "failed".  Differences from QEMU: block
  * migration (blk/inc) is refused, migrate_cancel has nothing to cancel, a
- * failed migrate-incoming may be retried with another URI, the paused
- * source reports "paused" rather than "postmigrate".
+ * failed migrate-incoming may be retried with another URI (until one
+ * loads, query-status says "inmigrate" and cont only arranges the start,
+ * so a half-loaded machine never runs), the paused source reports
+ * "paused" rather than "postmigrate".
  */
 #include <string.h>
 #include <json-glib/json-glib.h>
@@ -96,7 +98,8 @@ static JsonNode *cmd_migrate_incoming(struct machine *m, JsonObject *a, GError *
 	event_status(m, MIGRATION_SETUP);
 	event_status(m, MIGRATION_ACTIVE);
 	ret = migration_load(m, uri, &e);
-	if (!ret && !m->cfg->start_paused && m->state == RUN_STATE_PAUSED) {
+	if (!ret && (!m->cfg->start_paused || migration_state(m)->autostart) &&
+	    m->state == RUN_STATE_PAUSED) {
 		monitor_event(m, "RESUME", NULL);
 		machine_resume(m);
 	}

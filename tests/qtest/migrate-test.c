@@ -6,6 +6,8 @@
  * with -incoming file:PATH or -incoming defer + migrate-incoming exec:,
  * and the guest-visible registers of every class read the same on both
  * (while a fresh machine reads differently, so the probe sees the state).
+ * With -incoming defer -S the target says "inmigrate", a cont before the
+ * load and a failed load leave it waiting, and it runs once loaded.
  * The stream's header must list exactly the device classes the probes
  * cover.  Also: a machine of another configuration refuses the stream
  * with a one-line error naming the difference, and a migrate that cannot
@@ -198,13 +200,31 @@ static void test_exec_defer(void)
 		state);
 	struct mig_vm *src = mig_start(src_args, NULL), *dst;
 	g_autofree char *r = NULL, *r2 = NULL;
+	char *st;
 	GString *a, *b;
 
 	mig_program(src->q);
 	migrate_ok(src, out);
-	dst = mig_start(dst_args, "-incoming defer");
+	dst = mig_start(dst_args, "-incoming defer -S");
+	st = mig_qmp(dst, "{\"execute\": \"query-status\"}");
+	g_assert_nonnull(strstr(st, "\"inmigrate\""));
+	g_free(st);
+	/* cont before the load only arranges the start (despite -S) */
+	st = mig_qmp(dst, "{\"execute\": \"cont\"}");
+	g_free(st);
+	/* a failed load leaves it waiting, still not running */
+	st = mig_qmp(dst, "{\"execute\": \"migrate-incoming\", \"arguments\": "
+			  "{\"uri\": \"exec:head -c 1000 /dev/zero\"}}");
+	g_assert_nonnull(strstr(st, "bad magic"));
+	g_free(st);
+	st = mig_qmp(dst, "{\"execute\": \"query-status\"}");
+	g_assert_nonnull(strstr(st, "\"inmigrate\""));
+	g_free(st);
 	r = mig_qmp(dst, in);
 	g_assert_cmpstr(r, ==, "{\"return\": {}}");
+	st = mig_qmp(dst, "{\"execute\": \"query-status\"}");
+	g_assert_nonnull(strstr(st, "\"running\""));
+	g_free(st);
 	r2 = mig_qmp(dst, in);   /* only once */
 	g_assert_nonnull(strstr(r2, "already been started"));
 	a = mig_probe(src->q);
