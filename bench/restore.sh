@@ -62,7 +62,7 @@ size = os.path.getsize(state)
 res = {"file": [], "exec": []}
 for _ in range(RUNS):
     for kind, uri in (("file", "file:" + state), ("exec", "exec:cat " + state)):
-        dst = start(["-incoming", "defer"])
+        dst = start(["-incoming", "defer", "-sandbox", "on,spawn=allow"])
         qmp(dst, "migrate-incoming", uri=uri)
         res[kind].append(qmp(dst, "query-migrate")["total-time"])
         stop(dst)
