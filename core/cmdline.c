@@ -231,8 +231,9 @@ static int opt_display(struct machine_config *cfg, const char *arg, GError **err
 	if (!o)
 		return -1;
 	t = opts_get(o, "type");
-	if (strcmp(t, "none") && strcmp(t, "sdl") && strcmp(t, "default")) {
-		error_setg(err, "-display %s: unsupported display (none, sdl)", t);
+	if (!t || (strcmp(t, "none") && strcmp(t, "sdl") && strcmp(t, "default"))) {
+		/* "-display x=y" names no type at all (found by tests/fuzz/cmdline-fuzz.c) */
+		error_setg(err, "-display %s: unsupported display (none, sdl)", t ? t : arg);
 		opts_free(o);
 		return -1;
 	}
