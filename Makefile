@@ -53,6 +53,7 @@ tests/qtest/%: tests/qtest/%.o $(TEST_LIB_OBJS)
 GUEST_MK = tests/guest/guest.mk
 -include $(GUEST_MK)
 -include pc-bios/pc-bios.mk
+include tests/fuzz/fuzz.mk
 guests: $(GUEST_TARGETS)
 
 tests-build: kvmpc kvmpc-img guests $(UNIT_TESTS) $(QTEST_TESTS)
