@@ -14,27 +14,16 @@
 # Prints TAP.
 
 cd "$(dirname "$0")/../.." || exit 1
-KVMPC=${KVMPC:-./kvmpc}
-T=$(mktemp -d)
-PIDS=
-trap 'for p in $PIDS; do kill "$p" 2>/dev/null; done; rm -rf "$T"' EXIT
-n=0
+. tests/boot/lib.sh
 
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-fail() { n=$((n + 1)); echo "not ok $n - $1"; [ -f "$2" ] && sed 's/^/#   /' "$2" | head -8; }
-check() { if eval "$2"; then ok "$1"; else fail "$1" "$3"; fi; }
-
-# start NAME ARGS...: kvmpc under qtest in the background, pid in $pid
+# start NAME ARGS...: kvmpc under qtest in the background, pid in $pid,
+# back once its qtest socket is there (or it ended)
 start() {
 	name=$1; shift
 	$KVMPC -accel qtest -qtest "unix:$T/$name.qt,server=on,wait=off" -display none \
 		-nodefaults "$@" >"$T/$name.out" 2>"$T/$name.err" </dev/null &
-	pid=$!
-	PIDS="$PIDS $pid"
-	i=0
-	while [ ! -S "$T/$name.qt" ] && [ $i -lt 300 ] && kill -0 $pid 2>/dev/null; do
-		sleep 0.1; i=$((i + 1))
-	done
+	track $!
+	wait_until "$name's qtest socket" test -S "$T/$name.qt"
 }
 
 # status PID FIELD: a field of /proc/PID/status
@@ -48,19 +37,19 @@ every_thread() {
 }
 
 # qtest NAME LINES: send qtest commands to machine NAME
-qtest() { printf "$2" | timeout 20 socat -t 5 - "UNIX-CONNECT:$T/$1.qt" >/dev/null 2>&1; }
+qtest() { printf "$2" | timeout "$WAIT_SECS" socat -t 5 - "UNIX-CONNECT:$T/$1.qt" >/dev/null 2>&1; }
 
 # 1. on by default, on every thread
 start def
-check "kvmpc is running under qtest" "kill -0 $pid" "$T/def.err"
+check "kvmpc is running under qtest" "alive $pid" "$T/def.err"
 check "default: seccomp filter mode (Seccomp: 2)" '[ "$(status $pid Seccomp)" = 2 ]' "$T/def.err"
 check "default: every thread is filtered" "every_thread $pid Seccomp 2"
 check "default: no new privileges" '[ "$(status $pid NoNewPrivs)" = 1 ]'
-kill $pid; wait $pid 2>/dev/null
+stop
 start off -sandbox off
 check "-sandbox off: no filter, still no new privileges" \
 	'[ "$(status $pid Seccomp)" = 0 ] && [ "$(status $pid NoNewPrivs)" = 1 ]' "$T/off.err"
-kill $pid; wait $pid 2>/dev/null
+stop
 
 # 2. a forbidden call kills, with the line; without the sandbox it goes through
 # selftest ROLE NAME ARGS...: run until exit, status in $rc
@@ -68,10 +57,7 @@ selftest() {
 	role=$1; shift
 	KVMPC_SANDBOX_SELFTEST=$role start "$@"
 	[ "$role" = block ] && qtest "$1" 'outb 0x1f6 0xa0\noutb 0x1f7 0xe7\n'
-	i=0
-	while kill -0 $pid 2>/dev/null && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
-	kill $pid 2>/dev/null
-	wait $pid; rc=$?
+	wait_exit
 }
 LINE="kvmpc: sandbox: forbidden system call 59 (execve) in thread"
 selftest main m1
@@ -94,20 +80,19 @@ selftest block b2 -sandbox off -drive "file=$T/disk.img,format=raw,if=ide"
 check "-sandbox off: the block worker's execve goes through (status $rc)" \
 	'[ $rc -eq 0 ] && ! grep -q forbidden $T/b2.err' "$T/b2.err"
 if [ -c /dev/kvm ] && [ -w /dev/kvm ]; then
-	KVMPC_SANDBOX_SELFTEST=vcpu timeout 60 $KVMPC -display none -nodefaults \
+	KVMPC_SANDBOX_SELFTEST=vcpu timeout "$WAIT_SECS" $KVMPC -display none -nodefaults \
 		>/dev/null 2>"$T/v1.err" </dev/null
 	rc=$?
 	check "execve from a vCPU thread: status 159 (got $rc)" \
 		"[ $rc -eq 159 ] && grep -qx '$LINE vcpu' $T/v1.err" "$T/v1.err"
 else
-	n=$((n + 1))
-	echo "ok $n - execve from a vCPU thread # SKIP no usable /dev/kvm"
+	skip "execve from a vCPU thread: no usable /dev/kvm"
 fi
 
 # 3. bad values: one line, status 1
 bad() {
 	desc=$1; pat=$2; shift 2
-	timeout 20 $KVMPC "$@" >/dev/null 2>"$T/bad.err" </dev/null
+	timeout "$WAIT_SECS" $KVMPC "$@" >/dev/null 2>"$T/bad.err" </dev/null
 	rc=$?
 	check "$desc: status 1, one line naming it (status $rc)" \
 		"[ $rc -eq 1 ] && [ \$(wc -l <$T/bad.err) -eq 1 ] && grep -q -- '$pat' $T/bad.err" \
@@ -128,27 +113,26 @@ if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1; then
 		'[ "$(status $pid Uid)" = "$(id -u nobody)" ]' "$T/ru.err"
 	check "-chroot DIR: kvmpc's root is DIR" \
 		'[ "$(readlink /proc/$pid/root)" = "$T/root" ]' "$T/ru.err"
-	kill $pid; wait $pid 2>/dev/null
+	stop
 else
-	n=$((n + 1)); echo "ok $n - -runas/-chroot # SKIP needs root and user nobody"
+	skip "-runas/-chroot: needs root and user nobody"
 fi
 
 # 5. guestfwd cmd: runs from the helper, once per connection
 if command -v socat >/dev/null 2>&1; then
 	TMPDIR=$T start gf -nic "user,model=virtio-net-pci,guestfwd=tcp:10.0.2.100:80-cmd:sh -c 'echo hello-\$\$'"
-	sock=$(ls "$T"/kvmpc-guestfwd-*/s 2>/dev/null | head -1)
-	a=$(timeout 10 socat -u "UNIX-CONNECT:$sock" - 2>/dev/null)
-	b=$(timeout 10 socat -u "UNIX-CONNECT:$sock" - 2>/dev/null)
+	helper_sock() { sock=$(ls "$T"/kvmpc-guestfwd-*/s 2>/dev/null | head -1); [ -S "$sock" ]; }
+	wait_until "the guestfwd helper's socket" helper_sock
+	a=$(timeout "$WAIT_SECS" socat -u "UNIX-CONNECT:$sock" - 2>/dev/null)
+	b=$(timeout "$WAIT_SECS" socat -u "UNIX-CONNECT:$sock" - 2>/dev/null)
 	check "guestfwd cmd: a command per connection ('$a', '$b')" \
 		'case "$a" in hello-*) [ "$a" != "$b" ] && [ -n "$b" ];; *) false;; esac' "$T/gf.err"
-	kill $pid; wait $pid 2>/dev/null
-	i=0
-	while ls -d "$T"/kvmpc-guestfwd-* >/dev/null 2>&1 && [ $i -lt 100 ]; do
-		sleep 0.1; i=$((i + 1))
-	done
+	stop
+	helper_gone() { ! ls -d "$T"/kvmpc-guestfwd-* >/dev/null 2>&1; }
+	wait_until "the guestfwd helper to remove its directory" helper_gone
 	check "and the helper removes its socket when kvmpc ends" \
 		'! ls -d "$T"/kvmpc-guestfwd-* >/dev/null 2>&1'
 else
-	n=$((n + 1)); echo "ok $n - guestfwd helper # SKIP socat missing"
+	skip "guestfwd helper: socat missing"
 fi
-echo "1..$n"
+done_testing
