@@ -274,6 +274,24 @@ static void hmp_screendump(struct machine *m, GString *out, char **argv)
 	hmp_simple(m, out, "screendump", a);
 }
 
+/* set_password vnc PASSWORD [action-if-connected]: only the VNC protocol */
+static void hmp_set_password(struct machine *m, GString *out, char **argv)
+{
+	JsonObject *a;
+
+	if (!argv[1] || !argv[2]) {
+		g_string_append(out, "set_password: usage: set_password vnc password\n");
+		return;
+	}
+	if (strcmp(argv[1], "vnc")) {
+		g_string_append_printf(out, "Unknown protocol '%s'\n", argv[1]);
+		return;
+	}
+	a = json_object_new();
+	json_object_set_string_member(a, "password", argv[2]);
+	hmp_simple(m, out, "change-vnc-password", a);
+}
+
 static void hmp_send_keys(struct machine *m, GString *out, JsonObject *args)
 {
 	static const char bad[] = "does not accept value '";
@@ -372,6 +390,7 @@ static const struct {
 	{ "q", hmp_quit, NULL },
 	{ "quit", hmp_quit, "quit|q  -- quit the emulator" },
 	{ "screendump", hmp_screendump, "screendump filename [-f format] -- save screen to a file (ppm or png)" },
+	{ "set_password", hmp_set_password, "set_password [ vnc ] password [ action-if-connected ] -- set VNC password" },
 	{ "sendkey", hmp_sendkey, "sendkey keys [hold_ms] -- send keys to the VM (e.g. 'sendkey ctrl-alt-f1')" },
 	{ "stop", hmp_stop, "stop  -- stop emulation" },
 	{ "system_powerdown", hmp_powerdown, "system_powerdown  -- send system power down event" },

@@ -16,6 +16,7 @@
 #include "ui/monitor.h"
 #include "ui/monitor-int.h"
 #include "ui/console.h"
+#include "ui/vnc.h"
 #include "core/device.h"
 #include "core/machine.h"
 #include "core/migration.h"
@@ -409,6 +410,19 @@ static JsonNode *cmd_screendump(struct machine *m, JsonObject *a, GError **err)
 	return empty_return();
 }
 
+/* QEMU's wording: "Could not set password" unless -vnc has password=on. */
+static JsonNode *cmd_change_vnc_password(struct machine *m, JsonObject *a, GError **err)
+{
+	GError *e = NULL;
+
+	if (vnc_change_password(arg_str(a, "password"), &e) < 0) {
+		qmp_error(err, QMP_ERR_GENERIC, "%s", e->message);
+		g_error_free(e);
+		return NULL;
+	}
+	return empty_return();
+}
+
 static const struct {
 	const char *name;
 	unsigned key;
@@ -590,6 +604,7 @@ static const struct qmp_cmd commands[] = {
 	{ "send-key", cmd_send_key, { { "keys", ARG_ARRAY, false },
 				      { "hold-time", ARG_INT, true } } },
 	{ "balloon", cmd_balloon, { { "value", ARG_INT, false } } },
+	{ "change-vnc-password", cmd_change_vnc_password, { { "password", ARG_STR, false } } },
 };
 
 static JsonNode *cmd_query_commands(struct machine *m, JsonObject *a, GError **err)

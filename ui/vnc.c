@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * VNC server following RFC 6143 (RFB 3.8, and the 3.3/3.7 handshakes):
- * security type None only; Raw, Hextile and ZRLE (ui/vnc-enc.c; the first
- * of them in the client's SetEncodings list, Raw if none), the
- * DesktopSize pseudo-encoding (-223) for mode changes and QEMU's extended
- * key event (-258, raw scan codes) from rfbproto.  Any true-colour pixel
- * format of 8/16/32 bits is converted to on the fly.  Keys arrive as X11
- * keysyms (ui/keymap.c maps a US layout) or QEMU key codes; the pointer is
- * turned into relative PS/2 motion.  Several clients may share the screen.
+ * security type None, or with ",password=on" VNC authentication only
+ * (ui/vnc-auth.c; the password comes from QMP change-vnc-password or HMP
+ * set_password, and nobody gets in before it is set).  Raw, Hextile and
+ * ZRLE (ui/vnc-enc.c; the first of them in the client's SetEncodings
+ * list, Raw if none), the DesktopSize pseudo-encoding (-223) for mode
+ * changes and QEMU's extended key event (-258, raw scan codes) from
+ * rfbproto.  Any true-colour pixel format of 8/16/32 bits is converted to
+ * on the fly.  Keys arrive as X11 keysyms (ui/keymap.c maps a US layout)
+ * or QEMU key codes; the pointer is turned into relative PS/2 motion.
+ * Several clients may share the screen.
  *
  * The server is written here rather than on libvncserver or neatvnc: it
  * runs in the machine's GLib main context under the machine lock with no
@@ -15,9 +18,11 @@
  * libvncserver brings its own threads and framebuffer copy, neatvnc (0.5
  * in Debian 12) drives its sockets from its own aml event loop.
  *
- * Left out: authentication (":N" therefore binds 127.0.0.1 only, unlike
- * QEMU), Tight, CopyRect, the cursor pseudo-encoding (std VGA has no
- * cursor sprite to send), colour-map formats, cut text, audio.
+ * Left out: TLS and VeNCrypt (so ":N" binds 127.0.0.1 only, unlike QEMU,
+ * even with a password: DES with 8 characters is no protection on an
+ * open network), password expiry, Tight, CopyRect, the cursor
+ * pseudo-encoding (std VGA has no cursor sprite to send), colour-map
+ * formats, cut text, audio.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -33,6 +38,7 @@
 #include <glib-unix.h>
 #include "ui/vnc.h"
 #include "ui/vnc-enc.h"
+#include "ui/vnc-auth.h"
 #include "ui/console.h"
 #include "ui/keymap.h"
 #include "core/log.h"
@@ -43,7 +49,7 @@
 #define VNC_MAX_INPUT (1u << 20)
 #define VNC_MAX_KEYS 0x200
 
-enum vnc_state { VNC_VERSION, VNC_SECURITY, VNC_CLIENT_INIT, VNC_NORMAL };
+enum vnc_state { VNC_VERSION, VNC_SECURITY, VNC_AUTH, VNC_CLIENT_INIT, VNC_NORMAL };
 
 struct vnc_server;
 
@@ -61,6 +67,7 @@ struct vnc_client {
 	int x0, y0, x1, y1;
 	int w, h; /* size the client knows */
 	bool desktop_size, ext_key;
+	uint8_t challenge[VNC_AUTH_CHALLENGE];
 	int32_t encoding; /* VNC_ENC_RAW, _HEXTILE or _ZRLE */
 	z_stream zs; /* ZRLE's stream, for the whole connection */
 	bool zs_ready;
@@ -77,7 +84,12 @@ struct vnc_server {
 	GSource *listen_src, *timer;
 	GPtrArray *clients;
 	struct display_listener listener;
+	bool auth;      /* password=on: security type 2 only */
+	char *password; /* NULL until set: every attempt fails */
 };
+
+/* The server -vnc made, for the monitor's password commands. */
+static struct vnc_server *vnc_the_server;
 
 /* ---- output ---- */
 
@@ -298,9 +310,43 @@ static void vnc_server_init_msg(struct vnc_client *c)
 	c->state = VNC_NORMAL;
 }
 
+/* A handshake failure: 3.8 clients get the reason, then the line is cut. */
+static int vnc_refuse(struct vnc_client *c, bool result, const char *why)
+{
+	if (result)
+		put32(c, 1);
+	if (c->minor >= 8) {
+		put32(c, strlen(why));
+		g_byte_array_append(c->out, (const uint8_t *)why, strlen(why));
+	}
+	log_cat(LOG_UI, "vnc: client refused: %s", why);
+	return -1;
+}
+
+/* Security type 2: send the challenge and wait for the response. */
+static int vnc_start_auth(struct vnc_client *c)
+{
+	if (vnc_auth_challenge(c->challenge) < 0)
+		return -1;
+	g_byte_array_append(c->out, c->challenge, VNC_AUTH_CHALLENGE);
+	c->state = VNC_AUTH;
+	return 0;
+}
+
+static int vnc_check_auth(struct vnc_client *c, const uint8_t *resp)
+{
+	if (!vnc_auth_check(c->srv->password, c->challenge, resp))
+		return vnc_refuse(c, true, "Authentication failed");
+	put32(c, 0);
+	c->state = VNC_CLIENT_INIT;
+	return 0;
+}
+
 /* Returns bytes consumed, 0 if more are needed, -1 to drop the client. */
 static int vnc_handshake(struct vnc_client *c, const uint8_t *p, size_t len)
 {
+	uint8_t type = c->srv->auth ? 2 : 1;
+
 	switch (c->state) {
 	case VNC_VERSION:
 		if (len < 12)
@@ -308,31 +354,33 @@ static int vnc_handshake(struct vnc_client *c, const uint8_t *p, size_t len)
 		if (memcmp(p, "RFB 003.", 8) || p[11] != '\n')
 			return -1;
 		c->minor = atoi((const char *)p + 8);
-		if (c->minor < 7) {
-			put32(c, 1); /* 3.3: the server picks None */
-			c->state = VNC_CLIENT_INIT;
-		} else {
+		if (c->minor >= 7) {
 			put8(c, 1);
-			put8(c, 1);
+			put8(c, type);
 			c->state = VNC_SECURITY;
+			return 12;
 		}
+		put32(c, type); /* 3.3: the server picks */
+		c->state = VNC_CLIENT_INIT;
+		if (type == 2 && vnc_start_auth(c) < 0)
+			return -1;
 		return 12;
 	case VNC_SECURITY:
 		if (len < 1)
 			return 0;
-		if (p[0] != 1) {
-			if (c->minor >= 8) {
-				static const char msg[] = "only security type None is offered";
-				put32(c, 1);
-				put32(c, sizeof(msg) - 1);
-				g_byte_array_append(c->out, (const uint8_t *)msg, sizeof(msg) - 1);
-			}
-			return -1;
-		}
+		if (p[0] != type)
+			return vnc_refuse(c, true, type == 2 ? "only VNC authentication is offered"
+							     : "only security type None is offered");
+		if (type == 2)
+			return vnc_start_auth(c) < 0 ? -1 : 1;
 		if (c->minor >= 8)
 			put32(c, 0);
 		c->state = VNC_CLIENT_INIT;
 		return 1;
+	case VNC_AUTH:
+		if (len < VNC_AUTH_CHALLENGE)
+			return 0;
+		return vnc_check_auth(c, p) < 0 ? -1 : VNC_AUTH_CHALLENGE;
 	default:
 		if (len < 1)
 			return 0;
@@ -659,16 +707,29 @@ struct vnc_server *vnc_server_init(struct machine *m, struct console *con, const
 			    "-vnc: there is no graphics card to show (-vga none?)");
 		return NULL;
 	}
-	if (strchr(spec, ',')) {
-		g_set_error(err, G_FILE_ERROR, G_FILE_ERROR_INVAL,
-			    "-vnc %s: options are not supported", spec);
+	g_auto(GStrv) parts = g_strsplit(spec, ",", -1);
+	bool auth = false;
+	for (int i = 1; parts[i]; i++) {
+		if (!strcmp(parts[i], "password") || !strcmp(parts[i], "password=on")) {
+			auth = true;
+		} else if (strcmp(parts[i], "password=off")) {
+			g_set_error(err, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+				    "-vnc %s: unknown option '%s' (only password=on|off)", spec,
+				    parts[i]);
+			return NULL;
+		}
+	}
+	if (vnc_the_server) {
+		g_set_error(err, G_FILE_ERROR, G_FILE_ERROR_INVAL, "-vnc: only one VNC server");
 		return NULL;
 	}
-	fd = g_str_has_prefix(spec, "unix:") ? vnc_listen_unix(spec + 5, err)
-					     : vnc_listen_tcp(spec, err);
+	fd = g_str_has_prefix(parts[0], "unix:") ? vnc_listen_unix(parts[0] + 5, err)
+						 : vnc_listen_tcp(parts[0], err);
 	if (fd < 0)
 		return NULL;
 	srv = g_new0(struct vnc_server, 1);
+	srv->auth = auth;
+	vnc_the_server = srv;
 	srv->m = m;
 	srv->con = con;
 	srv->listen_fd = fd;
@@ -687,4 +748,21 @@ struct vnc_server *vnc_server_init(struct machine *m, struct console *con, const
 	g_source_set_callback(srv->timer, vnc_tick, srv, NULL);
 	g_source_attach(srv->timer, m->ctx);
 	return srv;
+}
+
+int vnc_change_password(const char *password, GError **err)
+{
+	struct vnc_server *srv = vnc_the_server;
+
+	if (!srv || !srv->auth) {
+		g_set_error(err, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+			    "Could not set password");
+		return -EINVAL;
+	}
+	if (srv->password) {
+		memset(srv->password, 0, strlen(srv->password));
+		g_free(srv->password);
+	}
+	srv->password = g_strdup(password);
+	return 0;
 }

@@ -3,6 +3,10 @@
 # Real VNC clients against -vnc (Debian's gtk-vnc tools, package gvncviewer):
 #  1. -accel qtest, a VBE 320x200x32 picture written to the LFB:
 #     gvnccapture's PNG has exactly the pixels of QMP screendump;
+#  1b. -vnc :N,password=on: gvnccapture (its password typed on a pty by
+#     tests/boot/vnc-askpass.py) is refused before any password is set and
+#     with a wrong one; after HMP set_password and after QMP
+#     change-vnc-password it gets the screendump's pixels;
 #  2. QEMU (TCG) runs SeaBIOS to "No bootable device"; kvmpc (-accel qtest)
 #     shows that 720x400 text screen's pixels through VBE: gvnccapture
 #     (which asks for ZRLE first) gets exactly the screendump, and one
@@ -56,6 +60,50 @@ capture $d1 "$T/c1.ppm"
 check "gvnccapture gets a 320x200 picture" \
 	"identify $T/c1.ppm 2>/dev/null | grep -q ' 320x200 '" "$T/cap.log"
 check "with the screendump's pixels (VBE 32 bpp)" "cmp -s $T/c1.ppm $T/d1.ppm" "$T/cap.log"
+
+# ---- 1b. VNC password authentication ----
+# capture_pw PASSWORD DISPLAY OUT: capture with a password; false if refused
+capture_pw() {
+	rm -f "$T/cap.png"
+	timeout "$WAIT_SECS" python3 tests/boot/vnc-askpass.py "$1" \
+		gvnccapture 127.0.0.1:$2 "$T/cap.png" >"$T/cap.log" 2>&1 || return 1
+	convert "$T/cap.png" -alpha off "$3" 2>/dev/null
+}
+dp=$(free_display)
+$KVMPC -nodefaults -vga std -display none -accel qtest -vnc :$dp,password=on -d ui \
+	-qtest unix:"$T/qtp.sock",server=on,wait=off \
+	-monitor unix:"$T/mp.sock",server=on,wait=off \
+	-qmp unix:"$T/qp.sock",server=on,wait=off >"$T/kp.out" 2>&1 &
+track $!
+kp=$pid
+qtest_open "$T/qtp.sock"
+qt "outw 0x1ce 0x1" "outw 0x1cf 320" "outw 0x1ce 0x2" "outw 0x1cf 200" \
+	"outw 0x1ce 0x3" "outw 0x1cf 32" "outw 0x1ce 0x4" "outw 0x1cf 0x41" \
+	"outb 0x3c0 0x20" "outl 0xcf8 0x80001010" "outl 0xcfc 0xe0000000" \
+	"outl 0xcf8 0x80001004" "outw 0xcfc 0x2" "memset 0xe0000000 0x3e800 0x5a" \
+	"write 0xe0010000 12 0x123456007890ab00cdef0100" >"$T/qtp.out"
+qtest_close
+dump "$T/qp.sock" "$T/dp.ppm"
+check "no password set yet: gvnccapture is refused" "! capture_pw secret $dp $T/cp0.ppm" \
+	"$T/cap.log"
+hmp "$T/mp.sock" "set_password vnc s3cret" >"$T/hmp1.out"
+check "after HMP set_password, gvnccapture with it gets the screendump's pixels" \
+	"capture_pw s3cret $dp $T/cp1.ppm && cmp -s $T/cp1.ppm $T/dp.ppm" "$T/cap.log"
+check "a wrong password is refused" "! capture_pw s3cre7 $dp $T/cp2.ppm" "$T/cap.log"
+qmp "$T/qp.sock" '{"execute": "change-vnc-password", "arguments": {"password": "other"}}'
+check "after QMP change-vnc-password the new one works" \
+	"capture_pw other $dp $T/cp3.ppm && cmp -s $T/cp3.ppm $T/dp.ppm" "$T/cap.log"
+check "and the old one is refused" "! capture_pw s3cret $dp $T/cp4.ppm" "$T/cap.log"
+$KVMPC -nodefaults -vga std -display none -accel qtest -qtest /dev/null -vnc :$dp,tls=on \
+	>"$T/bad.out" 2>&1
+rc=$?
+check "-vnc :N,tls=on is refused with one line (exit $rc)" \
+	"[ $rc -ne 0 ] && [ \$(wc -l <$T/bad.out) -eq 1 ] && grep -q 'unknown option' $T/bad.out" \
+	"$T/bad.out"
+check "kvmpc logged the three refusals" \
+	"[ \$(grep -c 'client refused: Authentication failed' $T/kp.out) -eq 3 ]" "$T/kp.out"
+check "kvmpc still running" "alive $kp" "$T/kp.out"
+stop "$kp"
 
 # ---- 2. SeaBIOS' text screen from QEMU, shown by kvmpc under -accel qtest ----
 # bytes SOCK ENC: the size of one full-screen update (rfb-bytes.py)

@@ -20,6 +20,7 @@
 #include <sys/un.h>
 #include <glib.h>
 #include <zlib.h>
+#include <nettle/des.h>
 #include "tests/lib/libqtest.h"
 
 #define VGA_DEVFN 0x10
@@ -91,11 +92,28 @@ static int rfb_connect(const char *path)
 	return fd;
 }
 
-/* Handshake with protocol 3.minor; checks ServerInit's pixel format. */
-static void rfb_open(struct rfb *r, const char *path, int minor)
+/* The VNC authentication response: DES of the challenge, bit-reversed key. */
+static void vnc_des(const char *pw, const uint8_t *challenge, uint8_t *out)
+{
+	uint8_t key[8] = { 0 };
+	struct des_ctx ctx;
+
+	for (int i = 0; i < 8 && pw[i]; i++)
+		for (int b = 0; b < 8; b++)
+			key[i] |= ((pw[i] >> b) & 1) << (7 - b);
+	des_set_key(&ctx, key);
+	des_encrypt(&ctx, 16, out, challenge);
+}
+
+/*
+ * Version and security handshake with protocol 3.minor; with pw, VNC
+ * authentication must be the only type offered.  Returns the
+ * SecurityResult word (0 = in; 3.3 with None has none: 0).
+ */
+static uint32_t rfb_handshake(struct rfb *r, const char *path, int minor, const char *pw)
 {
 	char ver[13] = { 0 };
-	uint8_t pf[16];
+	uint8_t type = pw ? 2 : 1;
 
 	memset(r, 0, sizeof(*r));
 	r->fd = rfb_connect(path);
@@ -104,17 +122,35 @@ static void rfb_open(struct rfb *r, const char *path, int minor)
 	snprintf(ver, sizeof(ver), "RFB 003.00%d\n", minor);
 	wr(r, ver, 12);
 	if (minor >= 7) {
-		uint8_t n, types[16], one = 1;
+		uint8_t n, types[16];
 		rd(r, &n, 1);
 		g_assert_cmpuint(n, >=, 1);
 		g_assert_cmpuint(n, <=, sizeof(types));
 		rd(r, types, n);
-		g_assert_nonnull(memchr(types, 1, n));
-		wr(r, &one, 1);
-		g_assert_cmpuint(rd32(r), ==, 0);
+		g_assert_nonnull(memchr(types, type, n));
+		if (pw)
+			g_assert_cmpuint(n, ==, 1);
+		wr(r, &type, 1);
 	} else {
-		g_assert_cmpuint(rd32(r), ==, 1); /* None, chosen by the server */
+		g_assert_cmpuint(rd32(r), ==, type); /* chosen by the server */
 	}
+	if (pw) {
+		uint8_t challenge[16], resp[16];
+		rd(r, challenge, 16);
+		vnc_des(pw, challenge, resp);
+		wr(r, resp, 16);
+	} else if (minor < 8) {
+		return 0;
+	}
+	return rd32(r);
+}
+
+/* Handshake with protocol 3.minor; checks ServerInit's pixel format. */
+static void rfb_open_pw(struct rfb *r, const char *path, int minor, const char *pw)
+{
+	uint8_t pf[16];
+
+	g_assert_cmpuint(rfb_handshake(r, path, minor, pw), ==, 0);
 	wr(r, "\1", 1); /* shared */
 	r->w = rd16(r);
 	r->h = rd16(r);
@@ -133,6 +169,11 @@ static void rfb_open(struct rfb *r, const char *path, int minor)
 	rd(r, name, nlen);
 	r->bpp = 32;
 	r->fb = g_malloc0((size_t)r->w * r->h * 4);
+}
+
+static void rfb_open(struct rfb *r, const char *path, int minor)
+{
+	rfb_open_pw(r, path, minor, NULL);
 }
 
 static void rfb_set_encodings(struct rfb *r)
@@ -787,6 +828,111 @@ static void test_hostile_clients(void)
 	stop(q, &r, path);
 }
 
+/* One QMP line from fd (a reply or an event). */
+static char *qmp_line(int fd)
+{
+	GString *s = g_string_new(NULL);
+	char ch;
+
+	while (read(fd, &ch, 1) == 1 && ch != '\n')
+		g_string_append_c(s, ch);
+	return g_string_free(s, FALSE);
+}
+
+/* Send one command; returns its reply line (events skipped). */
+static char *qmp_cmd(int fd, const char *json)
+{
+	g_assert_cmpint(write(fd, json, strlen(json)), ==, (ssize_t)strlen(json));
+	for (;;) {
+		char *l = qmp_line(fd);
+		g_assert_cmpstr(l, !=, "");
+		if (strstr(l, "\"return\"") || strstr(l, "\"error\""))
+			return l;
+		g_free(l);
+	}
+}
+
+static int qmp_open(const char *path)
+{
+	int fd = rfb_connect(path);
+
+	g_free(qmp_line(fd)); /* greeting */
+	g_free(qmp_cmd(fd, "{\"execute\": \"qmp_capabilities\"}\n"));
+	return fd;
+}
+
+/* A client that fails authentication is told so (3.8: with a reason) and cut off. */
+static void expect_auth_failure(const char *path, int minor, const char *pw)
+{
+	struct rfb r;
+
+	g_assert_cmpuint(rfb_handshake(&r, path, minor, pw), ==, 1);
+	if (minor >= 8) {
+		uint32_t n = rd32(&r);
+		g_assert_cmpuint(n, >, 0);
+		g_assert_cmpuint(n, <, 1024);
+		g_autofree char *why = g_malloc0(n + 1);
+		rd(&r, why, n);
+		g_test_message("refused: %s", why);
+	}
+	expect_hangup(r.fd);
+}
+
+/*
+ * -vnc ...,password=on: only VNC authentication is offered; nobody gets
+ * in before QMP change-vnc-password; then a wrong password is refused
+ * and the right one (3.8 and 3.3) reaches ServerInit and the picture.
+ * Without password=on, change-vnc-password is an error.
+ */
+static void test_password(void)
+{
+	g_autofree char *path = g_strdup_printf("%s/vnc-test-%d-%u.sock", g_get_tmp_dir(),
+						getpid(), counter++);
+	g_autofree char *qpath = g_strdup_printf("%s.qmp", path);
+	g_autofree char *args = g_strdup_printf(
+		"-nodefaults -vga std -vnc unix:%s,password=on -qmp unix:%s,server=on,wait=off",
+		path, qpath);
+	struct qtest *q = qtest_start(args);
+	struct rfb r;
+	char *reply;
+	int qfd;
+
+	expect_auth_failure(path, 8, "");
+	qfd = qmp_open(qpath);
+	reply = qmp_cmd(qfd, "{\"execute\": \"change-vnc-password\", "
+			     "\"arguments\": {\"password\": \"s3cret!\"}}\n");
+	g_assert_nonnull(strstr(reply, "\"return\""));
+	g_free(reply);
+	expect_auth_failure(path, 8, "s3cret?");
+	expect_auth_failure(path, 7, "wrong");
+	rfb_open_pw(&r, path, 3, "s3cret!");
+	close(r.fd);
+	g_free(r.fb);
+	rfb_open_pw(&r, path, 8, "s3cret!");
+	rfb_set_encodings(&r);
+	set_vbe_mode(q);
+	wait_for_picture(&r);
+	close(qfd);
+	stop(q, &r, g_strdup(path));
+	unlink(qpath);
+
+	/* no password=on: the command fails */
+	g_free(args);
+	args = g_strdup_printf("-nodefaults -vga std -vnc unix:%s -qmp unix:%s,server=on,wait=off",
+			       path, qpath);
+	q = qtest_start(args);
+	qfd = qmp_open(qpath);
+	reply = qmp_cmd(qfd, "{\"execute\": \"change-vnc-password\", "
+			     "\"arguments\": {\"password\": \"x\"}}\n");
+	g_assert_nonnull(strstr(reply, "\"error\""));
+	g_assert_nonnull(strstr(reply, "Could not set password"));
+	g_free(reply);
+	close(qfd);
+	qtest_quit(q);
+	unlink(path);
+	unlink(qpath);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -799,5 +945,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/vnc/rfb33", test_rfb33);
 	g_test_add_func("/vnc/keys", test_keys);
 	g_test_add_func("/vnc/hostile-clients", test_hostile_clients);
+	g_test_add_func("/vnc/password", test_password);
 	return g_test_run();
 }
