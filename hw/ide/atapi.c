@@ -106,6 +106,7 @@ static void atapi_refill_done(struct ide_unit *s, int ret)
 {
 	uint32_t n = atapi_refill_blocks(s);
 
+	s->io_op = IDE_IO_NONE;
 	if (ret < 0) {
 		atapi_check(s, SENSE_MEDIUM_ERROR, ASC_READ_ERROR);
 		return;
@@ -118,15 +119,18 @@ static void atapi_refill_done(struct ide_unit *s, int ret)
 }
 
 /* Load the next buffer of READ data: BSY until it is there. */
-static void atapi_refill(struct ide_unit *s)
+void atapi_refill(struct ide_unit *s)
 {
 	uint32_t n = atapi_refill_blocks(s);
 
 	ide_transfer_stop(s);
 	s->status = IDE_ST_BSY | IDE_ST_DRDY;
+	s->io_op = IDE_IO_ATAPI_READ;
 	if (ide_buf_io(s, false, s->cur_lba * IDE_CD_SECTOR, n * IDE_CD_SECTOR,
-		       atapi_refill_done) < 0)
+		       atapi_refill_done) < 0) {
+		s->io_op = IDE_IO_NONE;
 		atapi_check(s, SENSE_MEDIUM_ERROR, ASC_READ_ERROR);
+	}
 }
 
 /* Offer the next DRQ block of the reply, or finish. */

@@ -99,6 +99,7 @@ static void ide_unit_reset(struct ide_unit *s)
 	s->lsecs = s->secs;
 	s->xfer_mode = 0x45; /* UDMA5 selected, as QEMU reports */
 	s->dma_op = IDE_DMA_NONE;
+	s->io_op = IDE_IO_NONE;
 	s->remaining = 0;
 	if (s->kind == IDE_CD)
 		atapi_reset(s);
@@ -250,6 +251,7 @@ static bool ide_range_ok(struct ide_unit *s)
 
 static void ide_io_failed(struct ide_unit *s)
 {
+	s->io_op = IDE_IO_NONE;
 	ide_abort(s);
 	ide_set_irq(s->bus);
 }
@@ -272,6 +274,7 @@ static void ide_read_done(struct ide_unit *s, int ret)
 {
 	uint32_t n = ide_block_sectors(s);
 
+	s->io_op = IDE_IO_NONE;
 	if (ret < 0) {
 		ide_io_failed(s);
 		return;
@@ -288,6 +291,7 @@ static void ide_read_block(struct ide_unit *s)
 	uint32_t n = ide_block_sectors(s);
 
 	s->status = IDE_ST_BSY | IDE_ST_DRDY;
+	s->io_op = IDE_IO_READ;
 	if (ide_buf_io(s, false, s->cur_lba * IDE_SECTOR, n * IDE_SECTOR, ide_read_done) < 0)
 		ide_io_failed(s);
 }
@@ -300,6 +304,7 @@ static void ide_write_block_start(struct ide_unit *s)
 
 static void ide_write_done(struct ide_unit *s, int ret)
 {
+	s->io_op = IDE_IO_NONE;
 	if (ret < 0) {
 		ide_io_failed(s);
 		return;
@@ -312,15 +317,30 @@ static void ide_write_done(struct ide_unit *s, int ret)
 	ide_set_irq(s->bus);
 }
 
-/* The guest filled the DRQ block: BSY until it is written. */
-static void ide_write_block_done(struct ide_unit *s)
+/* Write the DRQ block in the buffer: BSY until it is on the disk. */
+static void ide_write_block_submit(struct ide_unit *s)
 {
 	uint32_t n = ide_block_sectors(s);
 
-	ide_transfer_stop(s);
 	s->status = IDE_ST_BSY | IDE_ST_DRDY;
+	s->io_op = IDE_IO_WRITE;
 	if (ide_buf_io(s, true, s->cur_lba * IDE_SECTOR, n * IDE_SECTOR, ide_write_done) < 0)
 		ide_io_failed(s);
+}
+
+void ide_restart_io(struct ide_unit *s)
+{
+	switch (s->io_op) {
+	case IDE_IO_READ:
+		ide_read_block(s);
+		break;
+	case IDE_IO_WRITE:
+		ide_write_block_submit(s);
+		break;
+	case IDE_IO_ATAPI_READ:
+		atapi_refill(s);
+		break;
+	}
 }
 
 static void ide_end_transfer(struct ide_unit *s)
@@ -332,7 +352,8 @@ static void ide_end_transfer(struct ide_unit *s)
 			ide_read_block(s);
 		break;
 	case IDE_END_WRITE:
-		ide_write_block_done(s);
+		ide_transfer_stop(s);
+		ide_write_block_submit(s);
 		break;
 	case IDE_END_PACKET:
 		ide_transfer_stop(s);

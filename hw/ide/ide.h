@@ -68,6 +68,9 @@ enum ide_end {
 	IDE_END_ATAPI,       /* next DRQ block of a packet reply */
 };
 
+/* The disk request a unit waits for (BSY), restarted after a state load. */
+enum ide_io_op { IDE_IO_NONE, IDE_IO_READ, IDE_IO_WRITE, IDE_IO_ATAPI_READ };
+
 enum ide_dma_op { IDE_DMA_NONE, IDE_DMA_READ, IDE_DMA_WRITE, IDE_DMA_CD_READ, IDE_DMA_CD_BUF };
 
 struct ide_bus;
@@ -100,6 +103,7 @@ struct ide_unit {
 	uint64_t cur_lba;
 	uint32_t remaining;         /* sectors (ATA) or blocks (ATAPI) left */
 	uint32_t req_sectors;       /* sectors per DRQ block */
+	uint8_t io_op;              /* enum ide_io_op in flight */
 	/* DMA */
 	uint8_t dma_op;             /* enum ide_dma_op, waiting for/in BM */
 	uint32_t dma_bytes;
@@ -182,6 +186,8 @@ void ide_error(struct ide_unit *s, uint8_t err);
 void ide_transfer_start(struct ide_unit *s, uint32_t len, enum ide_end end);
 void ide_transfer_stop(struct ide_unit *s);
 void ide_set_signature(struct ide_unit *s);
+/* Submit again the PIO request a loaded state was waiting for (io_op). */
+void ide_restart_io(struct ide_unit *s);
 /* Write cache on/off (SET FEATURES, or a loaded state): the backend follows. */
 void ide_set_wcache(struct ide_unit *s, bool on);
 /* The unit's DMA transfer ended (io.c calls it): ret 0, -ENOSPC or -errno. */
@@ -201,6 +207,7 @@ void atapi_packet_received(struct ide_unit *s); /* CDB complete */
 void atapi_reply_next(struct ide_unit *s);      /* DRQ block consumed */
 void atapi_dma_done(struct ide_unit *s, int ret);
 void atapi_reset(struct ide_unit *s);
+void atapi_refill(struct ide_unit *s);          /* read the next buffer (BSY) */
 uint32_t atapi_nb_blocks(struct ide_unit *s);
 
 /* io.c: every disk access of the IDE core, on the block layer's async API. */

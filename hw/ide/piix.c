@@ -437,6 +437,7 @@ int ide_cd_change_media(struct machine *m, const char *drive_id, const char *pat
 	U32F(b, u, data_pos), U32F(b, u, data_end), U8F(b, u, end_op), \
 	VMSTATE_U64(struct piix_ide, bus[b].units[u].cur_lba), \
 	U32F(b, u, remaining), U32F(b, u, req_sectors), U8F(b, u, dma_op), \
+	U8F(b, u, io_op), \
 	U32F(b, u, dma_bytes), U8F(b, u, sense_key), U8F(b, u, asc), U8F(b, u, ascq), \
 	BF(b, u, tray_open), BF(b, u, tray_locked), U8F(b, u, cd_changed), \
 	BF(b, u, atapi_dma), U8F(b, u, media_event), \
@@ -457,6 +458,19 @@ static const struct vmstate_field piix_ide_fields[] = {
 	IDE_BUS_FIELDS(1),
 	VMSTATE_END,
 };
+
+/* A PIO request to restart must name a range inside the medium. */
+static void ide_unit_tame_io(struct ide_unit *s)
+{
+	bool disk = s->io_op == IDE_IO_READ || s->io_op == IDE_IO_WRITE;
+	uint64_t total = s->kind == IDE_CD ? atapi_nb_blocks(s) : s->nb_sectors;
+
+	if (s->io_op > IDE_IO_ATAPI_READ || !s->remaining || s->cur_lba > total ||
+	    s->remaining > total - s->cur_lba || !s->blk ||
+	    (disk && s->kind != IDE_DISK) ||
+	    (s->io_op == IDE_IO_ATAPI_READ && s->kind != IDE_CD))
+		s->io_op = IDE_IO_NONE;
+}
 
 /* A loaded state is guest-controlled data: bring every index back in range. */
 static void ide_unit_tame(struct ide_unit *s)
@@ -491,6 +505,7 @@ static void ide_unit_tame(struct ide_unit *s)
 	}
 	if (s->kind == IDE_NONE)
 		s->status = 0;
+	ide_unit_tame_io(s);
 	ide_set_wcache(s, s->wcache);
 }
 
@@ -506,9 +521,14 @@ static int piix_ide_post_load(void *opaque)
 		ide_unit_tame(&bus->units[0]);
 		ide_unit_tame(&bus->units[1]);
 
-		/* A transfer in flight at save time is restarted by the guest's timeout. */
+		/*
+		 * Requests in flight at save time run again: PIO here, DMA when the
+		 * engine runs (ide_bus_dma_start); older completions are dropped.
+		 */
 		bus->dma_inflight = false;
 		bus->generation++;
+		ide_restart_io(&bus->units[0]);
+		ide_restart_io(&bus->units[1]);
 		irq_set(bus->irq, bus->irq_pending && !(bus->devctl & IDE_CTL_NIEN));
 		ide_bus_dma_start(bus);
 	}
@@ -517,7 +537,7 @@ static int piix_ide_post_load(void *opaque)
 
 static const struct vmstate_desc piix_ide_vmstate = {
 	.name = "piix3-ide",
-	.version = 1,
+	.version = 2,
 	.fields = piix_ide_fields,
 	.post_load = piix_ide_post_load,
 };

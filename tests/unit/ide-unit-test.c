@@ -301,11 +301,16 @@ static void test_drive_parse(void)
 static uint8_t in8(struct machine *m, uint16_t port) { return as_read(&m->io, port, 1); }
 static void out8(struct machine *m, uint16_t port, uint8_t v) { as_write(&m->io, port, v, 1); }
 
-/* Run block completions until the unit behind ctl_port is not BSY. */
+/* Run block completions until the unit at ctl_port is not BSY (one deadline). */
 static void wait_not_busy(struct machine *m, uint16_t ctl_port)
 {
-	while (in8(m, ctl_port) & 0x80)
-		g_main_context_iteration(m->ctx, TRUE);
+	gint64 end = g_get_monotonic_time() + 120 * G_USEC_PER_SEC;
+
+	while ((in8(m, ctl_port) & 0x80) && g_get_monotonic_time() < end) {
+		if (!g_main_context_iteration(m->ctx, FALSE))
+			g_usleep(1000);
+	}
+	g_assert_cmphex(in8(m, ctl_port) & 0x80, ==, 0);
 }
 
 /* A PACKET command by PIO; returns the sense key from the error register. */
@@ -478,6 +483,44 @@ static void test_vmstate(void)
 	drive_close_all(m);
 }
 
+/* A state saved while a PIO read waits for the disk runs that read again on load. */
+static void test_vmstate_inflight(void)
+{
+	g_autofree char *img = make_file("vmi.img", 64 * 512, 12);
+	g_autofree char *spec = g_strdup_printf("file=%s,format=raw,index=0", img);
+	struct piix_ide *d;
+	struct machine *m = ide_machine(&d, spec);
+	const struct vmstate_desc *vmsd = d->pci.dev.cls->vmsd;
+	GByteArray *saved = g_byte_array_new();
+	GError *err = NULL;
+
+	out8(m, 0x1f6, 0xe0);
+	out8(m, 0x1f2, 1);
+	out8(m, 0x1f3, 7);
+	out8(m, 0x1f4, 0);
+	out8(m, 0x1f5, 0);
+	out8(m, 0x1f7, 0x20);
+	/* completions run only when the test iterates the context */
+	g_assert_cmphex(in8(m, 0x3f6), ==, 0xc0);
+	vmstate_save(vmsd, d, saved);
+	d->pci.dev.cls->reset(&d->pci.dev);
+	g_assert_cmpint(vmstate_load(vmsd, d, saved->data, saved->len, &err), ==,
+			(long)saved->len);
+	g_assert_no_error(err);
+	wait_not_busy(m, 0x3f6);
+	g_assert_cmphex(in8(m, 0x3f6), ==, 0x58);
+	for (int i = 0; i < 256; i++) {
+		uint16_t w = as_read(&m->io, 0x1f0, 2);
+		int at = 7 * 512 + 2 * i;
+
+		g_assert_cmphex(w & 0xff, ==, (uint8_t)(at / 512 * 7 + at + 12));
+		g_assert_cmphex(w >> 8, ==, (uint8_t)((at + 1) / 512 * 7 + at + 1 + 12));
+	}
+	g_assert_cmphex(in8(m, 0x3f6) & 0x88, ==, 0);
+	g_byte_array_free(saved, TRUE);
+	drive_close_all(m);
+}
+
 static void pci_cfg_write(struct machine *m, int devfn, int off, uint32_t v)
 {
 	as_write(&m->io, 0xcf8, 0x80000000u | devfn << 8 | off, 4);
@@ -581,6 +624,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/block/drive-parse", test_drive_parse);
 	g_test_add_func("/ide/media-change", test_media_change);
 	g_test_add_func("/ide/vmstate", test_vmstate);
+	g_test_add_func("/ide/vmstate-inflight", test_vmstate_inflight);
 	g_test_add_func("/ide/fuzz", test_fuzz);
 	ret = g_test_run();
 	g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", tmp_dir);
