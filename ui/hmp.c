@@ -62,6 +62,33 @@ static void hmp_simple(struct machine *m, GString *out, const char *cmd, JsonObj
 		json_object_unref(args);
 }
 
+static void info_migrate(struct machine *m, GString *out)
+{
+	JsonNode *r = hmp_qmp(m, out, "query-migrate", NULL);
+	JsonObject *o, *ram;
+
+	if (!r)
+		return;
+	o = json_node_get_object(r);
+	if (json_object_has_member(o, "status")) {
+		g_string_append_printf(out, "Migration status: %s\n",
+				       json_object_get_string_member(o, "status"));
+		g_string_append_printf(out, "total time: %" G_GINT64_FORMAT " ms\n",
+				       json_object_get_int_member(o, "total-time"));
+	}
+	if (json_object_has_member(o, "error-desc"))
+		g_string_append_printf(out, "error: %s\n",
+				       json_object_get_string_member(o, "error-desc"));
+	if (json_object_has_member(o, "ram")) {
+		ram = json_object_get_object_member(o, "ram");
+		g_string_append_printf(out, "transferred ram: %" G_GINT64_FORMAT " kbytes\n",
+				       json_object_get_int_member(ram, "transferred") >> 10);
+		g_string_append_printf(out, "total ram: %" G_GINT64_FORMAT " kbytes\n",
+				       json_object_get_int_member(ram, "total") >> 10);
+	}
+	json_node_unref(r);
+}
+
 static void info_status(struct machine *m, GString *out)
 {
 	JsonNode *r = hmp_qmp(m, out, "query-status", NULL);
@@ -190,6 +217,7 @@ static const struct {
 	{ "block", info_block, "show info of one block device or all block devices" },
 	{ "cpus", info_cpus, "show infos for each CPU" },
 	{ "kvm", info_kvm, "show KVM information" },
+	{ "migrate", info_migrate, "show migration status" },
 	{ "mtree", hmp_info_mtree, "show memory tree" },
 	{ "name", info_name, "show the current VM name" },
 	{ "pci", hmp_info_pci, "show PCI info" },
@@ -361,6 +389,33 @@ static void hmp_balloon(struct machine *m, GString *out, char **argv)
 
 static void hmp_help(struct machine *m, GString *out, char **argv);
 
+/* migrate [-d] URI, migrate_incoming URI: QEMU's flags are taken and ignored. */
+static void hmp_uri_cmd(struct machine *m, GString *out, char **argv, const char *qmp)
+{
+	char **a = argv + 1;
+	JsonObject *o;
+
+	while (*a && **a == '-')
+		a++;
+	if (!*a) {
+		g_string_append_printf(out, "%s: URI expected\n", argv[0]);
+		return;
+	}
+	o = json_object_new();
+	json_object_set_string_member(o, "uri", *a);
+	hmp_simple(m, out, qmp, o);
+}
+
+static void hmp_migrate(struct machine *m, GString *o, char **v)
+{
+	hmp_uri_cmd(m, o, v, "migrate");
+}
+
+static void hmp_migrate_incoming(struct machine *m, GString *o, char **v)
+{
+	hmp_uri_cmd(m, o, v, "migrate-incoming");
+}
+
 static void hmp_noarg(struct machine *m, GString *out, const char *qmp)
 {
 	hmp_simple(m, out, qmp, NULL);
@@ -386,6 +441,8 @@ static const struct {
 	{ "cont", hmp_cont, "cont|c  -- resume emulation" },
 	{ "eject", hmp_eject, "eject [-f] device -- eject a removable medium (use -f to force it)" },
 	{ "help", hmp_help, "help|? [cmd] -- show the help" },
+	{ "migrate", hmp_migrate, "migrate [-d] uri -- migrate to URI (file:PATH, exec:CMD)" },
+	{ "migrate_incoming", hmp_migrate_incoming, "migrate_incoming uri -- load an -incoming defer machine from URI" },
 	{ "info", hmp_info, "info [subcommand] -- show various information about the system state" },
 	{ "q", hmp_quit, NULL },
 	{ "quit", hmp_quit, "quit|q  -- quit the emulator" },

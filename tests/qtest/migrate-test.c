@@ -259,6 +259,7 @@ static void test_mismatch(void)
 	g_autofree char *state = g_build_filename(tmp, "state3", NULL);
 	g_autofree char *uri = g_strdup_printf("file:%s", state);
 	g_autofree char *more_ram = NULL, *fewer = NULL, *extra = NULL, *r = NULL;
+	g_autofree char *hmp_cmd = NULL, *hmp_state = NULL, *hmp_data = NULL;
 	struct mig_vm *src = mig_start(src_args, NULL);
 
 	/* a target that cannot be written: error, the source still answers */
@@ -272,6 +273,19 @@ static void test_mismatch(void)
 	r = mig_qmp(src, "{\"execute\": \"migrate\", \"arguments\": {\"uri\": \"tcp:1.2.3.4:5\"}}");
 	g_assert_nonnull(strstr(r, "not supported"));
 	migrate_ok(src, uri);
+	/* the human monitor: info migrate, migrate [-d] URI */
+	g_free(r);
+	r = mig_qmp(src, "{\"execute\": \"human-monitor-command\", \"arguments\": "
+			 "{\"command-line\": \"info migrate\"}}");
+	g_assert_nonnull(strstr(r, "Migration status: completed"));
+	g_free(r);
+	hmp_cmd = g_strdup_printf("{\"execute\": \"human-monitor-command\", \"arguments\": "
+				  "{\"command-line\": \"migrate -d file:%s.hmp\"}}", state);
+	r = mig_qmp(src, hmp_cmd);
+	g_assert_cmpstr(r, ==, "{\"return\": \"\"}");
+	hmp_state = g_strdup_printf("%s.hmp", state);
+	g_assert_true(g_file_get_contents(hmp_state, &hmp_data, NULL, NULL));
+	g_assert_cmpmem(hmp_data, 8, "KVMPC-SV", 8);
 	mig_stop(src);
 
 	more_ram = g_strdup(dst_args);
