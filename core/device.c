@@ -90,6 +90,25 @@ void device_reset(struct device *dev)
 		dev->cls->reset(dev);
 }
 
+struct device *device_create(struct machine *m, const struct device_class *cls, const char *id,
+			     device_setup_fn setup, const void *arg, GError **err)
+{
+	struct device *d = device_new(m, cls, id, NULL);
+
+	if (setup)
+		setup(d, arg);
+	if (device_realize(d, err) < 0) {
+		device_free(d);
+		return NULL;
+	}
+	return d;
+}
+
+static void device_setup_opts(struct device *dev, const void *opts)
+{
+	dev->opts = (struct opts *)opts;
+}
+
 struct device *device_create_from_opts(struct machine *m, struct opts *o, GError **err)
 {
 	const char *driver = opts_get(o, "driver");
@@ -105,11 +124,9 @@ struct device *device_create_from_opts(struct machine *m, struct opts *o, GError
 		error_setg(err, "'%s' is not a valid device model name", driver);
 		return NULL;
 	}
-	d = device_new(m, cls, opts_get(o, "id"), o);
-	if (device_realize(d, err) < 0) {
-		device_free(d);
+	d = device_create(m, cls, opts_get(o, "id"), device_setup_opts, o, err);
+	if (!d)
 		return NULL;
-	}
 	if (opts_check_unused(o, driver, err) < 0)
 		return NULL;
 	return d;

@@ -50,6 +50,19 @@ const struct device_class *device_class_find(const struct device_class *const *l
 /* "-device help": the user-creatable classes of the table, by bus. */
 void device_print_help(const struct device_class *const *classes);
 
+/* Fills in what a creator passes (a typed config, a bus) before realize. */
+typedef void (*device_setup_fn)(struct device *dev, const void *arg);
+
+/*
+ * The one way to make a device: allocate a zeroed instance of cls, run
+ * setup(dev, arg) (may be NULL), realize it and register it with the
+ * machine, which then owns it.  On failure realize has undone its own work,
+ * the instance is freed and NULL returned with *err set.
+ */
+struct device *device_create(struct machine *m, const struct device_class *cls, const char *id,
+			     device_setup_fn setup, const void *arg, GError **err);
+
+/* The steps of device_create, for callers that must split them. */
 /* Allocate instance_size bytes (zeroed); the machine owns it. */
 struct device *device_new(struct machine *m, const struct device_class *cls,
 			  const char *id, struct opts *opts);

@@ -470,9 +470,12 @@ static int piix4_pm_realize(struct device *dev, GError **err)
 	mr_init_io(&s->cnt_region, "acpi-cnt", 2, &pm_cnt_ops, s);
 	mr_init_io(&s->tmr_region, "acpi-tmr", 4, &pm_tmr_ops, s);
 	timer_init(&s->tmr_timer, &dev->m->clock, pm_tmr_expired, s);
-	if (pm_map_fixed(s, err) < 0)
+	if (pm_map_fixed(s, err) < 0) {
+		timer_del(&s->tmr_timer);
 		return -1;
+	}
 	if (pci_device_attach(d->bus, d, PIIX4_PM_DEVFN, err) < 0) {
+		timer_del(&s->tmr_timer);
 		as_del(&s->apm_region);
 		as_del(&s->gpe_region);
 		as_del(&s->pcihp_region);
@@ -523,19 +526,27 @@ const struct device_class piix4_pm_class = {
 	.vmsd = &piix4_pm_vmsd,
 };
 
+/* What piix4_pm_create hands to the instance before realize. */
+struct piix4_pm_args {
+	struct pci_bus *bus;
+	const struct piix4_pm_config *cfg;
+};
+
+static void piix4_pm_setup(struct device *dev, const void *arg)
+{
+	static const struct piix4_pm_config def = PIIX4_PM_CONFIG_DEFAULT;
+	const struct piix4_pm_args *a = arg;
+	struct piix4_pm *s = container_of(dev, struct piix4_pm, pci.dev);
+
+	s->pci.bus = a->bus;
+	s->cfg = a->cfg ? *a->cfg : def;
+}
+
 struct piix4_pm *piix4_pm_create(struct machine *m, struct pci_bus *bus,
 				 const struct piix4_pm_config *cfg, GError **err)
 {
-	static const struct piix4_pm_config def = PIIX4_PM_CONFIG_DEFAULT;
-	struct device *dev = device_new(m, &piix4_pm_class, "piix4-pm", NULL);
-	struct piix4_pm *s = container_of(dev, struct piix4_pm, pci.dev);
+	struct piix4_pm_args a = { bus, cfg };
+	struct device *dev = device_create(m, &piix4_pm_class, "piix4-pm", piix4_pm_setup, &a, err);
 
-	s->pci.bus = bus;
-	s->cfg = cfg ? *cfg : def;
-	if (device_realize(dev, err) < 0) {
-		timer_del(&s->tmr_timer);
-		device_free(dev);
-		return NULL;
-	}
-	return s;
+	return dev ? container_of(dev, struct piix4_pm, pci.dev) : NULL;
 }

@@ -520,18 +520,17 @@ static void serial_unrealize(struct device *dev)
 	as_del(&s->region);
 }
 
+static void serial_isa_setup(struct device *dev, const void *cfg)
+{
+	container_of(dev, struct serial, dev)->cfg = *(const struct serial_config *)cfg;
+}
+
 struct serial *serial_isa_create(struct machine *m, const struct serial_config *cfg,
 				 GError **err)
 {
-	struct device *d = device_new(m, &serial_isa_class, NULL, NULL);
-	struct serial *s = container_of(d, struct serial, dev);
+	struct device *dev = device_create(m, &serial_isa_class, NULL, serial_isa_setup, cfg, err);
 
-	s->cfg = *cfg;
-	if (device_realize(d, err) < 0) {
-		g_free(d);
-		return NULL;
-	}
-	return s;
+	return dev ? container_of(dev, struct serial, dev) : NULL;
 }
 
 /* ---- save/restore --------------------------------------------------- */

@@ -362,19 +362,28 @@ const struct device_class vga_pci_class = {
 	.vmsd = &vga_pci_vmstate,
 };
 
+/* What vga_pci_create hands to the instance before realize. */
+struct vga_pci_args {
+	struct pci_bus *bus;
+	const struct vga_config *cfg;
+};
+
+static void vga_pci_setup(struct device *dev, const void *arg)
+{
+	const struct vga_pci_args *a = arg;
+	struct vga_pci *v = container_of(dev, struct vga_pci, pci.dev);
+
+	v->cfg = *a->cfg;
+	v->bus = a->bus;
+}
+
 struct vga_pci *vga_pci_create(struct machine *m, struct pci_bus *bus,
 			       const struct vga_config *cfg, GError **err)
 {
-	struct device *dev = device_new(m, &vga_pci_class, NULL, NULL);
-	struct vga_pci *v = container_of(dev, struct vga_pci, pci.dev);
+	struct vga_pci_args a = { bus, cfg };
+	struct device *dev = device_create(m, &vga_pci_class, NULL, vga_pci_setup, &a, err);
 
-	v->cfg = *cfg;
-	v->bus = bus;
-	if (device_realize(dev, err) < 0) {
-		g_free(dev); /* realize undid its own work */
-		return NULL;
-	}
-	return v;
+	return dev ? container_of(dev, struct vga_pci, pci.dev) : NULL;
 }
 
 struct console *vga_pci_console(struct vga_pci *v)

@@ -303,17 +303,16 @@ static int piix_ide_realize(struct device *dev, GError **err)
 	return 0;
 }
 
+static void piix3_ide_setup(struct device *dev, const void *bus)
+{
+	container_of(dev, struct piix_ide, pci.dev)->pci.bus = (struct pci_bus *)bus;
+}
+
 struct piix_ide *piix3_ide_create(struct machine *m, struct pci_bus *bus, GError **err)
 {
-	struct device *dev = device_new(m, &piix3_ide_class, NULL, NULL);
-	struct piix_ide *d = container_of(dev, struct piix_ide, pci.dev);
+	struct device *dev = device_create(m, &piix3_ide_class, NULL, piix3_ide_setup, bus, err);
 
-	d->pci.bus = bus;
-	if (device_realize(dev, err) < 0) {
-		g_free(dev);
-		return NULL;
-	}
-	return d;
+	return dev ? container_of(dev, struct piix_ide, pci.dev) : NULL;
 }
 
 /* SeaBIOS/QEMU bootorder path of the IDE unit holding d, or NULL. */

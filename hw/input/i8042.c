@@ -412,13 +412,9 @@ const struct device_class i8042_class = {
 
 struct i8042 *i8042_create(struct machine *m, GError **err)
 {
-	struct device *d = device_new(m, &i8042_class, "i8042", NULL);
+	struct device *d = device_create(m, &i8042_class, "i8042", NULL, NULL, err);
 
-	if (device_realize(d, err) < 0) {
-		device_free(d);
-		return NULL;
-	}
-	return container_of(d, struct i8042, dev);
+	return d ? container_of(d, struct i8042, dev) : NULL;
 }
 
 struct ps2_kbd *i8042_kbd(struct i8042 *s)

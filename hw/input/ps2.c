@@ -494,20 +494,21 @@ const struct device_class ps2_kbd_class = {
 	.vmsd = &ps2_kbd_vmstate,
 };
 
+static void ps2_kbd_setup(struct device *d, const void *port)
+{
+	struct ps2_kbd *k = container_of(d, struct ps2_kbd, dev);
+
+	k->port = *(const struct ps2_port *)port;
+	ps2_kbd_defaults(k);
+}
+
 struct ps2_kbd *ps2_kbd_create(struct machine *m, void (*notify)(void *),
 			       void *opaque, GError **err)
 {
-	struct device *d = device_new(m, &ps2_kbd_class, "ps2-kbd", NULL);
-	struct ps2_kbd *k = container_of(d, struct ps2_kbd, dev);
+	struct ps2_port port = { .notify = notify, .opaque = opaque };
+	struct device *d = device_create(m, &ps2_kbd_class, "ps2-kbd", ps2_kbd_setup, &port, err);
 
-	k->port.notify = notify;
-	k->port.opaque = opaque;
-	ps2_kbd_defaults(k);
-	if (device_realize(d, err) < 0) {
-		device_free(d);
-		return NULL;
-	}
-	return k;
+	return d ? container_of(d, struct ps2_kbd, dev) : NULL;
 }
 
 /* ---- mouse ---- */
@@ -786,18 +787,19 @@ const struct device_class ps2_mouse_class = {
 	.vmsd = &ps2_mouse_vmstate,
 };
 
+static void ps2_mouse_setup(struct device *d, const void *port)
+{
+	struct ps2_mouse *ms = container_of(d, struct ps2_mouse, dev);
+
+	ms->port = *(const struct ps2_port *)port;
+	ps2_mouse_defaults(ms);
+}
+
 struct ps2_mouse *ps2_mouse_create(struct machine *m, void (*notify)(void *),
 				   void *opaque, GError **err)
 {
-	struct device *d = device_new(m, &ps2_mouse_class, "ps2-mouse", NULL);
-	struct ps2_mouse *ms = container_of(d, struct ps2_mouse, dev);
+	struct ps2_port port = { .notify = notify, .opaque = opaque };
+	struct device *d = device_create(m, &ps2_mouse_class, "ps2-mouse", ps2_mouse_setup, &port, err);
 
-	ms->port.notify = notify;
-	ms->port.opaque = opaque;
-	ps2_mouse_defaults(ms);
-	if (device_realize(d, err) < 0) {
-		device_free(d);
-		return NULL;
-	}
-	return ms;
+	return d ? container_of(d, struct ps2_mouse, dev) : NULL;
 }

@@ -173,15 +173,14 @@ const struct device_class piix3_class = {
 	.vmsd = &piix3_vmsd,
 };
 
+static void piix3_setup(struct device *dev, const void *bus)
+{
+	container_of(dev, struct piix3, pci.dev)->pci.bus = (struct pci_bus *)bus;
+}
+
 struct piix3 *piix3_create(struct machine *m, struct pci_bus *bus, GError **err)
 {
-	struct device *dev = device_new(m, &piix3_class, "piix3", NULL);
-	struct piix3 *s = container_of(dev, struct piix3, pci.dev);
+	struct device *dev = device_create(m, &piix3_class, "piix3", piix3_setup, bus, err);
 
-	s->pci.bus = bus;
-	if (device_realize(dev, err) < 0) {
-		device_free(dev);
-		return NULL;
-	}
-	return s;
+	return dev ? container_of(dev, struct piix3, pci.dev) : NULL;
 }

@@ -78,18 +78,17 @@ static void debug_exit_unrealize(struct device *dev)
 	as_del(&d->region);
 }
 
+static void debug_exit_setup(struct device *dev, const void *cfg)
+{
+	container_of(dev, struct debug_exit, dev)->cfg = *(const struct debug_exit_config *)cfg;
+}
+
 struct debug_exit *debug_exit_create(struct machine *m, const struct debug_exit_config *cfg,
 				     GError **err)
 {
-	struct device *dev = device_new(m, &debug_exit_isa_class, NULL, NULL);
-	struct debug_exit *d = container_of(dev, struct debug_exit, dev);
+	struct device *dev = device_create(m, &debug_exit_isa_class, NULL, debug_exit_setup, cfg, err);
 
-	d->cfg = *cfg;
-	if (device_realize(dev, err) < 0) {
-		g_free(dev);
-		return NULL;
-	}
-	return d;
+	return dev ? container_of(dev, struct debug_exit, dev) : NULL;
 }
 
 static const struct vmstate_field debug_exit_vmstate_fields[] = {

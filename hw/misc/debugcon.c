@@ -104,18 +104,17 @@ static void debugcon_unrealize(struct device *dev)
 	as_del(&d->region);
 }
 
+static void debugcon_setup(struct device *dev, const void *cfg)
+{
+	container_of(dev, struct debugcon, dev)->cfg = *(const struct debugcon_config *)cfg;
+}
+
 struct debugcon *debugcon_create(struct machine *m, const struct debugcon_config *cfg,
 				 GError **err)
 {
-	struct device *dev = device_new(m, &debugcon_isa_class, NULL, NULL);
-	struct debugcon *d = container_of(dev, struct debugcon, dev);
+	struct device *dev = device_create(m, &debugcon_isa_class, NULL, debugcon_setup, cfg, err);
 
-	d->cfg = *cfg;
-	if (device_realize(dev, err) < 0) {
-		g_free(dev);
-		return NULL;
-	}
-	return d;
+	return dev ? container_of(dev, struct debugcon, dev) : NULL;
 }
 
 static const struct vmstate_field debugcon_vmstate_fields[] = {

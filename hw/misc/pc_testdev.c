@@ -169,13 +169,9 @@ static void pc_testdev_unrealize(struct device *dev)
 
 struct pc_testdev *pc_testdev_create(struct machine *m, GError **err)
 {
-	struct device *dev = device_new(m, &pc_testdev_class, NULL, NULL);
+	struct device *dev = device_create(m, &pc_testdev_class, NULL, NULL, NULL, err);
 
-	if (device_realize(dev, err) < 0) {
-		g_free(dev);
-		return NULL;
-	}
-	return container_of(dev, struct pc_testdev, dev);
+	return dev ? container_of(dev, struct pc_testdev, dev) : NULL;
 }
 
 static const struct vmstate_field pc_testdev_fields[] = {

@@ -285,19 +285,28 @@ static int pci_testdev_post_load(void *opaque)
 	return pci_device_post_load(&d->pci);
 }
 
+/* What pci_testdev_create hands to the instance before realize. */
+struct pci_testdev_args {
+	struct pci_bus *bus;
+	const struct pci_testdev_config *cfg;
+};
+
+static void pci_testdev_setup(struct device *dev, const void *arg)
+{
+	const struct pci_testdev_args *a = arg;
+	struct pci_testdev *d = container_of(dev, struct pci_testdev, pci.dev);
+
+	d->cfg = *a->cfg;
+	d->bus = a->bus;
+}
+
 struct pci_testdev *pci_testdev_create(struct machine *m, struct pci_bus *bus,
 				       const struct pci_testdev_config *cfg, GError **err)
 {
-	struct device *dev = device_new(m, &pci_testdev_class, NULL, NULL);
-	struct pci_testdev *d = container_of(dev, struct pci_testdev, pci.dev);
+	struct pci_testdev_args a = { bus, cfg };
+	struct device *dev = device_create(m, &pci_testdev_class, NULL, pci_testdev_setup, &a, err);
 
-	d->cfg = *cfg;
-	d->bus = bus;
-	if (device_realize(dev, err) < 0) {
-		g_free(dev);
-		return NULL;
-	}
-	return d;
+	return dev ? container_of(dev, struct pci_testdev, pci.dev) : NULL;
 }
 
 static const struct vmstate_field pci_testdev_fields[] = {

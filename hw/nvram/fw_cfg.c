@@ -507,23 +507,25 @@ const struct device_class fw_cfg_io_class = {
     .vmsd = &fw_cfg_vmstate,
 };
 
+static void fw_cfg_setup(struct device *dev, const void *dma)
+{
+	container_of(dev, struct fw_cfg, dev)->dma_enabled = *(const bool *)dma;
+}
+
 struct fw_cfg *fw_cfg_new(struct machine *m, bool dma)
 {
-	struct device *dev = device_new(m, &fw_cfg_io_class, "fw_cfg", NULL);
-	struct fw_cfg *f = container_of(dev, struct fw_cfg, dev);
 	GError *err = NULL;
+	struct device *dev = device_create(m, &fw_cfg_io_class, "fw_cfg", fw_cfg_setup, &dma, &err);
+	struct fw_cfg *f;
 
-	f->dma_enabled = dma;
-	f->items = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, item_free);
-	f->files = g_ptr_array_new_with_free_func(file_free);
-	if (device_realize(dev, &err) < 0) {
+	if (!dev) {
 		error_report("%s", err->message);
 		g_error_free(err);
-		fw_cfg_free(f);
-		g_free(dev->id);
-		g_free(f);
 		return NULL;
 	}
+	f = container_of(dev, struct fw_cfg, dev);
+	f->items = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, item_free);
+	f->files = g_ptr_array_new_with_free_func(file_free);
 	fw_cfg_add_bytes(f, FW_CFG_SIGNATURE, "QEMU", 4);
 	fw_cfg_add_i32(f, FW_CFG_ID, dma ? 3 : 1);
 	fw_cfg_build_dir(f);

@@ -142,15 +142,14 @@ const struct device_class i440fx_class = {
 	.vmsd = &i440fx_vmsd,
 };
 
+static void i440fx_setup(struct device *dev, const void *bus)
+{
+	container_of(dev, struct i440fx, pci.dev)->pci.bus = (struct pci_bus *)bus;
+}
+
 struct i440fx *i440fx_create(struct machine *m, struct pci_bus *bus, GError **err)
 {
-	struct device *dev = device_new(m, &i440fx_class, "i440fx", NULL);
-	struct i440fx *s = container_of(dev, struct i440fx, pci.dev);
+	struct device *dev = device_create(m, &i440fx_class, "i440fx", i440fx_setup, bus, err);
 
-	s->pci.bus = bus;
-	if (device_realize(dev, err) < 0) {
-		device_free(dev);
-		return NULL;
-	}
-	return s;
+	return dev ? container_of(dev, struct i440fx, pci.dev) : NULL;
 }

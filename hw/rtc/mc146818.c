@@ -630,17 +630,16 @@ const struct device_class rtc_class = {
 	.vmsd = &rtc_vmstate,
 };
 
+static void rtc_setup(struct device *d, const void *cfg)
+{
+	container_of(d, struct rtc, dev)->cfg = *(const struct rtc_config *)cfg;
+}
+
 struct rtc *rtc_create(struct machine *m, const struct rtc_config *cfg, GError **err)
 {
-	struct device *d = device_new(m, &rtc_class, "rtc", NULL);
-	struct rtc *s = container_of(d, struct rtc, dev);
+	struct device *d = device_create(m, &rtc_class, "rtc", rtc_setup, cfg, err);
 
-	s->cfg = *cfg;
-	if (device_realize(d, err) < 0) {
-		device_free(d);
-		return NULL;
-	}
-	return s;
+	return d ? container_of(d, struct rtc, dev) : NULL;
 }
 
 void rtc_set_cmos(struct rtc *s, int index, uint8_t val)

@@ -271,19 +271,18 @@ const struct device_class virtio_balloon_pci_class = {
 	.vmsd = &vbal_vmstate,
 };
 
+static void virtio_balloon_pci_setup(struct device *dev, const void *cfg)
+{
+	container_of(dev, struct virtio_balloon, vp.pci.dev)->cfg = *(const struct virtio_balloon_config *)cfg;
+}
+
 struct virtio_balloon *virtio_balloon_pci_create(struct machine *m,
 						 const struct virtio_balloon_config *cfg,
 						 GError **err)
 {
-	struct device *dev = device_new(m, &virtio_balloon_pci_class, NULL, NULL);
-	struct virtio_balloon *b = container_of(dev, struct virtio_balloon, vp.pci.dev);
+	struct device *dev = device_create(m, &virtio_balloon_pci_class, NULL, virtio_balloon_pci_setup, cfg, err);
 
-	b->cfg = *cfg;
-	if (device_realize(dev, err) < 0) {
-		g_free(dev);
-		return NULL;
-	}
-	return b;
+	return dev ? container_of(dev, struct virtio_balloon, vp.pci.dev) : NULL;
 }
 
 static struct virtio_balloon *vbal_find(struct machine *m)

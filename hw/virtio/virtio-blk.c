@@ -461,18 +461,17 @@ const struct device_class virtio_blk_pci_class = {
 	.vmsd = &vblk_vmstate,
 };
 
+static void virtio_blk_pci_setup(struct device *dev, const void *cfg)
+{
+	container_of(dev, struct virtio_blk, vp.pci.dev)->cfg = *(const struct virtio_blk_config *)cfg;
+}
+
 struct virtio_blk *virtio_blk_pci_create(struct machine *m,
 					 const struct virtio_blk_config *cfg, GError **err)
 {
-	struct device *dev = device_new(m, &virtio_blk_pci_class, NULL, NULL);
-	struct virtio_blk *s = container_of(dev, struct virtio_blk, vp.pci.dev);
+	struct device *dev = device_create(m, &virtio_blk_pci_class, NULL, virtio_blk_pci_setup, cfg, err);
 
-	s->cfg = *cfg;
-	if (device_realize(dev, err) < 0) {
-		g_free(dev);
-		return NULL;
-	}
-	return s;
+	return dev ? container_of(dev, struct virtio_blk, vp.pci.dev) : NULL;
 }
 
 int virtio_blk_create_drives(struct machine *m, GError **err)

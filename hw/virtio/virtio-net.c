@@ -406,16 +406,15 @@ const struct device_class virtio_net_pci_class = {
 	.vmsd = &vnet_vmstate,
 };
 
+static void virtio_net_pci_setup(struct device *dev, const void *cfg)
+{
+	container_of(dev, struct virtio_net, vp.pci.dev)->cfg = *(const struct virtio_net_config *)cfg;
+}
+
 struct virtio_net *virtio_net_pci_create(struct machine *m,
 					 const struct virtio_net_config *cfg, GError **err)
 {
-	struct device *dev = device_new(m, &virtio_net_pci_class, NULL, NULL);
-	struct virtio_net *n = container_of(dev, struct virtio_net, vp.pci.dev);
+	struct device *dev = device_create(m, &virtio_net_pci_class, NULL, virtio_net_pci_setup, cfg, err);
 
-	n->cfg = *cfg;
-	if (device_realize(dev, err) < 0) {
-		g_free(dev);
-		return NULL;
-	}
-	return n;
+	return dev ? container_of(dev, struct virtio_net, vp.pci.dev) : NULL;
 }

@@ -175,16 +175,15 @@ const struct device_class virtio_rng_pci_class = {
 	.vmsd = &vrng_vmstate,
 };
 
+static void virtio_rng_pci_setup(struct device *dev, const void *cfg)
+{
+	container_of(dev, struct virtio_rng, vp.pci.dev)->cfg = *(const struct virtio_rng_config *)cfg;
+}
+
 struct virtio_rng *virtio_rng_pci_create(struct machine *m, const struct virtio_rng_config *cfg,
 					 GError **err)
 {
-	struct device *dev = device_new(m, &virtio_rng_pci_class, NULL, NULL);
-	struct virtio_rng *r = container_of(dev, struct virtio_rng, vp.pci.dev);
+	struct device *dev = device_create(m, &virtio_rng_pci_class, NULL, virtio_rng_pci_setup, cfg, err);
 
-	r->cfg = *cfg;
-	if (device_realize(dev, err) < 0) {
-		g_free(dev);
-		return NULL;
-	}
-	return r;
+	return dev ? container_of(dev, struct virtio_rng, vp.pci.dev) : NULL;
 }

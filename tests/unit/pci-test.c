@@ -19,28 +19,6 @@
 #include "core/machine.h"
 #include "core/vmstate.h"
 
-static int irq_levels[NUM_GSI];
-
-static void record_irq(struct machine *m, int n, int level)
-{
-	irq_levels[n] = level;
-}
-
-/* The unit tests' accelerator: it only records GSI levels. */
-static const struct accel_ops recorder_ops = {
-	.name = "irq-recorder",
-	.set_irq = record_irq,
-};
-
-static struct machine *test_machine(void)
-{
-	struct machine *m = machine_new(NULL);
-
-	machine_set_accel(m, &recorder_ops);
-	memset(irq_levels, 0, sizeof(irq_levels));
-	return m;
-}
-
 /* ---- a test function with one BAR of each kind ---- */
 
 struct tdev {
@@ -125,7 +103,7 @@ static void cfg_writew(struct machine *m, int devfn, int off, uint16_t v)
 
 static void test_bar_sizing(void)
 {
-	struct machine *m = test_machine();
+	struct machine *m = machine_new(NULL);
 	struct pci_bus *bus = new_bus(m);
 
 	tdev_new(m, bus, DEV, 1);
@@ -152,7 +130,7 @@ static void test_bar_sizing(void)
 
 static void test_bar_mapping(void)
 {
-	struct machine *m = test_machine();
+	struct machine *m = machine_new(NULL);
 	struct pci_bus *bus = new_bus(m);
 	struct tdev *t = tdev_new(m, bus, DEV, 1), *u = tdev_new(m, bus, 0x20, 1);
 
@@ -218,7 +196,7 @@ static struct piix3 *new_piix3(struct machine *m, struct pci_bus *bus)
 
 static void test_intx_routing(void)
 {
-	struct machine *m = test_machine();
+	struct machine *m = machine_new(NULL);
 	struct pci_bus *bus = new_bus(m);
 	struct piix3 *p = new_piix3(m, bus);
 	struct tdev *a = tdev_new(m, bus, 0x18, 1); /* slot 3 INTA -> PIRQC */
@@ -229,42 +207,42 @@ static void test_intx_routing(void)
 	g_assert_cmphex(cfg_readl(m, 0x18, 0x04) >> 16 & PCI_STATUS_INTERRUPT, ==,
 			PCI_STATUS_INTERRUPT);
 	for (int i = 0; i < 16; i++)
-		g_assert_cmpint(irq_levels[i], ==, 0); /* PIRQC disabled */
+		g_assert_cmpint(m->gsi_level[i], ==, 0); /* PIRQC disabled */
 	cfg_writeb(m, PIIX3_DEVFN, 0x62, 11);
-	g_assert_cmpint(irq_levels[11], ==, 1);
+	g_assert_cmpint(m->gsi_level[11], ==, 1);
 	pci_set_irq(&b->pci, 1);
 	pci_set_irq(&a->pci, 0);
-	g_assert_cmpint(irq_levels[11], ==, 1); /* b still holds it */
+	g_assert_cmpint(m->gsi_level[11], ==, 1); /* b still holds it */
 	pci_set_irq(&b->pci, 0);
-	g_assert_cmpint(irq_levels[11], ==, 0);
+	g_assert_cmpint(m->gsi_level[11], ==, 0);
 
 	/* re-routing moves an asserted line */
 	pci_set_irq(&a->pci, 1);
 	cfg_writeb(m, PIIX3_DEVFN, 0x62, 10);
-	g_assert_cmpint(irq_levels[11], ==, 0);
-	g_assert_cmpint(irq_levels[10], ==, 1);
+	g_assert_cmpint(m->gsi_level[11], ==, 0);
+	g_assert_cmpint(m->gsi_level[10], ==, 1);
 	/* two PIRQs on one IRQ */
 	cfg_writeb(m, PIIX3_DEVFN, 0x60, 10);
 	pci_set_irq(&c->pci, 1);
 	pci_set_irq(&a->pci, 0);
-	g_assert_cmpint(irq_levels[10], ==, 1);
+	g_assert_cmpint(m->gsi_level[10], ==, 1);
 	pci_set_irq(&c->pci, 0);
-	g_assert_cmpint(irq_levels[10], ==, 0);
+	g_assert_cmpint(m->gsi_level[10], ==, 0);
 
 	/* INTx disable masks the pin, the status bit stays */
 	pci_set_irq(&a->pci, 1);
 	cfg_writew(m, 0x18, 0x04, PCI_COMMAND_INTX_DISABLE);
-	g_assert_cmpint(irq_levels[10], ==, 0);
+	g_assert_cmpint(m->gsi_level[10], ==, 0);
 	g_assert_true(cfg_readl(m, 0x18, 0x04) >> 16 & PCI_STATUS_INTERRUPT);
 	cfg_writew(m, 0x18, 0x04, 0);
-	g_assert_cmpint(irq_levels[10], ==, 1);
+	g_assert_cmpint(m->gsi_level[10], ==, 1);
 	/* bit 7 disables the PIRQ; a reset of PIIX3 does too */
 	cfg_writeb(m, PIIX3_DEVFN, 0x62, 0x8a);
-	g_assert_cmpint(irq_levels[10], ==, 0);
+	g_assert_cmpint(m->gsi_level[10], ==, 0);
 	cfg_writeb(m, PIIX3_DEVFN, 0x62, 0x0a);
-	g_assert_cmpint(irq_levels[10], ==, 1);
+	g_assert_cmpint(m->gsi_level[10], ==, 1);
 	device_reset(&p->pci.dev);
-	g_assert_cmpint(irq_levels[10], ==, 0);
+	g_assert_cmpint(m->gsi_level[10], ==, 0);
 	g_assert_cmphex(cfg_readl(m, PIIX3_DEVFN, 0x60), ==, 0x80808080);
 	g_assert_cmpint(piix3_pirq_irq(p, 2), ==, -1);
 }
@@ -285,7 +263,7 @@ static const struct vmstate_desc tdev_vmsd = {
 
 static void test_vmstate(void)
 {
-	struct machine *m = test_machine();
+	struct machine *m = machine_new(NULL);
 	struct pci_bus *bus = new_bus(m);
 	struct tdev *t;
 	GByteArray *a = g_byte_array_new();
@@ -298,23 +276,23 @@ static void test_vmstate(void)
 	cfg_writel(m, DEV, 0x14, 0xfebf0000);
 	cfg_writew(m, DEV, 0x04, PCI_COMMAND_IO | PCI_COMMAND_MEMORY);
 	pci_set_irq(&t->pci, 1);
-	g_assert_cmpint(irq_levels[11], ==, 1);
+	g_assert_cmpint(m->gsi_level[11], ==, 1);
 	vmstate_save(&tdev_vmsd, t, a);
 
 	pci_device_reset(&t->pci);
-	g_assert_cmpint(irq_levels[11], ==, 0);
+	g_assert_cmpint(m->gsi_level[11], ==, 0);
 	g_assert_null(as_find(&m->io, 0xc000));
 	g_assert_cmpint(vmstate_load(&tdev_vmsd, t, a->data, a->len, &err), ==, a->len);
 	g_assert_no_error(err);
 	g_assert_cmphex(as_read(&m->io, 0xc000, 1), ==, 0xa1);
 	g_assert_cmphex(as_read(&m->mem, 0xfebf0000, 1), ==, 0xb2);
-	g_assert_cmpint(irq_levels[11], ==, 1);
+	g_assert_cmpint(m->gsi_level[11], ==, 1);
 	g_byte_array_free(a, TRUE);
 }
 
 static void test_pm_vmstate(void)
 {
-	struct machine *m = test_machine();
+	struct machine *m = machine_new(NULL);
 	struct pci_bus *bus = new_bus(m);
 	struct piix4_pm_config cfg = PIIX4_PM_CONFIG_DEFAULT;
 	struct piix4_pm *pm;
@@ -330,22 +308,22 @@ static void test_pm_vmstate(void)
 	cfg_writeb(m, PIIX4_PM_DEVFN, 0x80, 1);
 	as_write(&m->io, 0x600, 1, 2);       /* clear TMR_STS */
 	as_write(&m->io, 0x602, 0x0101, 2);  /* TMR_EN | PWRBTN_EN */
-	g_assert_cmpint(irq_levels[9], ==, 0);
+	g_assert_cmpint(m->gsi_level[9], ==, 0);
 	piix4_pm_power_button(pm);
-	g_assert_cmpint(irq_levels[9], ==, 1);
+	g_assert_cmpint(m->gsi_level[9], ==, 1);
 	g_assert_true(timer_pending(&pm->tmr_timer));
 	vmstate_save(vmsd, pm, a);
 
 	device_reset(&pm->pci.dev);
-	g_assert_cmpint(irq_levels[9], ==, 0);
+	g_assert_cmpint(m->gsi_level[9], ==, 0);
 	g_assert_cmphex(as_read(&m->io, 0x602, 2), ==, 0xffff);
 	g_assert_cmpint(vmstate_load(vmsd, pm, a->data, a->len, &err), ==, a->len);
 	g_assert_no_error(err);
 	g_assert_cmphex(as_read(&m->io, 0x602, 2), ==, 0x0101);
 	g_assert_cmphex(as_read(&m->io, 0x600, 2), ==, 0x0100);
-	g_assert_cmpint(irq_levels[9], ==, 1);
+	g_assert_cmpint(m->gsi_level[9], ==, 1);
 	as_write(&m->io, 0x600, 0x0100, 2);
-	g_assert_cmpint(irq_levels[9], ==, 0);
+	g_assert_cmpint(m->gsi_level[9], ==, 0);
 	g_assert_true(timer_pending(&pm->tmr_timer));
 	g_byte_array_free(a, TRUE);
 }
@@ -353,7 +331,7 @@ static void test_pm_vmstate(void)
 /* The 0xcf8 latch is part of the host bridge's saved state. */
 static void test_latch_vmstate(void)
 {
-	struct machine *m = test_machine();
+	struct machine *m = machine_new(NULL);
 	struct pci_bus *bus = new_bus(m);
 	struct i440fx *h;
 	GByteArray *a = g_byte_array_new();
@@ -379,7 +357,7 @@ static void test_latch_vmstate(void)
 
 static void test_capabilities(void)
 {
-	struct machine *m = test_machine();
+	struct machine *m = machine_new(NULL);
 	struct pci_bus *bus = new_bus(m);
 	struct tdev *t = tdev_new(m, bus, DEV, 1);
 
@@ -397,7 +375,7 @@ static void test_capabilities(void)
 
 static void test_hostile(void)
 {
-	struct machine *m = test_machine();
+	struct machine *m = machine_new(NULL);
 	struct pci_bus *bus = new_bus(m);
 	struct piix4_pm_config cfg = PIIX4_PM_CONFIG_DEFAULT;
 	GError *err = NULL;

@@ -16,28 +16,6 @@
 #include "core/machine.h"
 #include "core/vmstate.h"
 
-static int irq_levels[NUM_GSI];
-
-static void record_irq(struct machine *m, int n, int level)
-{
-	irq_levels[n] = level;
-}
-
-/* The unit tests' accelerator: it only records GSI levels. */
-static const struct accel_ops recorder_ops = {
-	.name = "irq-recorder",
-	.set_irq = record_irq,
-};
-
-static struct machine *test_machine(void)
-{
-	struct machine *m = machine_new(NULL);
-
-	machine_set_accel(m, &recorder_ops);
-	memset(irq_levels, 0, sizeof(irq_levels));
-	return m;
-}
-
 static uint8_t in8(struct machine *m, uint16_t port)
 {
 	return as_read(&m->io, port, 1);
@@ -89,14 +67,14 @@ static void key(struct i8042 *s, unsigned k)
 
 static void test_translated_keys(void)
 {
-	struct machine *m = test_machine();
+	struct machine *m = machine_new(NULL);
 	struct i8042 *s = make_kbc(m);
 
 	set_mode(m, 0x61); /* what SeaBIOS leaves: XLATE, IRQ 1 */
 	key(s, 0x1e);
-	g_assert_cmpint(irq_levels[1], ==, 1);
+	g_assert_cmpint(m->gsi_level[1], ==, 1);
 	EXPECT(m, 0x1e, 0x9e);
-	g_assert_cmpint(irq_levels[1], ==, 0);
+	g_assert_cmpint(m->gsi_level[1], ==, 0);
 	key(s, 0x148);	/* Up */
 	EXPECT(m, 0xe0, 0x48, 0xe0, 0xc8);
 	key(s, 0x41);	/* F7: set 2 0x83 */
@@ -111,7 +89,7 @@ static void test_translated_keys(void)
 
 static void test_raw_sets(void)
 {
-	struct machine *m = test_machine();
+	struct machine *m = machine_new(NULL);
 	struct i8042 *s = make_kbc(m);
 
 	set_mode(m, 0x00);
@@ -148,7 +126,7 @@ static void test_raw_sets(void)
 /* Every set 2 code of the key table translates back to its set 1 code. */
 static void test_translation_table(void)
 {
-	struct machine *m = test_machine();
+	struct machine *m = machine_new(NULL);
 	struct i8042 *s = make_kbc(m);
 	int checked = 0;
 
@@ -176,7 +154,7 @@ static void test_translation_table(void)
 
 static void test_disabled_and_overflow(void)
 {
-	struct machine *m = test_machine();
+	struct machine *m = machine_new(NULL);
 	struct i8042 *s = make_kbc(m);
 	uint8_t buf[64];
 
@@ -228,7 +206,7 @@ static void mouse_cmd(struct machine *m, uint8_t v)
 
 static void test_mouse_packets(void)
 {
-	struct machine *m = test_machine();
+	struct machine *m = machine_new(NULL);
 	struct i8042 *s = make_kbc(m);
 	struct ps2_mouse *ms = i8042_mouse(s);
 
@@ -238,12 +216,12 @@ static void test_mouse_packets(void)
 	mouse_cmd(m, 0xf4);
 	EXPECT(m, 0xfa);
 	ps2_mouse_event(ms, 10, 5, 0, 0);
-	g_assert_cmpint(irq_levels[12], ==, 1);
-	g_assert_cmpint(irq_levels[1], ==, 0);
+	g_assert_cmpint(m->gsi_level[12], ==, 1);
+	g_assert_cmpint(m->gsi_level[1], ==, 0);
 	g_assert_cmphex(in8(m, 0x64) & 0x21, ==, 0x21);
 	/* y is up in PS/2: screen-down 5 is -5 */
 	EXPECT(m, 0x28, 0x0a, 0xfb);
-	g_assert_cmpint(irq_levels[12], ==, 0);
+	g_assert_cmpint(m->gsi_level[12], ==, 0);
 	ps2_mouse_event(ms, -3, -4, 0, PS2_BUTTON_LEFT | PS2_BUTTON_RIGHT);
 	EXPECT(m, 0x1b, 0xfd, 0x04);
 	ps2_mouse_event(ms, 0, 0, 0, 0); /* button release alone */
@@ -282,7 +260,7 @@ static void test_mouse_packets(void)
 
 static void test_reset_command(void)
 {
-	struct machine *m = test_machine();
+	struct machine *m = machine_new(NULL);
 	struct i8042 *s = make_kbc(m);
 
 	g_assert_true(i8042_a20(s));
@@ -311,7 +289,7 @@ static void roundtrip(const struct vmstate_desc *vmsd, void *obj, struct device 
 
 static void test_vmstate(void)
 {
-	struct machine *m = test_machine();
+	struct machine *m = machine_new(NULL);
 	struct i8042 *s = make_kbc(m);
 	struct device *kbc = g_ptr_array_index(m->devices, 2);
 	struct device *kbd = g_ptr_array_index(m->devices, 0);
@@ -326,16 +304,16 @@ static void test_vmstate(void)
 	mouse_cmd(m, 0xf4);
 	key(s, 0x1e);		/* set 3: 1C, F0 1C */
 	ps2_mouse_event(i8042_mouse(s), 3, 0, 0, 0);
-	g_assert_cmpint(irq_levels[1], ==, 1);
+	g_assert_cmpint(m->gsi_level[1], ==, 1);
 
 	roundtrip(kbd->cls->vmsd, kbd, kbd);
 	roundtrip(mouse->cls->vmsd, mouse, mouse);
-	irq_levels[1] = 0;
+	m->gsi_level[1] = 0;
 	roundtrip(kbc->cls->vmsd, kbc, kbc);
-	g_assert_cmpint(irq_levels[1], ==, 1); /* level restored */
+	g_assert_cmpint(m->gsi_level[1], ==, 1); /* level restored */
 	EXPECT(m, 0xfa, 0xfa, 0x1c, 0xf0, 0x1c, 0xfa, 0x08, 0x03, 0x00);
-	g_assert_cmpint(irq_levels[1], ==, 0);
-	g_assert_cmpint(irq_levels[12], ==, 0);
+	g_assert_cmpint(m->gsi_level[1], ==, 0);
+	g_assert_cmpint(m->gsi_level[12], ==, 0);
 
 	/* a hostile snapshot with wild queue indices is tamed */
 	{
@@ -357,7 +335,7 @@ static void test_vmstate(void)
 /* Random traffic on both ports mixed with input: nothing breaks. */
 static void test_hostile(void)
 {
-	struct machine *m = test_machine();
+	struct machine *m = machine_new(NULL);
 	struct i8042 *s = make_kbc(m);
 	GRand *r = g_rand_new_with_seed(42);
 

@@ -15,28 +15,6 @@
 #include "core/machine.h"
 #include "core/vmstate.h"
 
-static int irq_levels[NUM_GSI];
-
-static void record_irq(struct machine *m, int n, int level)
-{
-	irq_levels[n] = level;
-}
-
-/* The unit tests' accelerator: it only records GSI levels. */
-static const struct accel_ops recorder_ops = {
-	.name = "irq-recorder",
-	.set_irq = record_irq,
-};
-
-static struct machine *test_machine(void)
-{
-	struct machine *m = machine_new(NULL);
-
-	machine_set_accel(m, &recorder_ops);
-	memset(irq_levels, 0, sizeof(irq_levels));
-	return m;
-}
-
 static uint8_t cmos_in(struct machine *m, uint8_t idx)
 {
 	as_write(&m->io, 0x70, idx, 1);
@@ -73,7 +51,7 @@ static struct rtc *make_rtc(struct machine *m)
 
 static void test_base_time(void)
 {
-	struct machine *m = test_machine();
+	struct machine *m = machine_new(NULL);
 	struct rtc *s = make_rtc(m);
 
 	g_assert_cmphex(cmos_in(m, RTC_SECONDS), ==, 0x07);
@@ -101,7 +79,7 @@ static void test_base_time(void)
 
 static void test_no_idle_timer(void)
 {
-	struct machine *m = test_machine();
+	struct machine *m = machine_new(NULL);
 
 	make_rtc(m);
 	g_assert_cmpint(vclock_next_deadline(&m->clock), ==, INT64_MAX);
@@ -112,10 +90,10 @@ static void test_no_idle_timer(void)
 	cmos_out(m, RTC_REG_B, 0x42);
 	g_assert_cmpint(vclock_next_deadline(&m->clock), <=, NS_PER_SEC / 1024 + 1);
 	step(m, 10 * 1000000);
-	g_assert_cmpint(irq_levels[8], ==, 1);
+	g_assert_cmpint(m->gsi_level[8], ==, 1);
 	g_assert_cmpint(vclock_next_deadline(&m->clock), ==, INT64_MAX);
 	g_assert_cmphex(cmos_in(m, RTC_REG_C), ==, 0xc0);
-	g_assert_cmpint(irq_levels[8], ==, 0);
+	g_assert_cmpint(m->gsi_level[8], ==, 0);
 	g_assert_cmpint(vclock_next_deadline(&m->clock), !=, INT64_MAX);
 	/* update interrupt under SET: nothing to wait for */
 	cmos_out(m, RTC_REG_B, 0x82 | 0x30);
@@ -124,7 +102,7 @@ static void test_no_idle_timer(void)
 
 static void test_vmstate_and_reset(void)
 {
-	struct machine *m = test_machine();
+	struct machine *m = machine_new(NULL);
 	struct rtc *s = make_rtc(m);
 	struct device *d = g_ptr_array_index(m->devices, 0);
 	const struct vmstate_desc *vmsd = d->cls->vmsd;
@@ -136,7 +114,7 @@ static void test_vmstate_and_reset(void)
 	cmos_out(m, RTC_REG_A, 0x2f); /* 2 Hz */
 	cmos_out(m, RTC_REG_B, 0x42);
 	step(m, 600 * 1000000);
-	g_assert_cmpint(irq_levels[8], ==, 1);
+	g_assert_cmpint(m->gsi_level[8], ==, 1);
 	cmos_in(m, RTC_REG_C);
 	dl = vclock_next_deadline(&m->clock);
 	g_assert_cmpint(dl, ==, NS_PER_SEC);
@@ -154,7 +132,7 @@ static void test_vmstate_and_reset(void)
 	g_assert_cmpmem(a->data, a->len, b->data, b->len);
 	g_assert_cmpint(vclock_next_deadline(&m->clock), ==, dl);
 	step(m, 400 * 1000000);
-	g_assert_cmpint(irq_levels[8], ==, 1);
+	g_assert_cmpint(m->gsi_level[8], ==, 1);
 	g_assert_cmpint(rtc_get_time(s), ==, BASE_TIME + 1);
 	g_byte_array_free(a, TRUE);
 	g_byte_array_free(b, TRUE);
@@ -163,7 +141,7 @@ static void test_vmstate_and_reset(void)
 /* Every value into every register, with time passing: must stay sane. */
 static void test_hostile_registers(void)
 {
-	struct machine *m = test_machine();
+	struct machine *m = machine_new(NULL);
 
 	make_rtc(m);
 	for (int idx = 0; idx < 256; idx++) {
@@ -218,7 +196,7 @@ static void test_parse_option(void)
 
 	/* the configured base shows up in the registers */
 	{
-		struct machine *m = test_machine();
+		struct machine *m = machine_new(NULL);
 		struct rtc *s;
 
 		g_assert_cmpint(rtc_parse_option(&cfg, "base=2006-06-17T16:01:21", &err), ==, 0);
@@ -233,7 +211,7 @@ static void test_parse_option(void)
 static void test_localtime(void)
 {
 	struct rtc_config cfg = RTC_CONFIG_DEFAULT;
-	struct machine *m = test_machine();
+	struct machine *m = machine_new(NULL);
 	GError *err = NULL;
 	int64_t host, t;
 

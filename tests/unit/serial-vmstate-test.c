@@ -15,26 +15,12 @@
 #include "core/opts.h"
 #include "core/vmstate.h"
 
-static int irq_levels[NUM_GSI];
-
-static void record_irq(struct machine *m, int n, int level)
-{
-	irq_levels[n] = level;
-}
-
-/* The unit tests' accelerator: it only records GSI levels. */
-static const struct accel_ops recorder_ops = {
-	.name = "irq-recorder",
-	.set_irq = record_irq,
-};
-
-static struct machine *test_machine(void)
+/* A machine whose -device table is the program's (for -device serial-isa). */
+static struct machine *serial_test_machine(void)
 {
 	struct machine *m = machine_new(NULL);
 
-	machine_set_accel(m, &recorder_ops);
-	m->device_classes = device_classes; /* -device serial-isa */
-	memset(irq_levels, 0, sizeof(irq_levels));
+	m->device_classes = device_classes;
 	return m;
 }
 
@@ -63,7 +49,7 @@ static struct serial *make_com1(struct machine *m)
 
 static void test_roundtrip(void)
 {
-	struct machine *m = test_machine();
+	struct machine *m = serial_test_machine();
 	struct serial *s = make_com1(m);
 	const struct vmstate_desc *vmsd = s->dev.cls->vmsd;
 	GByteArray *a = g_byte_array_new(), *b = g_byte_array_new();
@@ -80,14 +66,14 @@ static void test_roundtrip(void)
 		out8(m, 0x3f8, 'a' + i);
 	vclock_warp(&m->clock, vclock_ns(&m->clock) + 10000000); /* timeout fires */
 	g_assert_cmphex(in8(m, 0x3fa), ==, 0xcc);
-	g_assert_cmpint(irq_levels[4], ==, 1);
+	g_assert_cmpint(m->gsi_level[4], ==, 1);
 	g_assert_cmphex(in8(m, 0x3f8), ==, 'a'); /* re-arms the timeout */
 	g_assert_true(timer_pending(&s->timeout_timer));
 
 	vmstate_save(vmsd, s, a);
 	device_reset(&s->dev);
 	g_assert_cmphex(in8(m, 0x3fd), ==, 0x60);
-	g_assert_cmpint(irq_levels[4], ==, 0);
+	g_assert_cmpint(m->gsi_level[4], ==, 0);
 	g_assert_false(timer_pending(&s->timeout_timer));
 	g_assert_cmpint(vmstate_load(vmsd, s, a->data, a->len, &err), ==, (long)a->len);
 	g_assert_no_error(err);
@@ -100,19 +86,19 @@ static void test_roundtrip(void)
 	g_assert_cmphex(in8(m, 0x3fc), ==, 0x10);
 	g_assert_cmphex(in8(m, 0x3fd), ==, 0x61);
 	vclock_warp(&m->clock, vclock_ns(&m->clock) + 10000000);
-	g_assert_cmpint(irq_levels[4], ==, 1);
+	g_assert_cmpint(m->gsi_level[4], ==, 1);
 	for (int i = 1; i < 5; i++)
 		g_assert_cmphex(in8(m, 0x3f8), ==, 'a' + i);
 	g_assert_cmphex(in8(m, 0x3fd), ==, 0x60);
 	g_assert_cmphex(in8(m, 0x3fa), ==, 0xc1);
-	g_assert_cmpint(irq_levels[4], ==, 0);
+	g_assert_cmpint(m->gsi_level[4], ==, 0);
 	g_byte_array_free(a, TRUE);
 	g_byte_array_free(b, TRUE);
 }
 
 static void test_hostile_snapshot(void)
 {
-	struct machine *m = test_machine();
+	struct machine *m = serial_test_machine();
 	struct serial *s = make_com1(m);
 	const struct vmstate_desc *vmsd = s->dev.cls->vmsd;
 	GByteArray *a = g_byte_array_new();
@@ -137,7 +123,7 @@ static void test_hostile_snapshot(void)
 /* A hostile guest: random accesses keep every invariant and the IRQ honest. */
 static void test_random_accesses(void)
 {
-	struct machine *m = test_machine();
+	struct machine *m = serial_test_machine();
 	struct serial *s = make_com1(m);
 	GRand *r = g_rand_new_with_seed(0x16550);
 	int seen_irq = 0, seen_full = 0, seen_cti = 0;
@@ -160,9 +146,9 @@ static void test_random_accesses(void)
 		iir = s->iir & 0x0f;
 		g_assert_true(iir == 0x01 || iir == 0x00 || iir == 0x02 || iir == 0x04 ||
 			      iir == 0x06 || iir == 0x0c);
-		g_assert_cmpint(irq_levels[4], ==, iir != 0x01);
+		g_assert_cmpint(m->gsi_level[4], ==, iir != 0x01);
 		g_assert_cmpint(s->lsr & 0x01, ==, (s->fcr & 1) ? s->rx_count > 0 : (s->lsr & 1));
-		seen_irq += irq_levels[4];
+		seen_irq += m->gsi_level[4];
 		seen_full += s->rx_count == SERIAL_FIFO_LEN;
 		seen_cti += iir == 0x0c;
 	}
@@ -185,7 +171,7 @@ static struct device *device_from(struct machine *m, const char *spec, GError **
 
 static void test_device_opts(void)
 {
-	struct machine *m = test_machine();
+	struct machine *m = serial_test_machine();
 	GError *err = NULL;
 	struct device *d1, *d2;
 
