@@ -30,6 +30,7 @@
 #include "core/rw.h"
 #include "core/machine.h"
 #include "hw/nvram/fw_cfg.h"
+#include "hw/i386/pc.h"
 #include "hw/i386/kernel_loader.h"
 
 #define MB_HEADER_MAGIC 0x1BADB002u
@@ -632,10 +633,8 @@ int pc_load_kernel(struct machine *m, struct fw_cfg *fw, GError **err)
 
 	if (!p.kernel)
 		return 0;
-	if (!p.ram_below_4g) {
-		p.ram_below_4g = MIN(m->cfg->ram_size, (uint64_t)0xe0000000u);
-		p.ram_above_4g = m->cfg->ram_size - p.ram_below_4g;
-	}
+	if (!p.ram_below_4g) /* RAM not mapped yet: the layout it will have */
+		pc_ram_split(m->cfg->ram_size, &p.ram_below_4g, &p.ram_above_4g);
 	blob = kernel_loader_build(&p, err);
 	if (!blob)
 		return -EINVAL;

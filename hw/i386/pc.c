@@ -20,7 +20,6 @@
 #include "core/savevm.h"
 
 #define BIOS_LOW_SIZE 0x20000ULL
-#define PCI_HOLE_START 0xe0000000ULL
 #define E820_RAM 1
 #define E820_RESERVED 2
 
@@ -148,13 +147,29 @@ static int pc_load_bios(struct machine *m, GError **err)
 	return 0;
 }
 
+/* as_add, with the failure reported in *err (set-up only). */
+static int pc_map(struct address_space *as, struct mem_region *r, uint64_t addr, GError **err)
+{
+	int ret = as_add(as, r, addr);
+
+	if (ret < 0)
+		error_setg(err, "pc: cannot map %s at 0x%llx in %s: %s", r->name,
+			   (unsigned long long)addr, as->name, strerror(-ret));
+	return ret;
+}
+
+void pc_ram_split(uint64_t ram_size, uint64_t *below_4g, uint64_t *above_4g)
+{
+	*below_4g = ram_size >= PC_PCI_HOLE_START ? PC_RAM_BELOW_4G_MAX : ram_size;
+	*above_4g = ram_size - *below_4g;
+}
+
 static int pc_map_ram(struct machine *m, GError **err)
 {
 	struct pc_machine *pc = m->pc;
 	uint64_t size = m->cfg->ram_size;
 
-	m->ram_below_4g = size >= PCI_HOLE_START ? 0xc0000000ULL : size;
-	m->ram_above_4g = size - m->ram_below_4g;
+	pc_ram_split(size, &m->ram_below_4g, &m->ram_above_4g);
 	m->ram = mmap(NULL, size, PROT_READ | PROT_WRITE,
 		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (m->ram == MAP_FAILED) {
@@ -164,20 +179,19 @@ static int pc_map_ram(struct machine *m, GError **err)
 	}
 	madvise(m->ram, size, MADV_MERGEABLE);
 	mr_init_ram(&pc->ram_low, "ram-low", 0xa0000, m->ram, false);
-	as_add(&m->mem, &pc->ram_low, 0);
 	mr_init_ram(&pc->ram_mid, "ram-below-4g", m->ram_below_4g - 0x100000,
 		    m->ram + 0x100000, false);
-	as_add(&m->mem, &pc->ram_mid, 0x100000);
-	if (m->ram_above_4g) {
-		mr_init_ram(&pc->ram_high, "ram-above-4g", m->ram_above_4g,
-			    m->ram + m->ram_below_4g, false);
-		as_add(&m->mem, &pc->ram_high, 1ULL << 32);
-	}
+	mr_init_ram(&pc->ram_high, "ram-above-4g", m->ram_above_4g,
+		    m->ram + m->ram_below_4g, false);
 	mr_init_ram(&pc->bios_high, "bios", m->bios_size, m->bios, true);
-	as_add(&m->mem, &pc->bios_high, (1ULL << 32) - m->bios_size);
-	pc_pam_init(m);
 	mr_init_io(&pc->port92_region, "port92", 1, &port92_ops, pc);
-	as_add(&m->io, &pc->port92_region, 0x92);
+	if (pc_map(&m->mem, &pc->ram_low, 0, err) < 0 ||
+	    pc_map(&m->mem, &pc->ram_mid, 0x100000, err) < 0 ||
+	    (m->ram_above_4g && pc_map(&m->mem, &pc->ram_high, 1ULL << 32, err) < 0) ||
+	    pc_map(&m->mem, &pc->bios_high, (1ULL << 32) - m->bios_size, err) < 0 ||
+	    pc_map(&m->io, &pc->port92_region, 0x92, err) < 0)
+		return -EBUSY;
+	pc_pam_init(m);
 	savevm_register(m, &pc_state_ops, pc);
 	return 0;
 }

@@ -6,11 +6,22 @@
 #ifndef HW_I386_PC_H
 #define HW_I386_PC_H
 
+#include <stdint.h>
 #include <glib.h>
 
 struct machine;
 
 #define PC_PAM_SEGS 13
+
+/*
+ * The RAM layout, defined here once: RAM that fits below the PCI hole
+ * (PC_PCI_HOLE_START) all sits below 4 GiB; more is split at
+ * PC_RAM_BELOW_4G_MAX and the rest starts at 4 GiB, as QEMU's i440FX does
+ * (docs/machine-contract.md).
+ */
+#define PC_PCI_HOLE_START 0xe0000000ULL
+#define PC_RAM_BELOW_4G_MAX 0xc0000000ULL
+void pc_ram_split(uint64_t ram_size, uint64_t *below_4g, uint64_t *above_4g);
 
 /* Build the PC described by m->cfg; registers the board's reset and power hooks. */
 int pc_machine_init(struct machine *m, GError **err);
