@@ -205,6 +205,7 @@ BOOT_JOBS=${BOOT_JOBS:-2}
 boot_list=
 for t in tests/boot/*.sh; do
 	[ -f "$t" ] || continue
+	[ "$t" = tests/boot/lib.sh ] && continue # the helpers, sourced by the tests
 	selected "$t" || continue
 	boot_list="$boot_list $t"
 done
