@@ -8,15 +8,13 @@
 # warns once per monitor (QMP or HMP) or qtest socket; given 127.0.0.1
 # explicitly, no warning.  kvmpc runs with -accel qtest: no KVM needed.
 cd "$(dirname "$0")/../.." || exit 1
-KVMPC=${KVMPC:-./kvmpc}
+. tests/boot/lib.sh
 if ! command -v python3 >/dev/null; then
 	echo "1..0 # SKIP python3 is needed for the socket checks"
 	exit 0
 fi
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
 
-exec python3 - "$KVMPC" "$T" <<'EOF'
+python3 - "$KVMPC" "$T" <<'EOF'
 import os, socket, subprocess, sys, time
 
 KVMPC, T = sys.argv[1], sys.argv[2]

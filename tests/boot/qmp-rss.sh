@@ -12,17 +12,15 @@
 # and kvmpc must then quit with status 0 (under --enable-asan that is also
 # LeakSanitizer's verdict, see tests/run.sh).
 cd "$(dirname "$0")/../.." || exit 1
-KVMPC=${KVMPC:-./kvmpc}
+. tests/boot/lib.sh
 if ! command -v python3 >/dev/null; then
 	echo "1..0 # SKIP python3 is needed for the QMP client"
 	exit 0
 fi
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
 truncate -s 8M "$T/disk.img"
 truncate -s 1M "$T/cd.iso"
 
-exec python3 - "$KVMPC" "$T" <<'EOF'
+python3 - "$KVMPC" "$T" <<'EOF'
 import json, os, socket, subprocess, sys, time
 
 KVMPC, T = sys.argv[1], sys.argv[2]
