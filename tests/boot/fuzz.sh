@@ -25,7 +25,7 @@ echo 'int LLVMFuzzerTestOneInput(const char *d, long n) { return 0; }' >"$T/t.c"
 clang -fsanitize=fuzzer,address "$T/t.c" -o "$T/t" 2>/dev/null ||
 	skip "clang cannot link -fsanitize=fuzzer (apt-get install libclang-rt-dev)"
 mkdir -p build/fuzz
-if ! nice make -s fuzz-build >build/fuzz/build.log 2>&1; then
+if ! nice make -j2 -s fuzz-build >build/fuzz/build.log 2>&1; then
 	tail -30 build/fuzz/build.log | sed 's/^/#   /'
 	echo "not ok 1 - build the fuzz targets (make fuzz-build; log build/fuzz/build.log)"
 	echo "1..1"

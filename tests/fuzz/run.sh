@@ -4,8 +4,9 @@
 # Run the libFuzzer targets built by `make fuzz-build` (build/fuzz/*-fuzz),
 # one after another, FUZZ_TIME seconds each (default 60), starting from the
 # committed seeds in tests/fuzz/corpus/TARGET/ plus what earlier runs found
-# (build/fuzz/corpus/TARGET/, outside the repository).  Limits: 10 s per
-# input, 256 MiB per allocation, 2 GiB RSS; extra libFuzzer flags for a
+# (build/fuzz/corpus/TARGET/, outside the repository).  Limits: FUZZ_INPUT_TIMEOUT
+# s per input (default 10; raise it on a loaded machine, where a niced
+# fuzzer can be starved), 256 MiB per allocation, 2 GiB RSS; extra libFuzzer flags for a
 # target come from tests/fuzz/TARGET.options.  A crash, sanitizer report,
 # leak, timeout or out-of-memory fails, and the reproducer is kept as
 # build/fuzz/TARGET-crash-*.  Prints TAP with executions and execs/s per
@@ -15,6 +16,7 @@
 
 cd "$(dirname "$0")/../.." || exit 1
 SECS=${FUZZ_TIME:-60}
+INPUT_TIMEOUT=${FUZZ_INPUT_TIMEOUT:-10}
 OUT=build/fuzz
 
 targets=$*
@@ -40,7 +42,7 @@ for t in $targets; do
 	[ -f "tests/fuzz/$t-fuzz.options" ] && opts=$(cat "tests/fuzz/$t-fuzz.options")
 	log=$OUT/$t.log
 	# shellcheck disable=SC2086
-	"$bin" -max_total_time="$SECS" -timeout=10 -malloc_limit_mb=256 -rss_limit_mb=2048 \
+	"$bin" -max_total_time="$SECS" -timeout="$INPUT_TIMEOUT" -malloc_limit_mb=256 -rss_limit_mb=2048 \
 		-print_final_stats=1 -artifact_prefix="$OUT/$t-" $opts "$work" "$seeds" \
 		</dev/null >"$log" 2>&1
 	rc=$?
