@@ -33,4 +33,5 @@ fuzz: fuzz-build
 	FUZZ_TIME=$(FUZZ_TIME) sh tests/fuzz/run.sh
 
 .PHONY: fuzz fuzz-build
--include $(FUZZ_LIB_OBJS:.o=.d) $(FUZZ_SHARED_OBJS:.o=.d)
+-include $(FUZZ_LIB_OBJS:.o=.d) $(FUZZ_SHARED_OBJS:.o=.d) \
+	$(patsubst tests/fuzz/%.c,$(FUZZ_DIR)/obj/tests/fuzz/%.d,$(wildcard tests/fuzz/*-fuzz.c))
