@@ -18,6 +18,7 @@
 #include "core/timer.h"
 #include "core/irq.h"
 #include "core/opts.h"
+#include "core/notify.h"
 
 enum accel_type { ACCEL_KVM, ACCEL_QTEST };
 
@@ -150,6 +151,12 @@ struct machine {
 	GPtrArray *devices;      /* struct device *, in creation order */
 	GHashTable *chardevs;    /* id -> struct chardev * */
 	GPtrArray *anon_chardevs;
+	/*
+	 * Devices report upward through events (core/notify.h; data: const
+	 * struct machine_event *) without naming who listens: the monitor
+	 * turns them into QMP events.
+	 */
+	struct notifier_list events;
 
 	/* Requests from device callbacks, served by the I/O thread */
 	bool reset_requested;
@@ -235,5 +242,18 @@ void machine_init_gsi(struct machine *m);
 
 /* Register a device for reset and save/restore. */
 void machine_add_device(struct machine *m, struct device *d);
+
+enum machine_event_kind {
+	MACHINE_EVENT_TRAY_MOVED, /* id: the drive; tray_open: its new state */
+};
+
+struct machine_event {
+	enum machine_event_kind kind;
+	const char *id;
+	bool tray_open;
+};
+
+/* Tell every events listener (lock held). */
+void machine_event(struct machine *m, const struct machine_event *ev);
 
 #endif

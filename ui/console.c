@@ -169,6 +169,11 @@ void console_key_event(unsigned key, bool down)
 		input_sink.key(input_sink.opaque, key, down);
 }
 
+bool console_has_keyboard(void)
+{
+	return input_sink.key != NULL;
+}
+
 void console_mouse_event(int dx, int dy, int dz, unsigned buttons)
 {
 	if (input_sink.mouse)

@@ -93,6 +93,8 @@ struct console_input {
 /* The sink is copied; NULL removes it.  Events without a sink are dropped. */
 void console_set_input(const struct console_input *in);
 void console_key_event(unsigned key, bool down);
+/* Whether a keyboard sink is set (the monitor's send-key needs one). */
+bool console_has_keyboard(void);
 void console_mouse_event(int dx, int dy, int dz, unsigned buttons);
 
 /*

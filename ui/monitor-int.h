@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <glib.h>
 #include <json-glib/json-glib.h>
+#include "core/notify.h"
 
 struct machine;
 struct chardev;
@@ -68,7 +69,11 @@ struct mon_root {
 	bool prelaunch;       /* -S and never continued */
 	char xp_fmt;          /* HMP xp: last format and size */
 	unsigned xp_size;
+	struct notifier events; /* on machine->events: devices' QMP events */
 };
+
+/* DEVICE_TRAY_MOVED for a drive id (lock held). */
+void monitor_event_tray_moved(struct machine *m, const char *device, bool open);
 
 struct monitor {
 	struct mon_root *root;

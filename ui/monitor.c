@@ -703,6 +703,19 @@ void monitor_event_tray_moved(struct machine *m, const char *device, bool open)
 	json_object_unref(o);
 }
 
+/* A device's event (core/machine.h) as the QMP event QEMU sends for it. */
+static void mon_machine_event(struct notifier *n, void *data)
+{
+	struct mon_root *r = container_of(n, struct mon_root, events);
+	const struct machine_event *ev = data;
+
+	switch (ev->kind) {
+	case MACHINE_EVENT_TRAY_MOVED:
+		monitor_event_tray_moved(r->m, ev->id, ev->tray_open);
+		break;
+	}
+}
+
 int monitor_init_all(struct machine *m, GError **err)
 {
 	struct mon_root *r = g_new0(struct mon_root, 1);
@@ -715,6 +728,8 @@ int monitor_init_all(struct machine *m, GError **err)
 	r->xp_size = 4;
 	m->monitor = r;
 	m->request_hook = mon_request_hook;
+	r->events.notify = mon_machine_event;
+	notifier_list_add(&m->events, &r->events);
 	for (unsigned i = 0; specs && i < specs->len; i++) {
 		const char *s = g_ptr_array_index(specs, i);
 		int ret;

@@ -24,11 +24,9 @@ int monitor_init_all(struct machine *m, GError **err);
 
 /*
  * Send a QMP event to every negotiated QMP client (lock held).  data may
- * be NULL; it is consumed.  Usable by any device (e.g. a guest tray move).
+ * be NULL; it is consumed.  Devices do not call this: they report through
+ * machine_event() (core/machine.h), which the monitor listens to.
  */
 void monitor_event(struct machine *m, const char *name, JsonNode *data);
-
-/* DEVICE_TRAY_MOVED for a drive id (lock held). */
-void monitor_event_tray_moved(struct machine *m, const char *device, bool open);
 
 #endif

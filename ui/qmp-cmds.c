@@ -84,11 +84,6 @@ JsonNode *qmp_event_timestamp(void)
 	return node_obj(t);
 }
 
-static struct pc_machine *pc_of(struct machine *m)
-{
-	return m->pc;
-}
-
 /* ---- run state -------------------------------------------------------- */
 
 static const char *status_name(struct machine *m)
@@ -163,7 +158,7 @@ static JsonNode *cmd_system_reset(struct machine *m, JsonObject *a, GError **err
 
 static JsonNode *cmd_system_powerdown(struct machine *m, JsonObject *a, GError **err)
 {
-	struct pc_machine *pc = pc_of(m);
+	struct pc_machine *pc = m->pc;
 
 	if (!pc || !pc->pm) {
 		qmp_error(err, QMP_ERR_GENERIC, "This machine has no power button");
@@ -501,8 +496,6 @@ static JsonNode *cmd_send_key(struct machine *m, JsonObject *a, GError **err)
 {
 	JsonArray *keys = json_object_get_array_member(a, "keys");
 	unsigned n = json_array_get_length(keys), codes[16];
-	struct pc_machine *pc = pc_of(m);
-	struct ps2_kbd *kbd = pc && pc->i8042 ? i8042_kbd(pc->i8042) : NULL;
 
 	if (n > G_N_ELEMENTS(codes)) {
 		qmp_error(err, QMP_ERR_GENERIC, "too many keys (at most 16)");
@@ -511,14 +504,14 @@ static JsonNode *cmd_send_key(struct machine *m, JsonObject *a, GError **err)
 	for (unsigned i = 0; i < n; i++)
 		if (!(codes[i] = key_of(json_array_get_element(keys, i), err)))
 			return NULL;
-	if (!kbd && n) {
+	if (!console_has_keyboard() && n) {
 		qmp_error(err, QMP_ERR_DEVICE_NOT_FOUND, "No keyboard device");
 		return NULL;
 	}
 	for (unsigned i = 0; i < n; i++)
-		ps2_kbd_key_event(kbd, codes[i], true);
+		console_key_event(codes[i], true);
 	for (unsigned i = n; i-- > 0;)
-		ps2_kbd_key_event(kbd, codes[i], false);
+		console_key_event(codes[i], false);
 	return empty_return();
 }
 

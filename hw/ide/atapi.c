@@ -11,8 +11,8 @@
 #include <string.h>
 #include "block/drive.h"
 #include "core/log.h"
+#include "core/machine.h"
 #include "hw/ide/ide.h"
-#include "ui/monitor.h"
 
 #define SENSE_NONE 0
 #define SENSE_NOT_READY 2
@@ -276,7 +276,11 @@ static void cmd_start_stop(struct ide_unit *s, uint8_t *b)
 		return;
 	}
 	if (s->tray_open != !start && s->dinfo && s->dinfo->id)
-		monitor_event_tray_moved(s->bus->m, s->dinfo->id, !start);
+		machine_event(s->bus->m, &(struct machine_event){
+			.kind = MACHINE_EVENT_TRAY_MOVED,
+			.id = s->dinfo->id,
+			.tray_open = !start,
+		});
 	s->tray_open = !start;
 	atapi_ok(s);
 }

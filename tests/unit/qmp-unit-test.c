@@ -6,7 +6,10 @@
  * several messages per write, brackets and quotes inside strings, single
  * quotes), every envelope error, the size and depth limits, ids of every
  * JSON type echoed, events only after negotiation, stop/cont on the run
- * state, and HMP output through human-monitor-command.
+ * state, HMP output through human-monitor-command, and the upward paths
+ * that spare the monitor and devices from naming each other: device
+ * events as a machine notifier list (core/notify.h), send-key through the
+ * console's input sink.
  */
 #include <errno.h>
 #include <poll.h>
@@ -19,6 +22,7 @@
 #include <json-glib/json-glib.h>
 
 #include "core/machine.h"
+#include "ui/console.h"
 #include "ui/monitor.h"
 
 static struct machine *m;
@@ -370,6 +374,48 @@ static void test_hmp_text(void)
 	client_free(c);
 }
 
+static GString *keys_seen;
+
+static void record_key(void *opaque, unsigned key, bool down)
+{
+	g_string_append_printf(keys_seen, "%s%x ", down ? "+" : "-", key);
+}
+
+/* The event line that must come next: its name and data, timestamp aside. */
+static void expect_event(struct client *c, const char *tail)
+{
+	g_autofree char *ev = client_line(c);
+
+	g_assert_true(g_str_has_prefix(ev, "{\"timestamp\": {\"seconds\": "));
+	g_assert_true(g_str_has_suffix(ev, tail));
+}
+
+static void test_upward_paths(void)
+{
+	struct client *c = negotiated();
+
+	/* a device reports a tray move; the monitor makes it a QMP event */
+	machine_event(m, &(struct machine_event){ .kind = MACHINE_EVENT_TRAY_MOVED,
+						  .id = "ide1-cd0", .tray_open = true });
+	expect_event(c, "}, \"event\": \"DEVICE_TRAY_MOVED\", \"data\": {\"device\": "
+		     "\"ide1-cd0\", \"tray-open\": true, \"id\": \"\"}}");
+
+	client_puts(c, "{\"execute\": \"send-key\", \"arguments\": {\"keys\": "
+		       "[{\"type\": \"qcode\", \"data\": \"a\"}]}}");
+	expect(c, ERR("DeviceNotFound", "No keyboard device"));
+	keys_seen = g_string_new(NULL);
+	console_set_input(&(struct console_input){ .key = record_key });
+	client_puts(c, "{\"execute\": \"send-key\", \"arguments\": {\"keys\": "
+		       "[{\"type\": \"qcode\", \"data\": \"ctrl\"}, "
+		       "{\"type\": \"qcode\", \"data\": \"up\"}]}}");
+	expect(c, "{\"return\": {}}");
+	g_assert_cmpstr(keys_seen->str, ==, "+1d +148 -148 -1d ");
+	console_set_input(NULL);
+	g_string_free(keys_seen, TRUE);
+	client_quiet(c);
+	client_free(c);
+}
+
 int main(int argc, char **argv)
 {
 	g_autofree char *dir = g_dir_make_tmp("qmp-unit-XXXXXX", NULL);
@@ -386,6 +432,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/qmp/bad-json", test_bad_json);
 	g_test_add_func("/qmp/run-state-events", test_run_state_events);
 	g_test_add_func("/qmp/hmp-text", test_hmp_text);
+	g_test_add_func("/qmp/upward-paths", test_upward_paths);
 	ret = g_test_run();
 	unlink(sock_path);
 	rmdir(dir);
