@@ -8,7 +8,7 @@ CC = cc
 endif
 
 SRC_DIRS = core accel system hw/i386 hw/pci hw/isa hw/char hw/rtc hw/input \
-	hw/nvram hw/acpi hw/misc hw/ide hw/display hw/virtio block net ui
+	hw/nvram hw/acpi hw/misc hw/ide hw/display hw/virtio hw/net block net ui
 ALL_SRCS = $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.c))
 ifneq ($(CONFIG_SDL),yes)
 ALL_SRCS := $(filter-out ui/sdl.c,$(ALL_SRCS))

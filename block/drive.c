@@ -47,6 +47,32 @@ struct drive_info *drive_find_id(struct machine *m, const char *id)
 	return NULL;
 }
 
+struct drive_info *drive_claim(struct machine *m, const char *owner, const char *id,
+			       GError **err)
+{
+	struct drive_info *d = drive_find_id(m, id);
+
+	if (!d) {
+		g_set_error(err, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+			    "Property '%s.drive' can't find value '%s'", owner, id);
+		return NULL;
+	}
+	if (d->iface != DRIVE_IF_NONE) {
+		g_set_error(err, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+			    "Drive '%s' is already in use because it has been automatically "
+			    "connected to another device (did you need 'if=none' in the drive "
+			    "options?)", id);
+		return NULL;
+	}
+	if (d->claimed) {
+		g_set_error(err, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+			    "Drive '%s' is already in use by another device", id);
+		return NULL;
+	}
+	d->claimed = true;
+	return d;
+}
+
 static int drive_parse_enum(const char *val, const char *key, const char *const *names,
 			    int n, int *out, GError **err)
 {

@@ -43,6 +43,14 @@ int drive_add_legacy(struct machine *m, const char *optname, const char *file, G
 
 struct drive_info *drive_find(struct machine *m, enum drive_if iface, int bus, int unit);
 struct drive_info *drive_find_id(struct machine *m, const char *id);
+/*
+ * The device `owner` (its class name) takes drive id.  With QEMU's wording,
+ * *err says "Property 'OWNER.drive' can't find value 'ID'" or "Drive 'ID'
+ * is already in use by another device" (or, for a drive the board attached
+ * itself, "... because it has been automatically connected ...").
+ */
+struct drive_info *drive_claim(struct machine *m, const char *owner, const char *id,
+			       GError **err);
 /* Lowest-index drive of iface nobody claimed yet (virtio: one per device). */
 struct drive_info *drive_next_unclaimed(struct machine *m, enum drive_if iface);
 /* Drives nobody claimed (e.g. if=none never used): warning text, or NULL. */

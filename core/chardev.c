@@ -719,6 +719,25 @@ struct chardev *chardev_find(struct machine *m, const char *id)
 	return g_hash_table_lookup(m->chardevs, id);
 }
 
+struct chardev *chardev_lookup(struct machine *m, const char *owner, const char *id,
+			       GError **err)
+{
+	struct chardev *c = chardev_find(m, id);
+
+	if (!c) {
+		g_set_error(err, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+			    "Property '%s.chardev' can't find value '%s'", owner, id);
+		return NULL;
+	}
+	if (chardev_has_frontend(c)) {
+		g_set_error(err, G_IO_ERROR, G_IO_ERROR_BUSY,
+			    "Property '%s.chardev' can't take value '%s': Device '%s' is in use",
+			    owner, id, id);
+		return NULL;
+	}
+	return c;
+}
+
 const char *chardev_id(struct chardev *c)
 {
 	return c ? c->id : NULL;

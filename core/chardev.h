@@ -40,6 +40,15 @@ struct chardev *chardev_new_opts(struct machine *m, const char *optstr, GError *
 struct chardev *chardev_new_legacy(struct machine *m, const char *spec,
 				   const char *id, GError **err);
 struct chardev *chardev_find(struct machine *m, const char *id);
+/*
+ * The chardev a device `owner` (its class name) names in chardev=ID, if
+ * no frontend holds it yet (the device attaches with chardev_set_frontend()
+ * once it is realized).  With QEMU's wording, *err says "Property
+ * 'OWNER.chardev' can't find value 'ID'" or "... can't take value 'ID':
+ * Device 'ID' is in use".
+ */
+struct chardev *chardev_lookup(struct machine *m, const char *owner, const char *id,
+			       GError **err);
 const char *chardev_id(struct chardev *c);
 
 /* Bytes are queued and written in order; never blocks the caller. */

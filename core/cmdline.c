@@ -665,8 +665,11 @@ int cmdline_create_devices(struct machine *m, GError **err)
 	for (unsigned i = 0; i < cfg->devices->len; i++) {
 		const char *s = g_ptr_array_index(cfg->devices, i);
 		struct opts *o = opts_parse(s, "driver", err);
-		if (!o || !device_create_from_opts(m, o, err))
+
+		if (!o || !device_create_from_opts(m, o, err)) {
+			g_prefix_error(err, "-device %s: ", s); /* QEMU names the option */
 			return -1;
+		}
 	}
 	return 0;
 }

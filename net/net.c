@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The network layer: -netdev TYPE,id=ID,... and -nic TYPE,... parsed into
- * backends (net/slirp.c, net/tap.c) kept on the machine, the queue between
+ * backends (net/slirp.c, net/tap.c) kept on the machine by id, the -nic
+ * table (model and MAC; the board creates those NICs), the queue between
  * a backend and its NIC (frames wait while the guest has no receive
  * buffers; at most NET_QUEUE_MAX, then the oldest is dropped), and
  * Internet checksum helpers for checksum offload.  Options follow QEMU's
@@ -11,22 +12,15 @@
 #include <errno.h>
 #include <string.h>
 #include "net/net.h"
-#include "hw/virtio/virtio-net.h"
 #include "core/log.h"
 #include "core/machine.h"
 #include "core/opts.h"
 
 #define NET_QUEUE_MAX 1024
 
-struct nic_spec {
-	char *netdev;
-	char *mac;
-	char *model;
-};
-
 struct net_state {
 	GPtrArray *netdevs;   /* struct netdev * */
-	GPtrArray *nics;      /* struct nic_spec * */
+	GPtrArray *nics;      /* struct nic_info * */
 };
 
 static struct net_state *net_state(struct machine *m)
@@ -66,15 +60,47 @@ struct netdev *net_new(struct machine *m, const char *id, const struct netdev_op
 	return nd;
 }
 
-int net_attach(struct netdev *nd, const struct net_frontend *fe, GError **err)
+struct netdev *net_claim(struct machine *m, const char *owner, const char *id,
+			 const struct net_frontend *fe, GError **err)
 {
+	struct netdev *nd = net_find(m, id);
+
+	if (!nd) {
+		error_setg(err, "Property '%s.netdev' can't find value '%s'", owner, id);
+		return NULL;
+	}
 	if (nd->claimed) {
-		error_setg(err, "netdev '%s' is already used by another NIC", nd->id);
-		return -EBUSY;
+		error_setg(err, "Property '%s.netdev' can't take value '%s', it's in use",
+			   owner, id);
+		return NULL;
 	}
 	nd->fe = *fe;
 	nd->claimed = true;
-	return 0;
+	return nd;
+}
+
+void net_warn_unclaimed(struct machine *m)
+{
+	struct net_state *s = net_state(m);
+
+	for (unsigned i = 0; i < s->netdevs->len; i++) {
+		struct netdev *nd = g_ptr_array_index(s->netdevs, i);
+
+		if (!nd->claimed)
+			warn_report("netdev %s has no peer", nd->id);
+	}
+}
+
+unsigned net_nic_count(struct machine *m)
+{
+	return net_state(m)->nics->len;
+}
+
+const struct nic_info *net_nic(struct machine *m, unsigned i)
+{
+	struct net_state *s = net_state(m);
+
+	return i < s->nics->len ? g_ptr_array_index(s->nics, i) : NULL;
 }
 
 bool net_can_deliver(struct netdev *nd)
@@ -192,7 +218,7 @@ static int net_parse_nic(struct machine *m, const char *str, unsigned index, GEr
 {
 	struct opts *o = opts_parse(str, "type", err);
 	const char *type;
-	struct nic_spec *nic;
+	struct nic_info *nic;
 	char *id;
 	int ret = 0;
 
@@ -203,8 +229,8 @@ static int net_parse_nic(struct machine *m, const char *str, unsigned index, GEr
 		opts_free(o);
 		return 0;
 	}
-	id = g_strdup_printf("__nic%u", index);
-	nic = g_new0(struct nic_spec, 1);
+	id = g_strdup_printf("__org.qemu.nic%u", index);
+	nic = g_new0(struct nic_info, 1);
 	nic->netdev = id;
 	nic->mac = g_strdup(opts_get(o, "mac"));
 	nic->model = g_strdup(opts_get(o, "model"));
@@ -228,27 +254,5 @@ int net_init_all(struct machine *m, GError **err)
 	for (unsigned i = 0; cfg->nics && i < cfg->nics->len; i++)
 		if (net_parse_nic(m, g_ptr_array_index(cfg->nics, i), i, err) < 0)
 			return -1;
-	return 0;
-}
-
-int net_create_nics(struct machine *m, GError **err)
-{
-	struct net_state *s = net_state(m);
-
-	for (unsigned i = 0; i < s->nics->len; i++) {
-		struct nic_spec *nic = g_ptr_array_index(s->nics, i);
-		struct virtio_net_config cfg = VIRTIO_NET_CONFIG_DEFAULT;
-
-		if (nic->model && strcmp(nic->model, "virtio") &&
-		    strcmp(nic->model, "virtio-net-pci")) {
-			error_setg(err, "-nic model=%s is not supported (virtio-net-pci)",
-				   nic->model);
-			return -1;
-		}
-		cfg.netdev = nic->netdev;
-		cfg.mac = nic->mac;
-		if (!virtio_net_pci_create(m, &cfg, err))
-			return -1;
-	}
 	return 0;
 }

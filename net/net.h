@@ -1,12 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Network backends (-netdev user|tap) and the NIC side they talk to.  A
- * backend offers send(iov, n) for frames from the guest; frames for the
- * guest go through net_deliver(), which hands them to the frontend's
- * receive callback when its can_receive says so and queues them (a bounded
- * queue, oldest dropped) otherwise.  A frontend that gains buffers calls
- * net_frontend_ready() to flush the queue and let the backend resume
- * reading.  All of this runs with the machine lock held.
+ * Network backends (-netdev user|tap, and the backend half of -nic) and the
+ * NIC side they talk to.  Backends are created from the options before any
+ * device and kept on the machine by id; a NIC model claims one by id with
+ * net_claim().  -nic also records a struct nic_info (model, MAC) that the
+ * board turns into a NIC through the NIC models (hw/net/nic.c): this layer
+ * creates no device.  A backend offers send(iov, n) for frames from the
+ * guest; frames for the guest go through net_deliver(), which hands them to
+ * the frontend's receive callback when its can_receive says so and queues
+ * them (a bounded queue, oldest dropped) otherwise.  A frontend that gains
+ * buffers calls net_frontend_ready() to flush the queue and let the backend
+ * resume reading.  All of this runs with the machine lock held.
  */
 #ifndef NET_NET_H
 #define NET_NET_H
@@ -49,13 +53,31 @@ struct netdev {
 	uint64_t dropped;
 };
 
-/* Parse every -netdev (m->cfg->netdevs) and -nic (m->cfg->nics) backend. */
+/* A NIC asked for with -nic: the board creates one per entry, in order. */
+struct nic_info {
+	char *netdev; /* its backend's id, "__org.qemu.nicN" as in QEMU */
+	char *mac;    /* NULL: the model's next default address */
+	char *model;  /* NULL: the board's default model */
+};
+
+/*
+ * Create every -netdev (m->cfg->netdevs) and -nic (m->cfg->nics) backend
+ * and record the -nic NICs.  0, or -1 with *err set.
+ */
 int net_init_all(struct machine *m, GError **err);
-/* Create the NIC of each -nic (called by the board after its own devices). */
-int net_create_nics(struct machine *m, GError **err);
+/* The -nic NICs: how many, and the ith (NULL past the end). */
+unsigned net_nic_count(struct machine *m);
+const struct nic_info *net_nic(struct machine *m, unsigned i);
 struct netdev *net_find(struct machine *m, const char *id);
-/* Claim nd for a NIC; error if it is taken. */
-int net_attach(struct netdev *nd, const struct net_frontend *fe, GError **err);
+/*
+ * The NIC device `owner` (its class name) takes backend id for fe.  With
+ * QEMU's wording, *err says "Property 'OWNER.netdev' can't find value 'ID'"
+ * (-ENOENT) or "... can't take value 'ID', it's in use" (-EBUSY).
+ */
+struct netdev *net_claim(struct machine *m, const char *owner, const char *id,
+			 const struct net_frontend *fe, GError **err);
+/* Backends no NIC claimed, as QEMU's warning ("netdev n0 has no peer"). */
+void net_warn_unclaimed(struct machine *m);
 
 /* Backend side */
 struct netdev *net_new(struct machine *m, const char *id, const struct netdev_ops *ops);

@@ -463,12 +463,9 @@ static int serial_parse_opts(struct serial *s, GError **err)
 	s->cfg.iobase = iobase;
 	s->cfg.irq = (int)irq;
 	if (chr) {
-		s->cfg.chr = chardev_find(s->dev.m, chr);
-		if (!s->cfg.chr) {
-			g_set_error(err, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-				    "isa-serial: chardev '%s' not found", chr);
+		s->cfg.chr = chardev_lookup(s->dev.m, s->dev.cls->name, chr, err);
+		if (!s->cfg.chr)
 			return -EINVAL;
-		}
 	}
 	return 0;
 }

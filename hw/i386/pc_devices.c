@@ -23,7 +23,7 @@
 #include "hw/ide/ide.h"
 #include "hw/display/vga.h"
 #include "hw/virtio/virtio-blk.h"
-#include "net/net.h"
+#include "hw/net/nic.h"
 #include "block/drive.h"
 #include "core/chardev.h"
 #include "core/log.h"
@@ -130,7 +130,8 @@ static int pc_pci_init(struct machine *m, GError **err)
 			return -1;
 	}
 	/* virtio (hw/virtio): one virtio-blk-pci per -drive if=virtio, NICs of -nic */
-	if (virtio_blk_create_drives(m, err) < 0 || net_create_nics(m, err) < 0)
+	if (virtio_blk_create_drives(m, err) < 0 ||
+	    nic_create_all(m, "virtio-net-pci", err) < 0)
 		return -1;
 	return 0;
 }

@@ -100,19 +100,9 @@ static struct drive_info *ide_dev_drive(struct device *dev, bool cd, GError **er
 		g_ptr_array_add(dev->m->drives, d);
 		return d;
 	}
-	d = drive_find_id(dev->m, id);
-	if (!d) {
-		g_set_error(err, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
-			    "Property '%s.drive' can't find value '%s'", dev->cls->name, id);
+	d = drive_claim(dev->m, dev->cls->name, id, err);
+	if (!d)
 		return NULL;
-	}
-	if (d->claimed || d->iface != DRIVE_IF_NONE) {
-		g_set_error(err, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
-			    "Drive '%s' is already in use%s", id, d->iface == DRIVE_IF_NONE ? "" :
-			    " because it has been automatically connected to another device "
-			    "(did you need 'if=none' in the drive options?)");
-		return NULL;
-	}
 	if (cd) {
 		d->media = DRIVE_MEDIA_CDROM;
 		d->read_only = true;

@@ -59,12 +59,9 @@ static int debugcon_parse_opts(struct debugcon *d, GError **err)
 	}
 	d->cfg.iobase = iobase;
 	d->cfg.readback = readback;
-	d->cfg.chr = chr ? chardev_find(d->dev.m, chr) : NULL;
-	if (chr && !d->cfg.chr) {
-		g_set_error(err, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-			    "isa-debugcon: chardev '%s' not found", chr);
+	d->cfg.chr = chr ? chardev_lookup(d->dev.m, d->dev.cls->name, chr, err) : NULL;
+	if (chr && !d->cfg.chr)
 		return -EINVAL;
-	}
 	return 0;
 }
 

@@ -351,20 +351,17 @@ static int vblk_find_drive(struct virtio_blk *s, struct machine *m, GError **err
 			error_setg(err, "virtio-blk-pci: drive= is required");
 			return -EINVAL;
 		}
-		d = drive_find_id(m, id);
-		if (!d) {
-			error_setg(err, "virtio-blk-pci: no drive with id '%s'", id);
+		d = drive_claim(m, s->vp.pci.dev.cls->name, id, err);
+		if (!d)
 			return -ENOENT;
-		}
+	} else if (d && d->claimed) {
+		error_setg(err, "virtio-blk-pci: drive '%s' is already in use",
+			   d->id ? d->id : d->file);
+		return -EBUSY;
 	}
 	if (!d || !d->blk) {
 		error_setg(err, "virtio-blk-pci: drive has no image");
 		return -EINVAL;
-	}
-	if (d->claimed) {
-		error_setg(err, "virtio-blk-pci: drive '%s' is already in use",
-			   d->id ? d->id : d->file);
-		return -EBUSY;
 	}
 	d->claimed = true;
 	s->cfg.drive = d;

@@ -323,13 +323,9 @@ static int vnet_realize(struct device *dev, GError **err)
 		return ret;
 	memcpy(n->perm_mac, n->mac, 6);
 	if (n->cfg.netdev) {
-		n->nd = net_find(m, n->cfg.netdev);
-		if (!n->nd) {
-			error_setg(err, "virtio-net-pci: no netdev '%s'", n->cfg.netdev);
+		n->nd = net_claim(m, dev->cls->name, n->cfg.netdev, &fe, err);
+		if (!n->nd)
 			return -ENOENT;
-		}
-		if ((ret = net_attach(n->nd, &fe, err)) < 0)
-			return ret;
 	}
 	n->link_up = 1;
 	n->vp.cfg = n->cfg.pci;

@@ -190,13 +190,14 @@ static void test_device_opts(void)
 			"isa-serial: I/O ports 0x3f8-0x3ff are already in use");
 	g_clear_error(&err);
 	g_assert_null(device_from(m, "isa-serial,chardev=nope", &err));
-	g_assert_cmpstr(err->message, ==, "isa-serial: chardev 'nope' not found");
+	g_assert_cmpstr(err->message, ==, "Property 'isa-serial.chardev' can't find value 'nope'");
 	g_clear_error(&err);
 	/* one frontend per chardev, as in QEMU */
 	g_assert_nonnull(chardev_new_opts(m, "null,id=c0", &err));
 	g_assert_nonnull(device_from(m, "isa-serial,chardev=c0", &err));
 	g_assert_null(device_from(m, "isa-serial,chardev=c0,iobase=0x3e8", &err));
-	g_assert_cmpstr(err->message, ==, "isa-serial: chardev 'c0' is in use");
+	g_assert_cmpstr(err->message, ==,
+			"Property 'isa-serial.chardev' can't take value 'c0': Device 'c0' is in use");
 	g_clear_error(&err);
 	g_assert_null(device_from(m, "isa-serial,irq=16,iobase=0x100", &err));
 	g_assert_nonnull(err);
