@@ -22,10 +22,8 @@
 #include "core/migration.h"
 #include "hw/virtio/virtio-misc.h"
 #include "block/drive.h"
-#include "hw/acpi/piix4_pm.h"
-#include "hw/i386/pc_internal.h"
 #include "hw/ide/ide.h"
-#include "hw/input/i8042.h"
+#include "hw/input/ps2.h"
 #include "config.h"
 
 /* ---- helpers ---------------------------------------------------------- */
@@ -158,14 +156,12 @@ static JsonNode *cmd_system_reset(struct machine *m, JsonObject *a, GError **err
 
 static JsonNode *cmd_system_powerdown(struct machine *m, JsonObject *a, GError **err)
 {
-	struct pc_machine *pc = m->pc;
-
-	if (!pc || !pc->pm) {
+	/* the board presses its ACPI power button (struct board_ops) */
+	if (machine_power_button(m) < 0) {
 		qmp_error(err, QMP_ERR_GENERIC, "This machine has no power button");
 		return NULL;
 	}
 	monitor_event(m, "POWERDOWN", NULL);
-	piix4_pm_power_button(pc->pm);
 	return empty_return();
 }
 

@@ -7,9 +7,9 @@
  * quotes), every envelope error, the size and depth limits, ids of every
  * JSON type echoed, events only after negotiation, stop/cont on the run
  * state, HMP output through human-monitor-command, and the upward paths
- * that spare the monitor and devices from naming each other: device
- * events as a machine notifier list (core/notify.h), send-key through the
- * console's input sink.
+ * that spare the monitor and devices from naming each other: the power
+ * button through the board's ops, device events as a machine notifier
+ * list (core/notify.h), send-key through the console's input sink.
  */
 #include <errno.h>
 #include <poll.h>
@@ -375,6 +375,13 @@ static void test_hmp_text(void)
 }
 
 static GString *keys_seen;
+static int presses;
+
+static int press_button(struct machine *pm)
+{
+	presses++;
+	return 0;
+}
 
 static void record_key(void *opaque, unsigned key, bool down)
 {
@@ -393,6 +400,16 @@ static void expect_event(struct client *c, const char *tail)
 static void test_upward_paths(void)
 {
 	struct client *c = negotiated();
+	static const struct board_ops board = { .power_button = press_button };
+
+	client_puts(c, "{\"execute\": \"system_powerdown\"}");
+	expect(c, GENERIC("This machine has no power button"));
+	machine_set_board(m, &board);
+	client_puts(c, "{\"execute\": \"system_powerdown\"}");
+	expect_event(c, "}, \"event\": \"POWERDOWN\"}");
+	expect(c, "{\"return\": {}}");
+	g_assert_cmpint(presses, ==, 1);
+	machine_set_board(m, NULL);
 
 	/* a device reports a tray move; the monitor makes it a QMP event */
 	machine_event(m, &(struct machine_event){ .kind = MACHINE_EVENT_TRAY_MOVED,
