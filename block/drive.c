@@ -333,6 +333,17 @@ out:
 	return ret;
 }
 
+/* -snapshot: every drive that does not say otherwise gets snapshot=on. */
+static int drive_parse_snapshot(struct machine *m, const char *optstr, GError **err)
+{
+	bool snap = m->cfg && m->cfg->snapshot && !strstr(optstr, "snapshot=");
+	char *opts = snap ? g_strconcat(optstr, ",snapshot=on", NULL) : g_strdup(optstr);
+	int ret = drive_parse(m, opts, err);
+
+	g_free(opts);
+	return ret;
+}
+
 int drive_add_legacy(struct machine *m, const char *optname, const char *file, GError **err)
 {
 	static const char *const names[] = { "hda", "hdb", "hdc", "hdd" };
@@ -358,10 +369,28 @@ int drive_add_legacy(struct machine *m, const char *optname, const char *file, G
 		}
 		spec = g_strdup_printf("file=%s,index=%d,media=disk", esc, idx);
 	}
-	ret = drive_parse(m, spec, err);
+	ret = drive_parse_snapshot(m, spec, err);
 	g_free(spec);
 	g_free(esc);
 	return ret;
+}
+
+int drive_init_all(struct machine *m, GError **err)
+{
+	struct machine_config *cfg = m->cfg;
+
+	for (unsigned i = 0; i < cfg->drive_opts->len; i++)
+		if (drive_parse_snapshot(m, g_ptr_array_index(cfg->drive_opts, i), err) < 0)
+			return -1;
+	for (unsigned i = 0; i < cfg->drive_legacy->len; i++) {
+		char **kv = g_strsplit(g_ptr_array_index(cfg->drive_legacy, i), "=", 2);
+		int ret = drive_add_legacy(m, kv[0], kv[1], err);
+
+		g_strfreev(kv);
+		if (ret < 0)
+			return -1;
+	}
+	return 0;
 }
 
 char *drive_unclaimed_warning(struct machine *m)

@@ -36,6 +36,11 @@ struct drive_info {
 	int bootindex;         /* -device ...,bootindex=N, or -1 */
 };
 
+/*
+ * Every -drive, then -hda..-hdd/-cdrom (m->cfg; -snapshot applies to all),
+ * before any device exists.  0, or -1 with *err set.
+ */
+int drive_init_all(struct machine *m, GError **err);
 /* -drive OPTSTR.  0 or -errno with *err set. */
 int drive_parse(struct machine *m, const char *optstr, GError **err);
 /* -hda/-hdb/-hdc/-hdd/-cdrom FILE (optname without the dash). */

@@ -5,12 +5,17 @@
  * "tcp:HOST:PORT,server=on", "unix:PATH", "mon:stdio", "/dev/ttyS0") both
  * become a struct chr_spec, with QEMU's key names and defaults (socket
  * servers wait unless wait=off; mon:stdio leaves Ctrl-C to the guest).
+ * Also the start-up pass that creates every chardev the options name,
+ * before any device: -chardev ones, then those -serial (serialN) and
+ * -debugcon (debugcon) give inline, under QEMU's ids.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/chardev-int.h"
 #include "core/log.h"
+#include "core/machine.h"
 #include "core/opts.h"
 
 static const struct {
@@ -192,4 +197,47 @@ struct opts *chr_legacy_opts(const char *spec, GError **err)
 	chr_error(err, "unknown backend '%s'", word);
 	g_free(word);
 	return NULL;
+}
+
+/* The id of the chardev a legacy spec stands for ("chardev:ID" or id). */
+static const char *chr_legacy_id(const char *spec, const char *id)
+{
+	return g_str_has_prefix(spec, "chardev:") ? spec + 8 : id;
+}
+
+struct chardev *chardev_legacy_find(struct machine *m, const char *spec, const char *id,
+				    GError **err)
+{
+	struct chardev *c = chardev_find(m, chr_legacy_id(spec, id));
+
+	if (!c)
+		chr_error(err, "no chardev with id '%s'", chr_legacy_id(spec, id));
+	return c;
+}
+
+static int chr_init_legacy(struct machine *m, const char *spec, const char *id,
+			   GError **err)
+{
+	if (!spec || !strcmp(spec, "none"))
+		return 0;
+	return chardev_new_legacy(m, spec, id, err) ? 0 : -1;
+}
+
+int chardev_init_all(struct machine *m, GError **err)
+{
+	struct machine_config *cfg = m->cfg;
+
+	for (unsigned i = 0; i < cfg->chardevs->len; i++)
+		if (!chardev_new_opts(m, g_ptr_array_index(cfg->chardevs, i), err))
+			return -1;
+	for (int i = 0; i < cfg->nserial; i++) {
+		char id[16];
+		int ret;
+
+		snprintf(id, sizeof(id), "serial%d", i);
+		ret = chr_init_legacy(m, cfg->serial[i], id, err);
+		if (ret < 0)
+			return -1;
+	}
+	return chr_init_legacy(m, cfg->debugcon, "debugcon", err);
 }

@@ -41,6 +41,14 @@ struct chardev *chardev_new_legacy(struct machine *m, const char *spec,
 				   const char *id, GError **err);
 struct chardev *chardev_find(struct machine *m, const char *id);
 /*
+ * At start-up, before any device: every -chardev, then the chardevs -serial
+ * (ids serial0..) and -debugcon (id debugcon) describe inline.  0, or -1.
+ */
+int chardev_init_all(struct machine *m, GError **err);
+/* The chardev created for a legacy spec under id ("chardev:X" names X). */
+struct chardev *chardev_legacy_find(struct machine *m, const char *spec, const char *id,
+				    GError **err);
+/*
  * The chardev a device `owner` (its class name) names in chardev=ID, if
  * no frontend holds it yet (the device attaches with chardev_set_frontend()
  * once it is realized).  With QEMU's wording, *err says "Property

@@ -11,7 +11,6 @@
 #include <unistd.h>
 #include "config.h"
 #include "core/cmdline.h"
-#include "core/chardev.h"
 #include "core/device.h"
 #include "core/log.h"
 #include "core/machine.h"
@@ -646,16 +645,6 @@ int cmdline_parse(struct machine_config *cfg, int argc, char **argv, GError **er
 			return ret < 0 ? -1 : 1;
 	}
 	return finish_config(cfg, err) < 0 ? -1 : 0;
-}
-
-int cmdline_create_chardevs(struct machine *m, GError **err)
-{
-	struct machine_config *cfg = m->cfg;
-
-	for (unsigned i = 0; i < cfg->chardevs->len; i++)
-		if (!chardev_new_opts(m, g_ptr_array_index(cfg->chardevs, i), err))
-			return -1;
-	return 0;
 }
 
 int cmdline_create_devices(struct machine *m, GError **err)

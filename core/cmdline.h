@@ -14,8 +14,7 @@ struct machine_config;
  * -1 = error in *err.
  */
 int cmdline_parse(struct machine_config *cfg, int argc, char **argv, GError **err);
-/* After the machine exists: -chardev, then -device. */
-int cmdline_create_chardevs(struct machine *m, GError **err);
+/* After the backends and the board: every -device, in order. */
 int cmdline_create_devices(struct machine *m, GError **err);
 
 #endif

@@ -2,7 +2,7 @@
 /*
  * kvmpc's entry point and the program's wiring: QEMU-dialect command line
  * into struct machine_config, then an empty machine (machine_new), the
- * accelerator, backends, board, -device devices, monitors and displays in
+ * backends, accelerator, monitors, board, -device devices and displays in
  * that order, the vCPU threads started and the glib main loop run on this
  * (the I/O) thread until the guest or a signal ends it.  This is the only
  * place that knows every layer; option parsing lives in core/cmdline.c.
@@ -29,6 +29,7 @@
 #include "ui/sdl.h"
 #include "ui/vnc.h"
 #include "ui/monitor.h"
+#include "system/backends.h"
 #include "system/device-list.h"
 
 static gboolean on_signal(gpointer opaque)
@@ -80,17 +81,20 @@ static int machine_build(struct machine *m, GError **err)
 	struct machine_config *cfg = m->cfg;
 
 	m->device_classes = device_classes;
+	/* every chardev, drive and netdev first, by id (system/backends.c) */
+	if (backends_create(m, err) < 0)
+		return -1;
 	if (cfg->accel == ACCEL_KVM && kvm_accel_init(m, err) < 0)
 		return -1;
-	if (cmdline_create_chardevs(m, err) < 0)
-		return -1;
-	if (net_init_all(m, err) < 0) /* net/net.c: -netdev, -nic backends */
+	/* monitors before devices, as in QEMU: -mon holds its chardev first */
+	if (monitor_init_all(m, err) < 0)
 		return -1;
 	if (pc_machine_init(m, err) < 0)
 		return -1;
 	if (cmdline_create_devices(m, err) < 0)
 		return -1;
-	if (monitor_init_all(m, err) < 0 || displays_init(m, err) < 0)
+	net_warn_unclaimed(m);
+	if (displays_init(m, err) < 0)
 		return -1;
 	if (cfg->accel == ACCEL_QTEST) {
 		if (qtest_server_start(m, cfg->qtest, cfg->qtest_log, err) < 0)

@@ -70,6 +70,7 @@ struct mon_root {
 	char xp_fmt;          /* HMP xp: last format and size */
 	unsigned xp_size;
 	struct notifier events; /* on machine->events: devices' QMP events */
+	unsigned compat_index;  /* -monitor/-qmp seen: chardev compat_monitorN */
 };
 
 /* DEVICE_TRAY_MOVED for a drive id (lock held). */

@@ -506,10 +506,13 @@ static int mon_create_legacy(struct mon_root *r, enum mon_mode mode, const char 
 	struct monitor *mon;
 	struct chardev *chr;
 	struct opts *o;
+	char id[32];
 	int ret;
 
 	if (!strcmp(spec, "none"))
 		return 0;
+	/* QEMU's id for the chardev of the Nth -monitor/-qmp */
+	snprintf(id, sizeof(id), "compat_monitor%u", r->compat_index++);
 	if (mon_spec_is_server(spec, &o, err)) {
 		mon = mon_new(r, mode, spec);
 		ret = mon_open_server(mon, spec, o, err);
@@ -518,7 +521,7 @@ static int mon_create_legacy(struct mon_root *r, enum mon_mode mode, const char 
 	}
 	if (err && *err)
 		return -1;
-	chr = chardev_new_legacy(r->m, spec, NULL, err);
+	chr = chardev_new_legacy(r->m, spec, id, err);
 	if (!chr)
 		return -1;
 	mon = mon_new(r, mode, spec);
@@ -557,6 +560,10 @@ static int mon_create_mon(struct mon_root *r, const char *optstr, GError **err)
 	}
 	if (opts_check_unused(o, "-mon", err) < 0)
 		goto out;
+	if (!chardev_is_mux(chr) && chardev_has_frontend(chr)) {
+		error_setg(err, "-mon: Device '%s' is in use", id);
+		goto out;
+	}
 	mon = mon_new(r, mode && !strcmp(mode, "control") ? MON_QMP : MON_HMP, id);
 	mon->pretty = pretty;
 	ret = mon_attach_chardev(mon, chr, err);

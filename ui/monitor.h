@@ -17,8 +17,10 @@ struct machine;
 /*
  * Create every monitor listed in m->cfg->monitors ("readline,SPEC",
  * "control,SPEC", "mon,OPTS" strings) plus the one QEMU puts on a mux'd
- * stdio (-nographic, -serial mon:stdio).  Call once the devices exist.
- * Returns 0, or -1 with *err set.
+ * stdio (-nographic, -serial mon:stdio).  Call after the backends (the
+ * chardevs it names exist) and before the devices, as QEMU does: a chardev
+ * a monitor holds is then refused to a -device.  -monitor/-qmp SPEC
+ * create chardev compat_monitorN.  Returns 0, or -1 with *err set.
  */
 int monitor_init_all(struct machine *m, GError **err);
 

@@ -47,7 +47,7 @@ static int pc_serials_init(struct machine *m, GError **err)
 		char *id = g_strdup_printf("serial%d", i);
 
 		if (strcmp(cfg->serial[i], "none")) {
-			chr = chardev_new_legacy(m, cfg->serial[i], id, err);
+			chr = chardev_legacy_find(m, cfg->serial[i], id, err);
 			if (!chr) {
 				g_free(id);
 				return -1;
@@ -70,44 +70,10 @@ static int pc_debugcon_init(struct machine *m, GError **err)
 	if (!m->cfg->debugcon || !strcmp(m->cfg->debugcon, "none"))
 		return 0;
 	debugcon_default(&dc);
-	dc.chr = chardev_new_legacy(m, m->cfg->debugcon, "debugcon", err);
+	dc.chr = chardev_legacy_find(m, m->cfg->debugcon, "debugcon", err);
 	if (!dc.chr)
 		return -1;
 	return debugcon_create(m, &dc, err) ? 0 : -1;
-}
-
-/* -drive, then -hda..-hdd/-cdrom; -snapshot applies to all of them. */
-static int pc_drives_init(struct machine *m, GError **err)
-{
-	struct machine_config *cfg = m->cfg;
-
-	for (unsigned i = 0; i < cfg->drive_opts->len; i++) {
-		const char *o = g_ptr_array_index(cfg->drive_opts, i);
-		char *opt = cfg->snapshot && !strstr(o, "snapshot=") ?
-			g_strconcat(o, ",snapshot=on", NULL) : g_strdup(o);
-		int ret = drive_parse(m, opt, err);
-		g_free(opt);
-		if (ret < 0)
-			return -1;
-	}
-	for (unsigned i = 0; i < cfg->drive_legacy->len; i++) {
-		gchar **kv = g_strsplit(g_ptr_array_index(cfg->drive_legacy, i), "=", 2);
-		char *opt = g_strdup_printf("file=%s,%s%s", kv[1],
-			!strcmp(kv[0], "cdrom") ? "media=cdrom,index=2" :
-			!strcmp(kv[0], "hda") ? "index=0" : !strcmp(kv[0], "hdb") ? "index=1" :
-			!strcmp(kv[0], "hdc") ? "index=2" : "index=3",
-			cfg->snapshot ? ",snapshot=on" : "");
-		int ret;
-		if (strchr(kv[1], ','))
-			ret = drive_add_legacy(m, kv[0], kv[1], err);
-		else
-			ret = drive_parse(m, opt, err);
-		g_free(opt);
-		g_strfreev(kv);
-		if (ret < 0)
-			return -1;
-	}
-	return 0;
 }
 
 static int pc_pci_init(struct machine *m, GError **err)
@@ -152,7 +118,7 @@ int pc_devices_init(struct machine *m, GError **err)
 	struct pc_machine *pc = m->pc;
 	struct rtc_config rc = RTC_CONFIG_DEFAULT;
 
-	if (pc_drives_init(m, err) < 0 || pc_pci_init(m, err) < 0)
+	if (pc_pci_init(m, err) < 0)
 		return -1;
 	if (m->cfg->rtc && rtc_parse_option(&rc, m->cfg->rtc, err) < 0)
 		return -1;

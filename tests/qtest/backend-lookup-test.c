@@ -135,10 +135,34 @@ static void test_in_use(void)
 	drop_image(img);
 }
 
+/* Backends the board or a monitor took under QEMU's default ids. */
+static void test_default_ids(void)
+{
+	char *img = image();
+	g_autofree char *a = g_strdup_printf("-drive if=ide,file=%s,format=raw "
+					     "-device ide-hd,drive=ide0-hd0", img);
+	bool q = is_qemu();
+
+	refused(a, "-device ide-hd,drive=ide0-hd0",
+		"Drive 'ide0-hd0' is already in use because it has been automatically connected "
+		"to another device (did you need 'if=none' in the drive options?)", NULL);
+	/* monitors are set up before devices and keep their chardev */
+	refused("-chardev null,id=c0 -mon chardev=c0 -device isa-serial,chardev=c0",
+		"-device isa-serial,chardev=c0",
+		"Property '@.chardev' can't take value 'c0': Device 'c0' is in use",
+		q ? "serial" : "isa-serial");
+	refused("-monitor null -device isa-serial,chardev=compat_monitor0",
+		"-device isa-serial,chardev=compat_monitor0",
+		"Property '@.chardev' can't take value 'compat_monitor0': "
+		"Device 'compat_monitor0' is in use", q ? "serial" : "isa-serial");
+	drop_image(img);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/backend-lookup/missing", test_missing);
 	g_test_add_func("/backend-lookup/in-use", test_in_use);
+	g_test_add_func("/backend-lookup/default-ids", test_default_ids);
 	return g_test_run();
 }
