@@ -3,6 +3,7 @@
 #
 # Test runner behind `make check` (run from anywhere; it works in the repo
 # root).  Runs, in order:
+#   0. the source checks scripts/check-*.sh (TAP; e.g. the layering check);
 #   1. every executable in tests/unit/ and tests/qtest/ (GLib TAP output),
 #      timeout 900 s each, against ./kvmpc;
 #   2. every tests/qtest/ binary again with QTEST_BINARY=qemu-system-x86_64
@@ -170,6 +171,14 @@ is_test_binary() {
 	esac
 	[ -f "$1" ] && [ -x "$1" ]
 }
+
+# 0. source checks (scripts/check-layers.sh: includes follow the layers)
+for t in scripts/check-*.sh; do
+	[ -f "$t" ] || continue
+	selected "$t" || continue
+	name=$(basename "$t" .sh)
+	run_test "$name" "$LOGDIR/static-$name.log" "$UNIT_TIMEOUT" sh "./$t"
+done
 
 # 1. unit and qtest binaries against kvmpc
 for t in tests/unit/* tests/qtest/*; do
