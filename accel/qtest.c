@@ -35,8 +35,9 @@ struct qtest_state {
 	struct machine *m;
 	struct chardev *chr;
 	struct chr_frontend fe;
-	GString *inbuf;
-	bool discarding; /* skipping the rest of an over-long line */
+	GString *inbuf;	    /* input not yet run: at most one read's lines + a partial one */
+	bool lines_waiting; /* inbuf holds a complete line (no input read meanwhile) */
+	bool discarding;    /* skipping the rest of an over-long line */
 	FILE *log;	 /* NULL: no log */
 	bool log_owned;
 	GTimer *timer; /* time since the channel opened, for the log */
@@ -70,7 +71,7 @@ static void G_GNUC_PRINTF(2, 3) qtest_send(struct qtest_state *s, const char *fm
 		qtest_log_prefix(s, 'S');
 		fputs(line, s->log);
 	}
-	chardev_write(s->chr, (const uint8_t *)line, strlen(line));
+	chardev_write_all(s->chr, (const uint8_t *)line, strlen(line));
 	g_free(line);
 }
 
@@ -81,7 +82,7 @@ static void qtest_send_err(struct qtest_state *s, const char *msg)
 
 	if (s->log)
 		fputs(line, s->log);
-	chardev_write(s->chr, (const uint8_t *)line, strlen(line));
+	chardev_write_all(s->chr, (const uint8_t *)line, strlen(line));
 	g_free(line);
 }
 
@@ -495,37 +496,58 @@ static void qtest_process_line(struct qtest_state *s, const char *line)
 
 /* ---- chardev frontend ---- */
 
+/*
+ * One reply at a time, as a client waiting for each reply sees it: input
+ * is read only when every earlier reply has gone out, so the output queue
+ * holds at most one reply (a 64 MiB read is a 128 MiB line) and a client
+ * sending many commands unread gets them run as it reads the replies.
+ */
 static int qtest_can_read(void *opaque)
 {
-	return 65536;
+	struct qtest_state *s = opaque;
+
+	return s->lines_waiting || chardev_write_pending(s->chr) ? 0 : 65536;
 }
 
+/* Run the complete lines in inbuf until a reply has to wait for the client. */
+static void qtest_run_lines(struct qtest_state *s)
+{
+	size_t pos = 0;
+	char *nl;
+
+	while ((nl = memchr(s->inbuf->str + pos, '\n', s->inbuf->len - pos))) {
+		if (chardev_write_pending(s->chr))
+			break;
+		*nl = 0;
+		qtest_process_line(s, s->inbuf->str + pos);
+		pos = nl + 1 - s->inbuf->str;
+	}
+	s->lines_waiting = nl != NULL;
+	g_string_erase(s->inbuf, 0, pos);
+}
+
+/* Called only when inbuf holds no complete line (qtest_can_read). */
 static void qtest_read(void *opaque, const uint8_t *buf, size_t len)
 {
 	struct qtest_state *s = opaque;
-	const uint8_t *end = buf + len;
+	const uint8_t *nl;
 
-	while (buf < end) {
-		const uint8_t *nl = memchr(buf, '\n', end - buf);
-		size_t n = (nl ? nl : end) - buf;
-
-		if (!s->discarding)
-			g_string_append_len(s->inbuf, (const char *)buf, n);
-		if (s->inbuf->len > QTEST_MAX_LINE) {
-			g_string_truncate(s->inbuf, 0);
-			s->discarding = true;
-		}
-		buf += n;
+	if (s->discarding) {
+		nl = memchr(buf, '\n', len);
 		if (!nl)
-			break;
-		buf++;
-		if (s->discarding)
-			qtest_send(s, "FAIL line too long\n");
-		else
-			qtest_process_line(s, s->inbuf->str);
+			return;
 		s->discarding = false;
-		g_string_truncate(s->inbuf, 0);
+		qtest_send(s, "FAIL line too long\n");
+		len -= nl + 1 - buf;
+		buf = nl + 1;
 	}
+	g_string_append_len(s->inbuf, (const char *)buf, len);
+	if (s->inbuf->len > QTEST_MAX_LINE && !memchr(buf, '\n', len)) {
+		g_string_truncate(s->inbuf, 0);
+		s->discarding = true;
+		return;
+	}
+	qtest_run_lines(s);
 }
 
 static void qtest_event(void *opaque, enum chr_event ev)
@@ -536,6 +558,7 @@ static void qtest_event(void *opaque, enum chr_event ev)
 	case CHR_EVENT_OPENED:
 		memset(s->irq_level, 0, sizeof(s->irq_level));
 		g_string_truncate(s->inbuf, 0);
+		s->lines_waiting = false;
 		s->discarding = false;
 		g_timer_start(s->timer);
 		if (s->log)
@@ -545,6 +568,9 @@ static void qtest_event(void *opaque, enum chr_event ev)
 		/* The VMM keeps running when the test goes away, as QEMU does. */
 		if (s->log)
 			fprintf(s->log, "[I +%.06f] CLOSED\n", g_timer_elapsed(s->timer, NULL));
+		break;
+	case CHR_EVENT_DRAINED:
+		qtest_run_lines(s);
 		break;
 	default:
 		break;

@@ -105,9 +105,21 @@ static void chr_out_failed(struct chardev *c, ssize_t err)
 	}
 }
 
+/* The queue emptied: tell the frontend (machine lock, not out_lock, held). */
+static void chr_out_drained(struct chardev *c)
+{
+	machine_lock(c->m);
+	if (!c->closed && c->has_fe && c->fe.event)
+		c->fe.event(c->fe.opaque, CHR_EVENT_DRAINED);
+	if (!c->closed)
+		chr_update_input(c);
+	machine_unlock(c->m);
+}
+
 static gboolean chr_out_cb(int fd, GIOCondition cond, gpointer opaque)
 {
 	struct chardev *c = opaque;
+	bool drained = false;
 	ssize_t n;
 
 	g_mutex_lock(&c->out_lock);
@@ -122,13 +134,16 @@ static gboolean chr_out_cb(int fd, GIOCondition cond, gpointer opaque)
 	if (!c->out_buf->len) {
 		chr_unwatch(&c->out_src);
 		c->out_dropping = false;
+		drained = true;
 	}
 out:
 	g_mutex_unlock(&c->out_lock);
+	if (drained)
+		chr_out_drained(c);
 	return G_SOURCE_CONTINUE;
 }
 
-static void chr_out_queue(struct chardev *c, const uint8_t *buf, size_t len)
+static void chr_out_queue(struct chardev *c, const uint8_t *buf, size_t len, bool all)
 {
 	/*
 	 * A pty nobody has opened fills up and stays full: keep little, say
@@ -138,7 +153,7 @@ static void chr_out_queue(struct chardev *c, const uint8_t *buf, size_t len)
 	bool pty = c->kind == CHR_KIND_PTY;
 	size_t max = pty ? CHR_PTY_OUT_MAX : CHR_OUT_MAX;
 	size_t room = max - MIN(c->out_buf->len, max);
-	size_t take = MIN(len, room);
+	size_t take = all ? len : MIN(len, room);
 
 	g_byte_array_append(c->out_buf, buf, take);
 	if (take < len && !c->out_dropping) {
@@ -152,7 +167,7 @@ static void chr_out_queue(struct chardev *c, const uint8_t *buf, size_t len)
 				       chr_out_cb);
 }
 
-void chardev_write(struct chardev *c, const uint8_t *buf, size_t len)
+static void chr_write(struct chardev *c, const uint8_t *buf, size_t len, bool all)
 {
 	ssize_t n;
 
@@ -171,9 +186,29 @@ void chardev_write(struct chardev *c, const uint8_t *buf, size_t len)
 		len -= n;
 	}
 	if (len)
-		chr_out_queue(c, buf, len);
+		chr_out_queue(c, buf, len, all);
 out:
 	g_mutex_unlock(&c->out_lock);
+}
+
+void chardev_write(struct chardev *c, const uint8_t *buf, size_t len)
+{
+	chr_write(c, buf, len, false);
+}
+
+void chardev_write_all(struct chardev *c, const uint8_t *buf, size_t len)
+{
+	chr_write(c, buf, len, true);
+}
+
+bool chardev_write_pending(struct chardev *c)
+{
+	bool pending;
+
+	g_mutex_lock(&c->out_lock);
+	pending = c->out_buf->len > 0;
+	g_mutex_unlock(&c->out_lock);
+	return pending;
 }
 
 static void chr_write_str(struct chardev *c, const char *s)

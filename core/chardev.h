@@ -21,6 +21,7 @@ enum chr_event {
 	CHR_EVENT_OPENED,
 	CHR_EVENT_CLOSED,
 	CHR_EVENT_MUX_IN, /* mux: input now goes to this frontend (Ctrl-A c) */
+	CHR_EVENT_DRAINED, /* queued output has all been written; input re-polled */
 };
 
 struct chr_frontend {
@@ -59,8 +60,19 @@ struct chardev *chardev_lookup(struct machine *m, const char *owner, const char 
 			       GError **err);
 const char *chardev_id(struct chardev *c);
 
-/* Bytes are queued and written in order; never blocks the caller. */
+/*
+ * Bytes are queued and written in order; never blocks the caller.  Output
+ * queued beyond 4 MiB (a reader not keeping up) is dropped with a warning.
+ */
 void chardev_write(struct chardev *c, const uint8_t *buf, size_t len);
+/*
+ * The same, but everything is queued however large: for a frontend that
+ * bounds its own output, e.g. by reading no input while
+ * chardev_write_pending() (qtest: one reply at a time).
+ */
+void chardev_write_all(struct chardev *c, const uint8_t *buf, size_t len);
+/* True while written bytes wait in the queue (CHR_EVENT_DRAINED follows). */
+bool chardev_write_pending(struct chardev *c);
 void chardev_set_frontend(struct chardev *c, const struct chr_frontend *fe);
 /* True while a frontend is attached (a second device must refuse it). */
 bool chardev_has_frontend(struct chardev *c);

@@ -239,8 +239,10 @@ static void send_all(struct qtest *q, const char *buf, size_t len)
 /* Next line from the VMM, without "\n"; IRQ lines are recorded and skipped. */
 static char *recv_line(struct qtest *q)
 {
+	size_t seen = 0; /* bytes of rx already searched for "\n" */
+
 	for (;;) {
-		char *nl = memchr(q->rx->str, '\n', q->rx->len);
+		char *nl = memchr(q->rx->str + seen, '\n', q->rx->len - seen);
 		char buf[65536];
 		struct pollfd p = {.fd = q->fd, .events = POLLIN};
 		ssize_t n;
@@ -251,6 +253,7 @@ static char *recv_line(struct qtest *q)
 			g_string_erase(q->rx, 0, nl - q->rx->str + 1);
 			return line;
 		}
+		seen = q->rx->len;
 		if (poll(&p, 1, QTEST_REPLY_TIMEOUT_MS) == 0)
 			g_error("libqtest: no reply within %d s", QTEST_REPLY_TIMEOUT_MS / 1000);
 		n = recv(q->fd, buf, sizeof(buf), 0);

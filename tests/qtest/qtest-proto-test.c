@@ -6,6 +6,7 @@
  * are checked on kvmpc only (QEMU aborts on the former and, without a qtest
  * accelerator in Debian, lacks the latter).
  */
+#include <inttypes.h>
 #include <string.h>
 #include <unistd.h>
 #include <glib.h>
@@ -105,6 +106,40 @@ static void test_memory_bulk(void)
 	g_assert_cmphex(qtest_readl(q, (128u << 20) - 4), ==, 0xcafef00d);
 	g_assert_cmpstr(qtest_cmd(q, "read 0xffff0 5"), ==, "OK 0xea5be000f0");
 	g_assert_cmpstr(qtest_cmd(q, "b64read 0xfffffff0 5"), ==, "OK 6lvgAPA=");
+	qtest_quit(q);
+}
+
+/*
+ * Replies far beyond a socket buffer: a 16 MiB read is a 32 MiB line, its
+ * b64read 22 MiB.  Both arrive whole and in order, and the next command
+ * still gets its own reply.
+ */
+static void test_memory_large(void)
+{
+	const size_t len = 16u << 20;
+	const uint64_t addr = 16u << 20;
+	struct qtest *q = qtest_start(ARGS);
+	uint8_t *out = g_malloc(len), *in = g_malloc0(len);
+	const char *r;
+	guchar *dec;
+	gsize declen;
+
+	for (size_t i = 0; i < len; i++)
+		out[i] = (i * 2654435761u) >> 13;
+	qtest_memwrite(q, addr, out, len);
+	qtest_memread(q, addr, in, len);
+	g_assert_true(memcmp(in, out, len) == 0);
+	r = qtest_cmd(q, "b64read 0x%" PRIx64 " 0x%zx", addr, len);
+	g_assert_true(g_str_has_prefix(r, "OK "));
+	dec = g_base64_decode(r + 3, &declen);
+	g_assert_cmpuint(declen, ==, len);
+	g_assert_true(memcmp(dec, out, len) == 0);
+	g_free(dec);
+	g_assert_cmphex(qtest_readl(q, addr + len - 4), ==,
+			out[len - 4] | out[len - 3] << 8 | out[len - 2] << 16 |
+			(uint32_t)out[len - 1] << 24);
+	g_free(out);
+	g_free(in);
 	qtest_quit(q);
 }
 
@@ -292,6 +327,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/qtest/port-formats", test_port_formats);
 	g_test_add_func("/qtest/memory-formats", test_memory_formats);
 	g_test_add_func("/qtest/memory-bulk", test_memory_bulk);
+	g_test_add_func("/qtest/memory-large", test_memory_large);
 	g_test_add_func("/qtest/unknown-commands", test_unknown_commands);
 	g_test_add_func("/qtest/malformed", test_malformed);
 	g_test_add_func("/qtest/log", test_log);
