@@ -430,28 +430,33 @@ static void hmp_powerdown(struct machine *m, GString *o, char **v)
 }
 static void hmp_quit(struct machine *m, GString *o, char **v) { hmp_noarg(m, o, "quit"); }
 
+/*
+ * noarg: QEMU's table name of a command that takes no arguments; any given
+ * are refused with QEMU's message, which quotes that name.
+ */
 static const struct {
 	const char *name;
 	void (*fn)(struct machine *m, GString *out, char **argv);
 	const char *usage;
+	const char *noarg;
 } cmds[] = {
 	{ "balloon", hmp_balloon, "balloon target -- request VM to change its memory allocation (in MB)" },
-	{ "c", hmp_cont, NULL },
+	{ "c", hmp_cont, NULL, "cont|c" },
 	{ "change", hmp_change, "change device filename [format] -- change a removable medium" },
-	{ "cont", hmp_cont, "cont|c  -- resume emulation" },
+	{ "cont", hmp_cont, "cont|c  -- resume emulation", "cont|c" },
 	{ "eject", hmp_eject, "eject [-f] device -- eject a removable medium (use -f to force it)" },
 	{ "help", hmp_help, "help|? [cmd] -- show the help" },
 	{ "migrate", hmp_migrate, "migrate [-d] uri -- migrate to URI (file:PATH, exec:CMD)" },
 	{ "migrate_incoming", hmp_migrate_incoming, "migrate_incoming uri -- load an -incoming defer machine from URI" },
 	{ "info", hmp_info, "info [subcommand] -- show various information about the system state" },
-	{ "q", hmp_quit, NULL },
-	{ "quit", hmp_quit, "quit|q  -- quit the emulator" },
+	{ "q", hmp_quit, NULL, "quit|q" },
+	{ "quit", hmp_quit, "quit|q  -- quit the emulator", "quit|q" },
 	{ "screendump", hmp_screendump, "screendump filename [-f format] -- save screen to a file (ppm or png)" },
 	{ "set_password", hmp_set_password, "set_password [ vnc ] password [ action-if-connected ] -- set VNC password" },
 	{ "sendkey", hmp_sendkey, "sendkey keys [hold_ms] -- send keys to the VM (e.g. 'sendkey ctrl-alt-f1')" },
-	{ "stop", hmp_stop, "stop  -- stop emulation" },
-	{ "system_powerdown", hmp_powerdown, "system_powerdown  -- send system power down event" },
-	{ "system_reset", hmp_reset, "system_reset  -- reset the system" },
+	{ "stop", hmp_stop, "stop  -- stop emulation", "stop|s" },
+	{ "system_powerdown", hmp_powerdown, "system_powerdown  -- send system power down event", "system_powerdown" },
+	{ "system_reset", hmp_reset, "system_reset  -- reset the system", "system_reset" },
 	{ "xp", hmp_xp, "xp /fmt addr -- physical memory dump starting at 'addr'" },
 	{ "?", hmp_help, NULL },
 };
@@ -506,7 +511,11 @@ char *hmp_run(struct machine *m, const char *line)
 		for (i = 0; i < G_N_ELEMENTS(cmds); i++)
 			if (!strcmp(cmds[i].name, argv[0]))
 				break;
-		if (i < G_N_ELEMENTS(cmds))
+		if (i < G_N_ELEMENTS(cmds) && cmds[i].noarg && argv[1])
+			g_string_append_printf(out, "%s: extraneous characters at the end of line\n"
+					       "Try \"help %s\" for more information\n",
+					       cmds[i].noarg, argv[0]);
+		else if (i < G_N_ELEMENTS(cmds))
 			cmds[i].fn(m, out, argv);
 		else
 			g_string_append_printf(out, "unknown command: '%s'\n", argv[0]);

@@ -371,6 +371,19 @@ static void test_hmp_text(void)
 	client_puts(c, "{\"execute\": \"human-monitor-command\", \"arguments\": "
 		       "{\"command-line\": \"\"}}");
 	expect(c, "{\"return\": \"\"}");
+	/* QEMU 7.2 refuses arguments to commands that take none, quit included */
+	client_puts(c, "{\"execute\": \"human-monitor-command\", \"arguments\": "
+		       "{\"command-line\": \"q x\"}}");
+	expect(c, "{\"return\": \"quit|q: extraneous characters at the end of line\\r\\n"
+		  "Try \\\"help q\\\" for more information\\r\\n\"}");
+	client_puts(c, "{\"execute\": \"human-monitor-command\", \"arguments\": "
+		       "{\"command-line\": \"quit now\"}}");
+	expect(c, "{\"return\": \"quit|q: extraneous characters at the end of line\\r\\n"
+		  "Try \\\"help quit\\\" for more information\\r\\n\"}");
+	client_puts(c, "{\"execute\": \"human-monitor-command\", \"arguments\": "
+		       "{\"command-line\": \"info name\"}}");
+	expect(c, "{\"return\": \"unit\\r\\n\"}");
+	g_assert_false(m->shutdown_requested);
 	client_free(c);
 }
 
