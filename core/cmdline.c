@@ -130,6 +130,10 @@ static int opt_L(struct machine_config *cfg, const char *arg, GError **err)
 
 static int set_accel(struct machine_config *cfg, const char *name, GError **err)
 {
+	if (!name) { /* "-accel x=y": no name at all (found by tests/fuzz/cmdline-fuzz.c) */
+		error_setg(err, "-accel: no accelerator given (kvm, qtest)");
+		return -1;
+	}
 	if (!strcmp(name, "kvm")) {
 		cfg->accel = ACCEL_KVM;
 	} else if (!strcmp(name, "qtest")) {

@@ -49,6 +49,7 @@ bad "-initrd without -kernel" -initrd /etc/hostname
 bad "kernel that cannot be opened" -kernel /nonexistent/vmlinuz
 bad "bad -boot letter" -boot order=z
 bad "-display with no type (a key=value first)" -display x=y
+bad "-accel with no accelerator (a key=value first)" -accel x=y
 good "--help" "usage: kvmpc" --help
 good "--version" "kvmpc version" --version
 good "-device help lists isa-serial" 'name "isa-serial", bus ISA' -device help
