@@ -26,6 +26,7 @@
 #include "block/drive.h"
 #include "hw/i386/pc.h"
 #include "net/net.h"
+#include "system/backends.h"
 #include "system/device-list.h"
 #include "tests/fuzz/fuzz-machine.h"
 
@@ -67,8 +68,9 @@ struct machine *fuzz_machine_new(const char *const *args)
 		goto fail;
 	m = machine_new(cfg);
 	m->device_classes = device_classes;
-	if (cmdline_create_chardevs(m, &err) < 0 || net_init_all(m, &err) < 0 ||
-	    pc_machine_init(m, &err) < 0 || cmdline_create_devices(m, &err) < 0)
+	/* the order of system/main.c's machine_build() */
+	if (backends_create(m, &err) < 0 || pc_machine_init(m, &err) < 0 ||
+	    cmdline_create_devices(m, &err) < 0)
 		goto fail;
 	g_ptr_array_free(argv, TRUE);
 	return m;
