@@ -354,31 +354,81 @@ static struct pci_device *pci_bus_target(struct pci_bus *bus)
 	return bus->devs[devfn];
 }
 
+/*
+ * The register a data-port access hits, as QEMU computes it: the latch's
+ * low byte (its bits 0-1 included) ORed with the offset into 0xcfc-0xcff.
+ */
+static uint32_t pci_data_reg(struct pci_bus *bus, uint64_t off)
+{
+	return ((*bus->config_addr & 0xff) | (uint32_t)off) & 0xff;
+}
+
+static uint32_t pci_cfg_read(struct pci_device *d, uint32_t reg, unsigned size)
+{
+	return d->config_read ? d->config_read(d, reg, size)
+			      : pci_default_config_read(d, reg, size);
+}
+
+static void pci_cfg_write(struct pci_device *d, uint32_t reg, uint32_t val, unsigned size)
+{
+	if (d->config_write)
+		d->config_write(d, reg, val, size);
+	else
+		pci_default_config_write(d, reg, val, size);
+}
+
+/*
+ * An access at an unaligned port offset (inw at 0xcfd) is split into bytes
+ * by port, each ORed with the latch on its own, as QEMU's memory core
+ * does.  An aligned port access at an unaligned register (latch bits 0-1
+ * set) reaches the device byte by byte over contiguous registers (devices
+ * see only aligned accesses); past byte 255 it is cut, missing bytes 0.
+ */
+static uint32_t pci_byte_reg(struct pci_bus *bus, uint64_t off, unsigned size, unsigned i)
+{
+	return (off & (size - 1)) ? pci_data_reg(bus, off + i) : pci_data_reg(bus, off) + i;
+}
+
 static uint64_t pci_data_read(void *opaque, uint64_t off, unsigned size)
 {
 	struct pci_bus *bus = opaque;
 	struct pci_device *d = pci_bus_target(bus);
-	uint32_t reg = (*bus->config_addr & 0xfc) + off;
+	uint32_t reg = pci_data_reg(bus, off);
+	uint64_t v = 0;
 
 	if (!d)
 		return size >= 4 ? 0xffffffffu : (1u << (8 * size)) - 1;
-	if (d->config_read)
-		return d->config_read(d, reg, size);
-	return pci_default_config_read(d, reg, size);
+	if (!(reg & (size - 1)))
+		return pci_cfg_read(d, reg, size);
+	for (unsigned i = 0; i < size; i++) {
+		uint32_t r = pci_byte_reg(bus, off, size, i);
+
+		if (r > 255)
+			break; /* ran past byte 255 */
+		v |= (uint64_t)(pci_cfg_read(d, r, 1) & 0xff) << (8 * i);
+	}
+	return v;
 }
 
 static void pci_data_write(void *opaque, uint64_t off, uint64_t val, unsigned size)
 {
 	struct pci_bus *bus = opaque;
 	struct pci_device *d = pci_bus_target(bus);
-	uint32_t reg = (*bus->config_addr & 0xfc) + off;
+	uint32_t reg = pci_data_reg(bus, off);
 
 	if (!d)
 		return;
-	if (d->config_write)
-		d->config_write(d, reg, val, size);
-	else
-		pci_default_config_write(d, reg, val, size);
+	if (!(reg & (size - 1))) {
+		pci_cfg_write(d, reg, (uint32_t)val, size);
+		return;
+	}
+	for (unsigned i = 0; i < size; i++) {
+		uint32_t r = pci_byte_reg(bus, off, size, i);
+
+		if (r > 255)
+			break;
+		pci_cfg_write(d, r, (uint8_t)(val >> (8 * i)), 1);
+	}
 }
 
 static const struct mem_ops pci_data_ops = {

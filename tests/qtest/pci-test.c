@@ -136,6 +136,65 @@ static void test_config_address(void)
 	qtest_quit(q);
 }
 
+/* Byte reg of devfn through the plain way: aligned latch, port 0xcfc + (reg & 3). */
+static uint8_t cfg_byte(struct qtest *q, int devfn, unsigned reg)
+{
+	qtest_outl(q, 0xcf8, 0x80000000u | devfn << 8 | (reg & 0xfc));
+	return qtest_inb(q, 0xcfc + (reg & 3));
+}
+
+static uint32_t port_in(struct qtest *q, uint16_t port, unsigned w)
+{
+	return w == 1 ? qtest_inb(q, port) : w == 2 ? qtest_inw(q, port) : qtest_inl(q, port);
+}
+
+/*
+ * The latch's low two bits are ORed with the data port offset (QEMU's
+ * config_reg | (port & 3)): outl(0xcf8, 0x80000002); inw(0xcfc) is the
+ * device id.  Every offset 0-255 with every width and port offset, read
+ * against the bytes; past byte 255 an access is cut and reads zero.  An
+ * access at an unaligned port (inw at 0xcfd) is split into bytes by port.
+ */
+static void test_latch_low_bits(void)
+{
+	struct qtest *q = start();
+	const int fns[] = { I440FX, PIIX3 };
+	uint8_t cfg[2][260] = { { 0 } };
+
+	for (int f = 0; f < 2; f++)
+		for (unsigned r = 0; r < 256; r++)
+			cfg[f][r] = cfg_byte(q, fns[f], r);
+	qtest_outl(q, 0xcf8, 0x80000002);
+	g_assert_cmphex(qtest_inw(q, 0xcfc), ==, 0x1237);
+	for (int f = 0; f < 2; f++)
+		for (unsigned r = 0; r < 256; r++)
+			for (unsigned k = 0; k < 4; k++)
+				for (unsigned w = 1; w <= 4; w *= 2) {
+					uint32_t want = 0;
+
+					if (k + w > 4)
+						continue;
+					for (unsigned i = 0; i < w; i++) {
+						unsigned reg = (k & (w - 1)) ? (r | (k + i))
+									     : (r | k) + i;
+
+						if (reg < 256)
+							want |= (uint32_t)cfg[f][reg] << (8 * i);
+					}
+					qtest_outl(q, 0xcf8, 0x80000000u | fns[f] << 8 | r);
+					g_assert_cmphex(port_in(q, 0xcfc + k, w), ==, want);
+				}
+	/* writes: latch 0x61 + port 0xcfe is PIIX3's PIRQD route at 0x63 */
+	qtest_outl(q, 0xcf8, 0x80000861);
+	qtest_outb(q, 0xcfe, 0x0b);
+	g_assert_cmphex(cfg_byte(q, PIIX3, 0x63), ==, 0x0b);
+	qtest_outl(q, 0xcf8, 0x80000861);
+	qtest_outw(q, 0xcfc, 0x0a09);
+	g_assert_cmphex(cfg_byte(q, PIIX3, 0x61), ==, 0x09);
+	g_assert_cmphex(cfg_byte(q, PIIX3, 0x62), ==, 0x0a);
+	qtest_quit(q);
+}
+
 static void test_data_sizes(void)
 {
 	struct qtest *q = start();
@@ -304,6 +363,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/pci/identity", test_identity);
 	g_test_add_func("/pci/config-address", test_config_address);
 	g_test_add_func("/pci/data-sizes", test_data_sizes);
+	g_test_add_func("/pci/latch-low-bits", test_latch_low_bits);
 	g_test_add_func("/pci/pam", test_pam);
 	g_test_add_func("/pci/pirq-elcr", test_pirq_elcr);
 	g_test_add_func("/pci/reset-control", test_reset_control);
