@@ -419,3 +419,28 @@ void drive_close_all(struct machine *m)
 	g_ptr_array_free(m->drives, TRUE);
 	m->drives = NULL;
 }
+
+void drive_set_media_ops(struct drive_info *d, const struct drive_media_ops *ops, void *opaque)
+{
+	d->media_ops = ops;
+	d->media_opaque = opaque;
+}
+
+int drive_media_change(struct drive_info *d, const char *path, bool force, GError **err)
+{
+	if (!d->media_ops) {
+		g_set_error(err, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+			    "Device '%s' not found (or not an IDE CD-ROM)", d->id ? d->id : "");
+		return -ENODEV;
+	}
+	return d->media_ops->change(d->media_opaque, path, force, err);
+}
+
+int drive_media_tray(struct drive_info *d, bool *open, bool *locked)
+{
+	*open = *locked = false;
+	if (!d->media_ops)
+		return -ENODEV;
+	d->media_ops->tray(d->media_opaque, open, locked);
+	return 0;
+}

@@ -20,6 +20,17 @@ enum drive_media { DRIVE_MEDIA_DISK, DRIVE_MEDIA_CDROM };
 #define DRIVE_IDE_BUSES 2
 #define DRIVE_IDE_UNITS 2
 
+/*
+ * A removable-medium device's controls over its drive, registered when the
+ * device attaches (as QEMU's BlockDevOps): the monitor changes, ejects and
+ * looks at media only through these, never by calling the device.
+ */
+struct drive_media_ops {
+	/* Insert path, or eject when path is NULL.  0, or -errno with *err set. */
+	int (*change)(void *opaque, const char *path, bool force, GError **err);
+	void (*tray)(void *opaque, bool *open, bool *locked);
+};
+
 struct drive_info {
 	char *id;              /* id=, or QEMU's default: ide1-cd0, ide0-hd0, virtio0 */
 	char *file;            /* NULL: empty CD-ROM drive */
@@ -34,7 +45,14 @@ struct drive_info {
 	struct block_backend *blk; /* NULL when empty */
 	bool claimed;          /* a device attached it */
 	int bootindex;         /* -device ...,bootindex=N, or -1 */
+	const struct drive_media_ops *media_ops; /* NULL: no removable-medium device */
+	void *media_opaque;
 };
+
+void drive_set_media_ops(struct drive_info *d, const struct drive_media_ops *ops, void *opaque);
+/* Through the attached device's ops: -ENODEV (*err set) when there is none. */
+int drive_media_change(struct drive_info *d, const char *path, bool force, GError **err);
+int drive_media_tray(struct drive_info *d, bool *open, bool *locked);
 
 /*
  * Every -drive, then -hda..-hdd/-cdrom (m->cfg; -snapshot applies to all),

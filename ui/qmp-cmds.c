@@ -22,7 +22,6 @@
 #include "core/migration.h"
 #include "hw/virtio/virtio-misc.h"
 #include "block/drive.h"
-#include "hw/ide/ide.h"
 #include "hw/input/ps2.h"
 #include "config.h"
 
@@ -234,13 +233,13 @@ static JsonNode *cmd_query_cpus_fast(struct machine *m, JsonObject *a, GError **
 
 /* ---- block ------------------------------------------------------------ */
 
-/* The CD tray of drive d: 0 with open and locked set, or -ENODEV (not an IDE CD). */
+/* The CD tray of drive d: 0 with open and locked set, or -ENODEV (no CD device). */
 static int drive_tray(struct machine *m, struct drive_info *d, bool *open, bool *locked)
 {
 	*open = *locked = false;
 	if (!d->id || d->media != DRIVE_MEDIA_CDROM)
 		return -ENODEV;
-	return ide_cd_get_tray(m, d->id, open, locked);
+	return drive_media_tray(d, open, locked);
 }
 
 static JsonNode *inserted_node(struct drive_info *d)
@@ -351,7 +350,7 @@ static JsonNode *cmd_eject(struct machine *m, JsonObject *a, GError **err)
 	if (!d)
 		return NULL;
 	was_open = tray_open(m, d);
-	if (ide_cd_eject(m, d->id, arg_bool(a, "force", false), err) < 0)
+	if (drive_media_change(d, NULL, arg_bool(a, "force", false), err) < 0)
 		return NULL;
 	tray_event(m, d, was_open);
 	return empty_return();
@@ -372,7 +371,7 @@ static JsonNode *cmd_change_medium(struct machine *m, JsonObject *a, GError **er
 	was_open = tray_open(m, d);
 	if (!was_open)
 		monitor_event_tray_moved(m, d->id, true);
-	if (ide_cd_change_media(m, d->id, arg_str(a, "filename"), err) < 0) {
+	if (drive_media_change(d, arg_str(a, "filename"), false, err) < 0) {
 		tray_event(m, d, true);
 		return NULL;
 	}

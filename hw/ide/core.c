@@ -147,6 +147,8 @@ int ide_unit_attach(struct ide_unit *s, struct drive_info *d, GError **err)
 	s->dinfo = d;
 	s->kind = d->media == DRIVE_MEDIA_CDROM ? IDE_CD : IDE_DISK;
 	s->blk = d->blk;
+	if (s->kind == IDE_CD)
+		drive_set_media_ops(d, &ide_cd_media_ops, s);
 	if (s->kind == IDE_DISK && !s->blk) {
 		g_set_error(err, G_FILE_ERROR, G_FILE_ERROR_INVAL,
 			    "IDE disk at index %d has no image", index);

@@ -231,12 +231,8 @@ void ide_bus_dma_start(struct ide_bus *bus);
 struct piix_ide *piix3_ide_create(struct machine *m, struct pci_bus *bus, GError **err);
 /* "/pci@i0cf8/ide@1,1/drive@C/disk@U" for the bootorder file, or NULL (g_free). */
 char *ide_boot_path(struct machine *m, const struct drive_info *d);
-/* Monitor: change or eject (path NULL) the medium of the CD with this id. */
-int ide_cd_change_media(struct machine *m, const char *drive_id, const char *path,
-			GError **err);
-int ide_cd_eject(struct machine *m, const char *drive_id, bool force, GError **err);
-/* Tray state for "info block" / query-block: 0, or -ENODEV if no such CD. */
-int ide_cd_get_tray(struct machine *m, const char *drive_id, bool *open, bool *locked);
+/* A CD unit's media controls, registered on its drive at attach (piix.c). */
+extern const struct drive_media_ops ide_cd_media_ops;
 
 extern const struct device_class piix3_ide_class;
 

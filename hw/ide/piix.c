@@ -335,53 +335,28 @@ char *ide_boot_path(struct machine *m, const struct drive_info *d)
 	return NULL;
 }
 
-/* ---- media change (monitor) ---- */
+/* ---- media change (the drive's media ops, used by the monitor) ---- */
 
-static struct ide_unit *ide_find_cd(struct machine *m, const char *id, GError **err)
+static void ide_cd_tray(void *opaque, bool *open, bool *locked)
 {
-	for (guint i = 0; m->devices && i < m->devices->len; i++) {
-		struct device *dev = m->devices->pdata[i];
-		struct piix_ide *d;
+	struct ide_unit *s = opaque;
 
-		if (dev->cls != &piix3_ide_class)
-			continue;
-		d = container_of(dev, struct piix_ide, pci.dev);
-		for (int b = 0; b < 4; b++) {
-			struct ide_unit *s = &d->bus[b / 2].units[b % 2];
-
-			if (s->kind == IDE_CD && s->dinfo && s->dinfo->id &&
-			    !strcmp(s->dinfo->id, id))
-				return s;
-		}
-	}
-	g_set_error(err, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-		    "Device '%s' not found (or not an IDE CD-ROM)", id);
-	return NULL;
-}
-
-int ide_cd_get_tray(struct machine *m, const char *drive_id, bool *open, bool *locked)
-{
-	struct ide_unit *s = ide_find_cd(m, drive_id, NULL);
-
-	if (!s)
-		return -ENODEV;
 	*open = s->tray_open;
 	*locked = s->tray_locked;
-	return 0;
 }
 
-int ide_cd_eject(struct machine *m, const char *drive_id, bool force, GError **err)
+static int ide_cd_locked(struct ide_unit *s, GError **err)
 {
-	struct ide_unit *s = ide_find_cd(m, drive_id, err);
+	g_set_error(err, G_IO_ERROR, G_IO_ERROR_BUSY,
+		    "Device '%s' is locked and force was not specified, "
+		    "wait for tray to open and try again", s->dinfo->id ? s->dinfo->id : "");
+	return -EBUSY;
+}
 
-	if (!s)
-		return -ENODEV;
-	if (s->tray_locked && !force) {
-		g_set_error(err, G_IO_ERROR, G_IO_ERROR_BUSY,
-			    "Device '%s' is locked and force was not specified, "
-			    "wait for tray to open and try again", drive_id);
-		return -EBUSY;
-	}
+static int ide_cd_eject(struct ide_unit *s, bool force, GError **err)
+{
+	if (s->tray_locked && !force)
+		return ide_cd_locked(s, err);
 	if (s->blk) {
 		blk_close(s->blk);
 		s->dinfo->blk = s->blk = NULL;
@@ -393,22 +368,15 @@ int ide_cd_eject(struct machine *m, const char *drive_id, bool force, GError **e
 	return 0;
 }
 
-int ide_cd_change_media(struct machine *m, const char *drive_id, const char *path,
-			GError **err)
+static int ide_cd_change(void *opaque, const char *path, bool force, GError **err)
 {
-	struct ide_unit *s;
+	struct ide_unit *s = opaque;
+	struct machine *m = s->bus->m;
 
 	if (!path)
-		return ide_cd_eject(m, drive_id, false, err);
-	s = ide_find_cd(m, drive_id, err);
-	if (!s)
-		return -ENODEV;
-	if (s->tray_locked) {
-		g_set_error(err, G_IO_ERROR, G_IO_ERROR_BUSY,
-			    "Device '%s' is locked and force was not specified, "
-			    "wait for tray to open and try again", drive_id);
-		return -EBUSY;
-	}
+		return ide_cd_eject(s, force, err);
+	if (s->tray_locked)
+		return ide_cd_locked(s, err);
 	if (drive_open_media(s->dinfo, path, err) < 0)
 		return -EIO;
 	s->blk = s->dinfo->blk;
@@ -419,6 +387,10 @@ int ide_cd_change_media(struct machine *m, const char *drive_id, const char *pat
 	s->media_event = 2;             /* new media */
 	return 0;
 }
+
+const struct drive_media_ops ide_cd_media_ops = {
+	.change = ide_cd_change, .tray = ide_cd_tray,
+};
 
 /* ---- save/restore ---- */
 
