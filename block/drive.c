@@ -429,7 +429,7 @@ void drive_set_media_ops(struct drive_info *d, const struct drive_media_ops *ops
 int drive_media_change(struct drive_info *d, const char *path, bool force, GError **err)
 {
 	if (!d->media_ops) {
-		g_set_error(err, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+		g_set_error(err, G_FILE_ERROR, G_FILE_ERROR_NOENT,
 			    "Device '%s' not found (or not an IDE CD-ROM)", d->id ? d->id : "");
 		return -ENODEV;
 	}

@@ -395,7 +395,7 @@ static void test_media_change(void)
 		g_assert_cmpstr(bp, ==, "/pci@i0cf8/ide@1,1/drive@1/disk@0");
 		g_assert_cmpint(drive_find_id(m, "cd0")->bootindex, ==, -1);
 	}
-	g_assert_cmpint(ide_cd_change_media(m, "cd0", iso2, &err), ==, 0);
+	g_assert_cmpint(drive_media_change(drive_find_id(m, "cd0"), iso2, false, &err), ==, 0);
 	g_assert_no_error(err);
 	/* first "no medium", then "medium may have changed", then ready */
 	g_assert_cmpint(tur(m), ==, 2);
@@ -414,22 +414,21 @@ static void test_media_change(void)
 	g_assert_cmphex(data[4], ==, 0);
 	/* a locked tray refuses the monitor unless forced */
 	g_assert_cmpint(cd_packet(m, lock, NULL, NULL), ==, 0);
-	g_assert_cmpint(ide_cd_change_media(m, "cd0", iso1, &err), <, 0);
+	g_assert_cmpint(drive_media_change(drive_find_id(m, "cd0"), iso1, false, &err), <, 0);
 	g_assert_nonnull(strstr(err->message, "is locked"));
 	g_clear_error(&err);
-	g_assert_cmpint(ide_cd_eject(m, "cd0", false, &err), <, 0);
+	g_assert_cmpint(drive_media_change(drive_find_id(m, "cd0"), NULL, false, &err), <, 0);
 	g_clear_error(&err);
 	{
 		bool open, locked;
 
-		g_assert_cmpint(ide_cd_get_tray(m, "cd0", &open, &locked), ==, 0);
+		g_assert_cmpint(drive_media_tray(drive_find_id(m, "cd0"), &open, &locked), ==, 0);
 		g_assert_false(open);
 		g_assert_true(locked);
 	}
-	g_assert_cmpint(ide_cd_eject(m, "cd0", true, &err), ==, 0);
+	g_assert_cmpint(drive_media_change(drive_find_id(m, "cd0"), NULL, true, &err), ==, 0);
 	g_assert_cmpint(tur(m), ==, 2);
-	g_assert_cmpint(ide_cd_change_media(m, "nope", iso1, &err), <, 0);
-	g_clear_error(&err);
+	g_assert_null(drive_find_id(m, "nope"));
 	drive_close_all(m);
 }
 
