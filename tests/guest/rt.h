@@ -65,6 +65,12 @@ void rt_exit(uint32_t code) __attribute__((noreturn));
 
 /* Find "key=value" in a space-separated command line. */
 int rt_cmdline_get(const char *cmdline, const char *key, char *buf, size_t len);
+/*
+ * Fill the 512-byte h with a qcow2 v3 header (64 KiB clusters, 1 MiB) whose
+ * backing file name (at most 200 bytes, at 0x100) is backing: the probe-guard
+ * payloads' attack on a probed-raw disk.
+ */
+void rt_qcow2_header(uint8_t *h, const char *backing);
 /* Same, parsed as a number (0x prefix for hex); def when absent. */
 uint32_t rt_cmdline_num(const char *cmdline, const char *key, uint32_t def);
 uint32_t rt_strtoul(const char *s, const char **end);

@@ -352,44 +352,13 @@ static int verify(const char *cmdline)
 	return 0;
 }
 
-static void put_be(volatile uint8_t *p, uint64_t v, int n)
-{
-	for (int i = n - 1; i >= 0; i--, v >>= 8)
-		p[i] = (uint8_t)v;
-}
-
-/* A qcow2 v3 header (64 KiB clusters, 1 MiB) with its backing file name at 0x100. */
-static void make_qcow2_header(volatile uint8_t *h, const char *backing)
-{
-	uint32_t n = 0;
-
-	for (int i = 0; i < 512; i++)
-		h[i] = 0;
-	h[0] = 'Q', h[1] = 'F', h[2] = 'I', h[3] = 0xfb;
-	put_be(h + 4, 3, 4);            /* version */
-	put_be(h + 8, 0x100, 8);        /* backing file name offset */
-	while (backing[n] && n < 200) {
-		h[0x100 + n] = (uint8_t)backing[n];
-		n++;
-	}
-	put_be(h + 16, n, 4);           /* backing file name length */
-	put_be(h + 20, 16, 4);          /* cluster bits */
-	put_be(h + 24, 1 << 20, 8);     /* virtual size */
-	put_be(h + 36, 1, 4);           /* L1 entries */
-	put_be(h + 40, 0x30000, 8);     /* L1 table */
-	put_be(h + 48, 0x10000, 8);     /* refcount table */
-	put_be(h + 56, 1, 4);           /* refcount table clusters */
-	put_be(h + 96, 4, 4);           /* refcount order */
-	put_be(h + 100, 104, 4);        /* header length */
-}
-
 static int attack(const char *cmdline)
 {
 	char backing[201] = "/etc/passwd";
 	volatile uint8_t *w = (volatile uint8_t *)DATA;
 
 	rt_cmdline_get(cmdline, "backing", backing, sizeof(backing));
-	make_qcow2_header(w, backing);
+	rt_qcow2_header((uint8_t *)w, backing);
 	rt_printf("vblk: header write %s\n",
 		  one_req(1, 0, DATA, 512) < 0 ? "refused" : "accepted");
 	for (int i = 0; i < 512; i++)
