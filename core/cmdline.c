@@ -134,7 +134,8 @@ static int set_accel(struct machine_config *cfg, const char *name, GError **err)
 		error_setg(err, "-accel: no accelerator given (kvm, qtest)");
 		return -1;
 	}
-	if (!strcmp(name, "kvm")) {
+	if (!strcmp(name, "kvm") || g_str_has_prefix(name, "kvm:")) {
+		/* "kvm:tcg" (libvirt's probe): KVM first; kvmpc has no fallback */
 		cfg->accel = ACCEL_KVM;
 	} else if (!strcmp(name, "qtest")) {
 		cfg->accel = ACCEL_QTEST;
@@ -155,10 +156,14 @@ static int opt_machine(struct machine_config *cfg, const char *arg, GError **err
 		return -1;
 	type = opts_get(o, "type");
 	if (type && !strcmp(type, "help")) {
-		printf("Supported machines are:\npc                   Standard PC (i440FX + PIIX, 1996)\n");
+		printf("Supported machines are:\n"
+		       "pc                   Standard PC (i440FX + PIIX, 1996)\n"
+		       "none                 empty machine\n");
 		exit(0);
 	}
-	if (type && strcmp(type, "pc") && !g_str_has_prefix(type, "pc-i440fx")) {
+	cfg->machine_none = type && !strcmp(type, "none");
+	if (type && strcmp(type, "pc") && !g_str_has_prefix(type, "pc-i440fx") &&
+	    !cfg->machine_none) {
 		error_setg(err, "unsupported machine type '%s' (use -machine help)", type);
 		goto out;
 	}
@@ -517,6 +522,23 @@ static int opt_chroot(struct machine_config *c, const char *a, GError **e)
 	return sandbox_parse_chroot(a, e);
 }
 
+/* kvmpc reads no default configuration files: nothing to turn off. */
+static int opt_no_user_config(struct machine_config *c, const char *a, GError **e)
+{
+	return 0;
+}
+
+static int opt_daemonize(struct machine_config *c, const char *a, GError **e)
+{
+	c->daemonize = true;
+	return 0;
+}
+
+static int opt_pidfile(struct machine_config *c, const char *a, GError **e)
+{
+	return opt_str(&c->pidfile, a);
+}
+
 static const struct option_def option_defs[] = {
 	{ "m", true, opt_m }, { "smp", true, opt_smp }, { "bios", true, opt_bios },
 	{ "L", true, opt_L }, { "machine", true, opt_machine }, { "M", true, opt_machine },
@@ -539,7 +561,8 @@ static const struct option_def option_defs[] = {
 	{ "help", false, opt_help }, { "h", false, opt_help },
 	{ "version", false, opt_version }, { "incoming", true, opt_incoming },
 	{ "sandbox", true, opt_sandbox }, { "runas", true, opt_runas },
-	{ "chroot", true, opt_chroot },
+	{ "chroot", true, opt_chroot }, { "no-user-config", false, opt_no_user_config },
+	{ "daemonize", false, opt_daemonize }, { "pidfile", true, opt_pidfile },
 };
 
 static int opt_help(struct machine_config *c, const char *a, GError **e)
@@ -549,7 +572,7 @@ static int opt_help(struct machine_config *c, const char *a, GError **e)
 	       "-m SIZE             RAM size (default 128M; suffixes K, M, G, T)\n"
 	       "-smp N[,sockets=S,cores=C,threads=T,maxcpus=M]\n"
 	       "-cpu host|max|qemu64[,+feat,-feat]\n"
-	       "-machine pc[,accel=kvm|qtest]   -enable-kvm   -accel kvm|qtest\n"
+	       "-machine pc|none[,accel=kvm|qtest]   -enable-kvm   -accel kvm|qtest\n"
 	       "-bios FILE  -L DIR  BIOS image (default bios-256k.bin from /usr/share/seabios)\n"
 	       "-hda/-hdb/-hdc/-hdd FILE  -cdrom FILE  -drive file=...,if=ide|virtio,...\n"
 	       "-snapshot  -boot [order=cdn][,once=d][,menu=on][,splash-time=MS][,strict=on]\n"
@@ -564,6 +587,7 @@ static int opt_help(struct machine_config *c, const char *a, GError **e)
 	       "-sandbox on|off[,obsolete=,elevateprivileges=,spawn=,resourcecontrol=]\n"
 	       "            seccomp filters (default on; sub-options allow|deny, default deny)\n"
 	       "-runas USER|UID:GID  -chroot DIR   drop privileges once set up\n"
+	       "-daemonize  -pidfile FILE  -no-user-config\n"
 	       "-h, --help  -version, --version\n");
 	exit(0);
 }
@@ -614,12 +638,18 @@ static int finish_config(struct machine_config *cfg, GError **err)
 		error_setg(err, "%s only allowed with -kernel option", cfg->initrd ? "-initrd" : "-append");
 		return -1;
 	}
+	if (cfg->daemonize && cfg->nographic && !cfg->nodefaults && cfg->nserial == 0) {
+		error_setg(err, "-nographic cannot be used with -daemonize");
+		return -1;
+	}
 	if (cfg->nographic && !cfg->display)
 		cfg->display = g_strdup("none");
 	if (!cfg->nodefaults && cfg->nserial == 0)
 		cfg->serial[cfg->nserial++] = g_strdup(cfg->nographic ? "mon:stdio" : "null");
 	if (!cfg->vga)
 		cfg->vga = g_strdup(cfg->nodefaults ? "none" : "std");
+	if (cfg->machine_none)
+		return 0; /* no board, no firmware */
 	return resolve_bios(cfg, err);
 }
 

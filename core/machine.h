@@ -62,6 +62,9 @@ struct machine_config {
 	GPtrArray *nics;        /* -nic option strings */
 	bool device_help;       /* -device help: list the classes and exit */
 	char *incoming;         /* -incoming URI or "defer" */
+	bool machine_none;      /* -machine none: no board, no vCPU, QMP only */
+	bool daemonize;         /* -daemonize (core/daemon.h) */
+	char *pidfile;          /* -pidfile PATH */
 };
 
 enum run_state { RUN_STATE_RUNNING, RUN_STATE_PAUSED, RUN_STATE_SHUTDOWN };

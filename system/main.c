@@ -21,6 +21,7 @@
 #include "accel/cpu-model.h"
 #include "core/migration.h"
 #include "core/sandbox.h"
+#include "core/daemon.h"
 #include "accel/kvm.h"
 #include "accel/qtest.h"
 #include "hw/i386/pc.h"
@@ -89,6 +90,8 @@ static int machine_build(struct machine *m, GError **err)
 	/* monitors before devices, as in QEMU: -mon holds its chardev first */
 	if (monitor_init_all(m, err) < 0)
 		return -1;
+	if (cfg->machine_none)
+		return 0; /* -machine none: the monitors and nothing else */
 	if (pc_machine_init(m, err) < 0)
 		return -1;
 	if (cmdline_create_devices(m, err) < 0)
@@ -132,15 +135,23 @@ int main(int argc, char **argv)
 			error_report("%s", err->message);
 		return ret < 0 ? 1 : 0;
 	}
+	/* before machine_new: detach while this is the only thread */
+	if ((cfg->daemonize && daemon_detach(&err) < 0) ||
+	    (cfg->pidfile && pidfile_create(cfg->pidfile, &err) < 0)) {
+		error_report("%s", err->message);
+		return 1;
+	}
 	m = machine_new(cfg);
 	if (machine_build(m, &err) < 0) {
 		error_report("%s", err ? err->message : "machine set-up failed");
 		chardev_close_all(m);
+		pidfile_remove();
 		return 1;
 	}
 	if (migration_incoming_init(m, &err) < 0) {
 		error_report("%s", err->message);
 		chardev_close_all(m);
+		pidfile_remove();
 		return 1;
 	}
 	signal(SIGPIPE, SIG_IGN);
@@ -151,8 +162,10 @@ int main(int argc, char **argv)
 	if (sandbox_start(&err) < 0) {
 		error_report("%s", err->message);
 		chardev_close_all(m);
+		pidfile_remove();
 		return 1;
 	}
+	daemon_ready();
 	machine_lock(m);
 	if (!cfg->start_paused && !migration_state(m)->incoming_wait)
 		machine_resume(m);
@@ -163,5 +176,6 @@ int main(int argc, char **argv)
 	if (cfg->accel == ACCEL_KVM)
 		kvm_vcpus_stop(m);
 	chardev_close_all(m);
+	pidfile_remove();
 	return m->exit_code;
 }

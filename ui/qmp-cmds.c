@@ -213,7 +213,7 @@ static JsonNode *cmd_query_cpus_fast(struct machine *m, JsonObject *a, GError **
 	JsonArray *arr = json_array_new();
 	struct machine_config *c = m->cfg;
 
-	for (unsigned i = 0; i < c->smp_cpus; i++) {
+	for (unsigned i = 0; !c->machine_none && i < c->smp_cpus; i++) {
 		JsonObject *o = json_object_new(), *props = json_object_new();
 		unsigned per_socket = MAX(1u, c->cores * c->threads);
 		int tid = machine_vcpu_thread_id(m, i);

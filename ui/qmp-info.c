@@ -107,7 +107,10 @@ JsonNode *qmp_query_pci(struct machine *m, JsonObject *a, GError **err)
 	}
 	json_object_set_int_member(bus, "bus", 0);
 	json_object_set_array_member(bus, "devices", devs);
-	json_array_add_object_element(buses, bus);
+	if (m->pci)
+		json_array_add_object_element(buses, bus); /* -machine none: no bus */
+	else
+		json_object_unref(bus);
 	n = json_node_init_array(json_node_alloc(), buses);
 	json_array_unref(buses);
 	return n;
