@@ -298,6 +298,8 @@ static int kst_chip_save(void *opaque, GByteArray *out, GError **err)
 			goto fail;
 		put_blob(out, KST_PIC0 + i, &c, sizeof(c));
 	}
+	if (!k->has_pit)
+		return 0;
 	if (ioctl(k->vm_fd, KVM_GET_PIT2, &pit) < 0)
 		goto fail;
 	put_blob(out, KST_PIT, &pit, sizeof(pit));
@@ -326,7 +328,8 @@ static int kst_chip_walk(struct kvm_accel *k, const uint8_t *buf, size_t n, bool
 		if (apply && ioctl(k->vm_fd, KVM_SET_IRQCHIP, &c) < 0)
 			goto fail;
 	}
-	SET(k->vm_fd, KVM_SET_PIT2, KST_PIT, struct kvm_pit_state2);
+	if (k->has_pit)
+		SET(k->vm_fd, KVM_SET_PIT2, KST_PIT, struct kvm_pit_state2);
 	if (pos != n) {
 		error_setg(err, "KVM state: trailing bytes after the PIT");
 		return -EINVAL;

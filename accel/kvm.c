@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include "accel/kvm.h"
 #include "accel/kvm-int.h"
+#include "core/global.h"
 #include "core/log.h"
 #include "core/machine.h"
 
@@ -115,9 +116,59 @@ static int kvm_get_supported_cpuid(struct kvm_accel *k, GError **err)
 	return kvm_fail(err, "KVM_GET_SUPPORTED_CPUID");
 }
 
-static int kvm_create_chips(struct kvm_accel *k, GError **err)
+/*
+ * QEMU's kvm-pit.lost_tick_policy: delay (KVM's default) re-injects ticks
+ * the guest missed, discard drops them (KVM_REINJECT_CONTROL).
+ */
+static int kvm_pit_policy(struct kvm_accel *k, GError **err)
+{
+	struct opts *o = global_opts(k->m, "kvm-pit");
+	const char *v = opts_get(o, "lost_tick_policy");
+	struct kvm_reinject_control rc = { .pit_reinject = 1 };
+	int ret = -EINVAL;
+
+	if (v && !strcmp(v, "discard")) {
+		rc.pit_reinject = 0;
+	} else if (v && !strcmp(v, "slew")) {
+		error_setg(err, "Lost tick policy not supported.");
+		goto out;
+	} else if (v && strcmp(v, "delay")) {
+		char *msg = g_strdup_printf("Parameter 'lost_tick_policy' does not accept value '%s'",
+					    v);
+		global_value_error(err, "kvm-pit", "lost_tick_policy", v, msg);
+		g_free(msg);
+		goto out;
+	}
+	if (global_check(k->m, "kvm-pit", o, err) < 0)
+		goto out;
+	ret = 0;
+	if (v && ioctl(k->vm_fd, KVM_REINJECT_CONTROL, &rc) < 0)
+		ret = kvm_fail(err, "Can't set in-kernel PIT reinjection (KVM_REINJECT_CONTROL)");
+	else if (v)
+		log_cat(LOG_INT, "kvm-pit: lost_tick_policy=%s (KVM_REINJECT_CONTROL pit_reinject=%u)",
+			v, rc.pit_reinject);
+out:
+	opts_free(o);
+	return ret;
+}
+
+/* The in-kernel PIT (QEMU's kvm-pit), unless -machine pit=off. */
+static int kvm_create_pit(struct kvm_accel *k, GError **err)
 {
 	struct kvm_pit_config pit = { .flags = KVM_PIT_SPEAKER_DUMMY };
+
+	if (k->m->cfg->no_pit)
+		return 0;
+	if (ioctl(k->vm_fd, KVM_CREATE_PIT2, &pit) < 0)
+		return kvm_fail(err, "KVM_CREATE_PIT2");
+	if (ioctl(k->vm_fd, KVM_GET_PIT2, &k->init_pit) < 0)
+		return kvm_fail(err, "KVM_GET_PIT2");
+	k->has_pit = true;
+	return kvm_pit_policy(k, err);
+}
+
+static int kvm_create_chips(struct kvm_accel *k, GError **err)
+{
 
 	if (ioctl(k->vm_fd, KVM_SET_IDENTITY_MAP_ADDR, &(uint64_t){ KVM_IDENTITY_MAP_ADDR }) < 0)
 		return kvm_fail(err, "KVM_SET_IDENTITY_MAP_ADDR");
@@ -125,16 +176,12 @@ static int kvm_create_chips(struct kvm_accel *k, GError **err)
 		return kvm_fail(err, "KVM_SET_TSS_ADDR");
 	if (ioctl(k->vm_fd, KVM_CREATE_IRQCHIP, 0) < 0)
 		return kvm_fail(err, "KVM_CREATE_IRQCHIP");
-	if (ioctl(k->vm_fd, KVM_CREATE_PIT2, &pit) < 0)
-		return kvm_fail(err, "KVM_CREATE_PIT2");
 	for (int i = 0; i < 3; i++) {
 		k->init_chip[i].chip_id = i;
 		if (ioctl(k->vm_fd, KVM_GET_IRQCHIP, &k->init_chip[i]) < 0)
 			return kvm_fail(err, "KVM_GET_IRQCHIP");
 	}
-	if (ioctl(k->vm_fd, KVM_GET_PIT2, &k->init_pit) < 0)
-		return kvm_fail(err, "KVM_GET_PIT2");
-	return 0;
+	return kvm_create_pit(k, err);
 }
 
 int kvm_accel_init(struct machine *m, GError **err)
@@ -221,7 +268,7 @@ void kvm_reset(struct machine *m)
 	for (int i = 0; i < 3; i++)
 		if (ioctl(k->vm_fd, KVM_SET_IRQCHIP, &k->init_chip[i]) < 0)
 			error_report("KVM_SET_IRQCHIP: %s", strerror(errno));
-	if (ioctl(k->vm_fd, KVM_SET_PIT2, &k->init_pit) < 0)
+	if (k->has_pit && ioctl(k->vm_fd, KVM_SET_PIT2, &k->init_pit) < 0)
 		error_report("KVM_SET_PIT2: %s", strerror(errno));
 	for (int i = 0; i < k->nvcpus; i++)
 		kvm_vcpu_reset(k->vcpus[i]);

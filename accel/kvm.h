@@ -30,6 +30,7 @@ struct kvm_accel {
 	/* state captured after creation, restored on system reset */
 	struct kvm_irqchip init_chip[3];
 	struct kvm_pit_state2 init_pit;
+	bool has_pit; /* false with -machine pit=off */
 	/* vCPUs and the pause protocol (all under the machine lock) */
 	struct kvm_vcpu **vcpus;
 	int nvcpus;

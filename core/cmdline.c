@@ -12,6 +12,7 @@
 #include "config.h"
 #include "core/cmdline.h"
 #include "core/device.h"
+#include "core/global.h"
 #include "core/log.h"
 #include "core/machine.h"
 #include "core/sandbox.h"
@@ -146,6 +147,55 @@ static int set_accel(struct machine_config *cfg, const char *name, GError **err)
 	return 0;
 }
 
+/* -machine KEY=on|off[|auto|split]: the index of the value in choices, or -1. */
+static int machine_choice(struct opts *o, const char *key, const char *const *choices,
+			  int def, GError **err)
+{
+	const char *v = opts_get(o, key);
+
+	if (!v)
+		return def;
+	for (int i = 0; choices[i]; i++)
+		if (!strcmp(v, choices[i]))
+			return i;
+	if (!strcmp(key, "kernel-irqchip")) /* QEMU sets it as a global of its accelerator */
+		error_setg(err, "can't apply global kvm-accel.kernel-irqchip=%s: Parameter "
+			   "'kernel-irqchip' does not accept value '%s'", v, v);
+	else
+		error_setg(err, "Parameter '%s' does not accept value '%s'", key, v);
+	return -1;
+}
+
+/*
+ * pit=, vmport=, kernel-irqchip= (hpet= is read with the HPET).  kvmpc runs
+ * only with KVM's in-kernel PIC, IOAPIC and LAPIC and has no VMware port:
+ * what it cannot do is refused by name, never accepted and ignored.
+ */
+static int machine_pc_opts(struct machine_config *cfg, struct opts *o, GError **err)
+{
+	static const char *const onoff[] = { "off", "on", NULL };
+	static const char *const onoffauto[] = { "off", "on", "auto", NULL };
+	static const char *const irqchip[] = { "off", "on", "split", NULL };
+	int pit = machine_choice(o, "pit", onoff, 1, err);
+	int vmport = pit < 0 ? -1 : machine_choice(o, "vmport", onoffauto, 2, err);
+	int chip = vmport < 0 ? -1 : machine_choice(o, "kernel-irqchip", irqchip, 1, err);
+
+	if (chip < 0)
+		return -1;
+	if (chip != 1) {
+		error_setg(err, "-machine kernel-irqchip=%s: not supported by kvmpc (it needs KVM's "
+			   "in-kernel PIC, IOAPIC and LAPIC: kernel-irqchip=on)", irqchip[chip]);
+		return -1;
+	}
+	if (vmport == 1) {
+		error_setg(err, "-machine vmport=on: kvmpc has no VMware I/O port device "
+			   "(vmport=off or auto)");
+		return -1;
+	}
+	cfg->no_pit = !pit;
+	return 0;
+}
+
 static int opt_machine(struct machine_config *cfg, const char *arg, GError **err)
 {
 	struct opts *o = opts_parse(arg, "type", err);
@@ -170,9 +220,9 @@ static int opt_machine(struct machine_config *cfg, const char *arg, GError **err
 	accel = opts_get(o, "accel");
 	if (accel && set_accel(cfg, accel, err) < 0)
 		goto out;
-	opts_get(o, "kernel-irqchip");
+	if (machine_pc_opts(cfg, o, err) < 0)
+		goto out;
 	opts_get(o, "usb");
-	opts_get(o, "vmport");
 	opts_get(o, "smm");
 	opts_get(o, "hpet");
 	ret = opts_check_unused(o, "-machine", err);
@@ -334,6 +384,11 @@ static int opt_D(struct machine_config *cfg, const char *arg, GError **err)
 static int opt_debugcon(struct machine_config *cfg, const char *arg, GError **err)
 {
 	return opt_str(&cfg->debugcon, arg);
+}
+
+static int opt_global(struct machine_config *cfg, const char *arg, GError **err)
+{
+	return global_parse(cfg, arg, err);
 }
 
 static int opt_device(struct machine_config *cfg, const char *arg, GError **err)
@@ -563,6 +618,7 @@ static const struct option_def option_defs[] = {
 	{ "sandbox", true, opt_sandbox }, { "runas", true, opt_runas },
 	{ "chroot", true, opt_chroot }, { "no-user-config", false, opt_no_user_config },
 	{ "daemonize", false, opt_daemonize }, { "pidfile", true, opt_pidfile },
+	{ "global", true, opt_global },
 };
 
 static int opt_help(struct machine_config *c, const char *a, GError **e)
@@ -572,13 +628,15 @@ static int opt_help(struct machine_config *c, const char *a, GError **e)
 	       "-m SIZE             RAM size (default 128M; suffixes K, M, G, T)\n"
 	       "-smp N[,sockets=S,cores=C,threads=T,maxcpus=M]\n"
 	       "-cpu host|max|qemu64[,+feat,-feat]\n"
-	       "-machine pc|none[,accel=kvm|qtest]   -enable-kvm   -accel kvm|qtest\n"
+	       "-machine pc|none[,accel=kvm|qtest][,pit=on|off][,vmport=off|auto]\n"
+	       "            [,kernel-irqchip=on]   -enable-kvm   -accel kvm|qtest\n"
 	       "-bios FILE  -L DIR  BIOS image (default bios-256k.bin from /usr/share/seabios)\n"
 	       "-hda/-hdb/-hdc/-hdd FILE  -cdrom FILE  -drive file=...,if=ide|virtio,...\n"
 	       "-snapshot  -boot [order=cdn][,once=d][,menu=on][,splash-time=MS][,strict=on]\n"
 	       "-kernel FILE -initrd FILE -append CMDLINE   direct kernel boot\n"
 	       "-serial DEV  -chardev BACKEND,id=ID,...  -debugcon DEV\n"
 	       "-device TYPE[,prop=value...]   (-device help lists the types)\n"
+	       "-global DRIVER.PROP=VALUE   default for every DRIVER device (QEMU names)\n"
 	       "-nographic  -display none|sdl  -vga std|none  -vnc DISPLAY\n"
 	       "-monitor DEV  -qmp DEV  -mon chardev=ID,mode=control\n"
 	       "-rtc base=utc|localtime|DATE[,clock=host|vm]\n"

@@ -7,6 +7,7 @@
 #include <string.h>
 #include "core/log.h"
 #include "core/device.h"
+#include "core/global.h"
 #include "core/machine.h"
 
 const struct device_class *device_class_find(const struct device_class *const *list,
@@ -80,6 +81,7 @@ int device_realize(struct device *dev, GError **err)
 
 void device_free(struct device *dev)
 {
+	opts_free(dev->globals);
 	g_free(dev->id);
 	g_free(dev);
 }
@@ -97,10 +99,17 @@ struct device *device_create(struct machine *m, const struct device_class *cls, 
 
 	if (setup)
 		setup(d, arg);
+	/* -global defaults, by the QEMU driver name (core/global.c) */
+	if (d->opts)
+		global_merge(m, cls->name, d->opts);
+	else
+		d->globals = global_opts(m, cls->name);
 	if (device_realize(d, err) < 0) {
 		device_free(d);
 		return NULL;
 	}
+	if (global_check(m, cls->name, device_props(d), err) < 0)
+		return NULL; /* fatal: the machine is not started */
 	return d;
 }
 

@@ -41,8 +41,17 @@ struct device {
 	struct machine *m;
 	char *id;
 	struct opts *opts; /* -device properties, may be NULL */
+	/* a board-made device's -global properties (core/global.h), may be NULL */
+	struct opts *globals;
 	bool realized;
 };
+
+/* Where realize reads properties: the -device line (with the -global
+ * defaults merged in) or, for a device the board made, the -global ones. */
+static inline struct opts *device_props(struct device *dev)
+{
+	return dev->opts ? dev->opts : dev->globals;
+}
 
 /* Look name up in a NULL-terminated class table (list may be NULL). */
 const struct device_class *device_class_find(const struct device_class *const *list,

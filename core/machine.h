@@ -65,6 +65,8 @@ struct machine_config {
 	bool machine_none;      /* -machine none: no board, no vCPU, QMP only */
 	bool daemonize;         /* -daemonize (core/daemon.h) */
 	char *pidfile;          /* -pidfile PATH */
+	GPtrArray *globals;     /* struct global_prop * (core/global.h), or NULL */
+	bool no_pit;            /* -machine pit=off */
 };
 
 enum run_state { RUN_STATE_RUNNING, RUN_STATE_PAUSED, RUN_STATE_SHUTDOWN };

@@ -18,6 +18,7 @@
 #include "core/machine.h"
 #include "core/chardev.h"
 #include "core/device.h"
+#include "core/global.h"
 #include "accel/cpu-model.h"
 #include "core/migration.h"
 #include "core/sandbox.h"
@@ -97,6 +98,7 @@ static int machine_build(struct machine *m, GError **err)
 	if (cmdline_create_devices(m, err) < 0)
 		return -1;
 	net_warn_unclaimed(m);
+	global_warn_unused(m);
 	if (displays_init(m, err) < 0)
 		return -1;
 	if (cfg->accel == ACCEL_QTEST) {

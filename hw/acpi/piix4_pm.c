@@ -27,8 +27,10 @@
  */
 #include <string.h>
 #include "hw/acpi/piix4_pm.h"
+#include "core/global.h"
 #include "core/log.h"
 #include "core/machine.h"
+#include "hw/nvram/fw_cfg.h"
 
 #define PM_PMBA 0x40
 #define PM_DEVACTB 0x58
@@ -142,7 +144,7 @@ static void pm1_cnt_write(struct piix4_pm *s, uint16_t val)
 	s->pm1_cnt = val & ~PIIX4_PM1_CNT_SLP_EN;
 	if (!(val & PIIX4_PM1_CNT_SLP_EN))
 		return;
-	if (typ == SLP_TYP_SOFT_OFF || typ == SLP_TYP_S4)
+	if (typ == SLP_TYP_SOFT_OFF || typ == s->s4_val)
 		machine_request_poweroff(s->pci.dev.m);
 	else if (typ == SLP_TYP_S3)
 		guest_unimp("piix4-pm: S3 suspend is not supported, ignored");
@@ -447,10 +449,59 @@ static int pm_map_fixed(struct piix4_pm *s, GError **err)
 	return 0;
 }
 
+/* A uint8 property of QEMU's PIIX4_PM, only ever set by -global. */
+static int pm_prop_u8(struct device *dev, const char *key, uint8_t def, uint8_t *out,
+		      GError **err)
+{
+	const char *v = opts_get(device_props(dev), key);
+	uint64_t n;
+	char *msg;
+
+	*out = def;
+	if (!v)
+		return 0;
+	if (parse_u64(v, &n) == 0 && n <= 0xff) {
+		*out = n;
+		return 0;
+	}
+	msg = g_strdup_printf("Parameter '%s' expects %s", key,
+			      parse_u64(v, &n) == 0 ? "uint8_t" : "uint64");
+	global_value_error(err, "PIIX4_PM", key, v, msg);
+	g_free(msg);
+	return -1;
+}
+
+/*
+ * disable_s3, disable_s4, s4_val, and fw_cfg "etc/system-states" as QEMU's
+ * ACPI PM1 control block builds it: one byte per S0..S5, bit 7 = offered,
+ * low bits = the SLP_TYP value.  kvmpc cannot suspend to RAM, so S3 stays
+ * hidden whatever disable_s3 says (QEMU offers it by default).
+ */
+static int pm_sleep_states(struct piix4_pm *s, GError **err)
+{
+	struct device *dev = &s->pci.dev;
+	uint8_t no_s3, no_s4, states[6] = { 0x80, 0, 0, 0, 0, 0x80 };
+
+	if (pm_prop_u8(dev, "disable_s3", 1, &no_s3, err) < 0 ||
+	    pm_prop_u8(dev, "disable_s4", 0, &no_s4, err) < 0 ||
+	    pm_prop_u8(dev, "s4_val", SLP_TYP_S4, &s->s4_val, err) < 0)
+		return -1;
+	if (!no_s3)
+		warn_report("PIIX4_PM.disable_s3=0: kvmpc has no S3 suspend, S3 stays hidden");
+	states[3] = SLP_TYP_S3;
+	states[4] = s->s4_val | (no_s4 ? 0 : 0x80);
+	if (dev->m->fw_cfg)
+		fw_cfg_add_file(dev->m->fw_cfg, "etc/system-states", states, sizeof(states));
+	return 0;
+}
+
 static int piix4_pm_realize(struct device *dev, GError **err)
 {
 	struct piix4_pm *s = container_of(dev, struct piix4_pm, pci.dev);
 	struct pci_device *d = &s->pci;
+
+	if (pm_sleep_states(s, err) < 0)
+		return -1;
 
 	s->sci = machine_gsi(dev->m, s->cfg.sci_irq);
 	if (!s->sci || s->cfg.sci_irq >= 16) {

@@ -50,6 +50,7 @@ struct piix4_pm {
 	bool io_mapped;
 	struct mem_region apm_region, gpe_region, pcihp_region, cpuhp_region;
 	struct timer tmr_timer; /* fires at the next TMR_STS overflow */
+	uint8_t s4_val;         /* SLP_TYP of S4 (QEMU's s4_val, default 2) */
 
 	/* saved state */
 	uint16_t pm1_sts, pm1_en, pm1_cnt;

@@ -436,10 +436,10 @@ static int serial_isa_count(struct machine *m)
 	return n;
 }
 
-/* -device isa-serial,chardev=ID,iobase=N,irq=N,index=N */
+/* -device isa-serial,chardev=ID,iobase=N,irq=N,index=N (or -global isa-serial.*) */
 static int serial_parse_opts(struct serial *s, GError **err)
 {
-	struct opts *o = s->dev.opts;
+	struct opts *o = device_props(&s->dev);
 	uint64_t index, iobase, irq;
 	const char *chr = opts_get(o, "chardev");
 
@@ -480,7 +480,7 @@ static int serial_realize(struct device *dev, GError **err)
 		.opaque = s,
 	};
 
-	if (dev->opts && serial_parse_opts(s, err) < 0)
+	if (device_props(dev) && serial_parse_opts(s, err) < 0)
 		return -EINVAL;
 	if (s->cfg.irq < 0 || s->cfg.irq > 15 || s->cfg.iobase > 0xfff8) {
 		g_set_error(err, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,

@@ -205,7 +205,7 @@ static void vga_pci_setup_config(struct vga_pci *v)
 
 static int vga_pci_parse_opts(struct vga_pci *v, GError **err)
 {
-	struct opts *o = v->pci.dev.opts;
+	struct opts *o = device_props(&v->pci.dev);
 	uint64_t mb;
 	const char *addr;
 
@@ -270,7 +270,7 @@ static int vga_pci_realize(struct device *dev, GError **err)
 	uint32_t vram_size;
 	int ret;
 
-	if (dev->opts) {
+	if (device_props(dev)) { /* -device VGA, or -global VGA.* on the board's */
 		v->cfg = (struct vga_config)VGA_CONFIG_DEFAULT;
 		if ((ret = vga_pci_parse_opts(v, err)) < 0)
 			return ret;

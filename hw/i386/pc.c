@@ -250,8 +250,7 @@ static void pc_fill_fw_cfg(struct machine *m)
 	fw_cfg_add_i16(fw, FW_CFG_BOOT_MENU, m->cfg->boot_menu);
 	fw_cfg_add_i32(fw, FW_CFG_IRQ0_OVERRIDE, 0);
 	fw_cfg_add_i16(fw, FW_CFG_ACPI_TABLES, 0);
-	/* S3 hidden (no suspend support), S4 with SLP_TYP 2, as QEMU's PIIX4 */
-	fw_cfg_add_file(fw, "etc/system-states", (const uint8_t[6]){ 0x80, 0, 0, 0x01, 0x82, 0x80 }, 6);
+	/* etc/system-states comes from PIIX4_PM (hw/acpi/piix4_pm.c) */
 	if (m->cfg->boot_menu && m->cfg->boot_splash_time >= 0) {
 		uint16_t t = GUINT16_TO_LE(m->cfg->boot_splash_time);
 		fw_cfg_add_file(fw, "etc/boot-menu-wait", &t, 2);
@@ -295,7 +294,9 @@ int pc_machine_init(struct machine *m, GError **err)
 		ret = pc_map_ram(m, err);
 	if (ret)
 		return ret;
-	m->fw_cfg = fw_cfg_new(m, true);
+	m->fw_cfg = fw_cfg_create(m, true, err);
+	if (!m->fw_cfg)
+		return -EINVAL;
 	ret = pc_devices_init(m, err);
 	if (ret)
 		return ret;

@@ -6,12 +6,15 @@
  * serial= and model= override the IDENTIFY strings; ide-cd without drive=
  * is an empty CD-ROM drive.  bootindex=N is stored in the drive_info for
  * the boot order code (with ide_boot_path() for SeaBIOS's bootorder file).  The unit's state lives in the controller (its vmstate).
+ * -global ide-hd.serial/model (ide-cd.*) reach -device units and, as in
+ * QEMU where they are ide-hd/ide-cd devices too, the -hda/-cdrom ones.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include "block/drive.h"
 #include "core/device.h"
+#include "core/global.h"
 #include "core/machine.h"
 #include "hw/ide/ide.h"
 
@@ -114,12 +117,22 @@ static struct drive_info *ide_dev_drive(struct device *dev, bool cd, GError **er
 	return d;
 }
 
+/* serial= and model= override the IDENTIFY strings */
+static void ide_dev_set_ids(struct ide_unit *u, struct opts *o)
+{
+	const char *serial = opts_get(o, "serial"), *model = opts_get(o, "model");
+
+	if (serial)
+		snprintf(u->serial, sizeof(u->serial), "%s", serial);
+	if (model)
+		snprintf(u->model, sizeof(u->model), "%s", model);
+}
+
 static int ide_dev_realize(struct device *dev, GError **err)
 {
 	struct ide_dev *s = container_of(dev, struct ide_dev, dev);
 	bool cd = dev->cls == &ide_cd_class;
 	struct piix_ide *p = ide_dev_controller(dev->m);
-	const char *serial, *model;
 	struct drive_info *d;
 	struct ide_unit *u;
 	uint64_t bootindex = UINT64_MAX;
@@ -139,14 +152,27 @@ static int ide_dev_realize(struct device *dev, GError **err)
 		return -EINVAL;
 	if (bootindex != UINT64_MAX)
 		d->bootindex = (int)MIN(bootindex, (uint64_t)INT32_MAX);
-	serial = opts_get(dev->opts, "serial");
-	model = opts_get(dev->opts, "model");
-	if (serial)
-		snprintf(u->serial, sizeof(u->serial), "%s", serial);
-	if (model)
-		snprintf(u->model, sizeof(u->model), "%s", model);
+	ide_dev_set_ids(u, dev->opts);
 	s->unit = u;
 	return 0;
+}
+
+int ide_dev_legacy_globals(struct machine *m, struct ide_unit *u, const struct drive_info *d,
+			   GError **err)
+{
+	const char *driver = d->media == DRIVE_MEDIA_CDROM ? "ide-cd" : "ide-hd";
+	struct opts *o = global_opts(m, driver);
+	int ret;
+
+	ide_dev_set_ids(u, o);
+	/* what a -device line would read; a -hda unit takes none of these */
+	opts_get(o, "drive");
+	opts_get(o, "bus");
+	opts_get(o, "unit");
+	opts_get(o, "bootindex");
+	ret = global_check(m, driver, o, err);
+	opts_free(o);
+	return ret;
 }
 
 static const struct vmstate_field ide_dev_fields[] = {

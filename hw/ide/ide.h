@@ -236,4 +236,12 @@ extern const struct drive_media_ops ide_cd_media_ops;
 
 extern const struct device_class piix3_ide_class;
 
+struct drive_info;
+/*
+ * A -hda/-cdrom/-drive if=ide unit is QEMU's ide-hd/ide-cd too: apply
+ * -global ide-hd.serial/model (ide-cd.*) to it (hw/ide/ide-dev.c).
+ */
+int ide_dev_legacy_globals(struct machine *m, struct ide_unit *u, const struct drive_info *d,
+			   GError **err);
+
 #endif

@@ -255,7 +255,8 @@ static int piix_ide_map_bus(struct piix_ide *d, int i, GError **err)
 	for (int u = 0; u < 2; u++) {
 		struct drive_info *dr = drive_find(m, DRIVE_IF_IDE, i, u);
 
-		if (dr && ide_unit_attach(&bus->units[u], dr, err) < 0)
+		if (dr && (ide_unit_attach(&bus->units[u], dr, err) < 0 ||
+			   ide_dev_legacy_globals(m, &bus->units[u], dr, err) < 0))
 			return -EINVAL;
 	}
 	return 0;

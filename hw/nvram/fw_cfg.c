@@ -515,14 +515,22 @@ static void fw_cfg_setup(struct device *dev, const void *dma)
 struct fw_cfg *fw_cfg_new(struct machine *m, bool dma)
 {
 	GError *err = NULL;
-	struct device *dev = device_create(m, &fw_cfg_io_class, "fw_cfg", fw_cfg_setup, &dma, &err);
-	struct fw_cfg *f;
+	struct fw_cfg *f = fw_cfg_create(m, dma, &err);
 
-	if (!dev) {
+	if (!f) {
 		error_report("%s", err->message);
 		g_error_free(err);
-		return NULL;
 	}
+	return f;
+}
+
+struct fw_cfg *fw_cfg_create(struct machine *m, bool dma, GError **err)
+{
+	struct device *dev = device_create(m, &fw_cfg_io_class, "fw_cfg", fw_cfg_setup, &dma, err);
+	struct fw_cfg *f;
+
+	if (!dev)
+		return NULL;
 	f = container_of(dev, struct fw_cfg, dev);
 	f->items = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, item_free);
 	f->files = g_ptr_array_new_with_free_func(file_free);

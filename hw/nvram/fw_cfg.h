@@ -54,6 +54,8 @@ struct fw_cfg;
  * with the error reported, if the ports are taken.
  */
 struct fw_cfg *fw_cfg_new(struct machine *m, bool dma);
+/* The same, with the failure in *err instead of on stderr. */
+struct fw_cfg *fw_cfg_create(struct machine *m, bool dma, GError **err);
 /* The data is copied. */
 void fw_cfg_add_bytes(struct fw_cfg *f, uint16_t key, const void *data, size_t len);
 void fw_cfg_add_i16(struct fw_cfg *f, uint16_t key, uint16_t v);
