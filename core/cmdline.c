@@ -553,6 +553,12 @@ static int opt_nic(struct machine_config *c, const char *a, GError **e)
 	return 0;
 }
 
+static int opt_net(struct machine_config *c, const char *a, GError **e)
+{
+	g_ptr_array_add(c->nets, g_strdup(a));
+	return 0;
+}
+
 static int opt_help(struct machine_config *c, const char *a, GError **e);
 
 static int opt_version(struct machine_config *c, const char *a, GError **e)
@@ -612,7 +618,8 @@ static const struct option_def option_defs[] = {
 	{ "hdc", true, opt_hdc }, { "hdd", true, opt_hdd }, { "cdrom", true, opt_cdrom },
 	{ "snapshot", false, opt_snapshot }, { "monitor", true, opt_monitor },
 	{ "qmp", true, opt_qmp }, { "mon", true, opt_mon }, { "vnc", true, opt_vnc },
-	{ "netdev", true, opt_netdev }, { "nic", true, opt_nic }, { "rtc", true, opt_rtc },
+	{ "netdev", true, opt_netdev }, { "nic", true, opt_nic }, { "net", true, opt_net },
+	{ "rtc", true, opt_rtc },
 	{ "help", false, opt_help }, { "h", false, opt_help },
 	{ "version", false, opt_version }, { "incoming", true, opt_incoming },
 	{ "sandbox", true, opt_sandbox }, { "runas", true, opt_runas },

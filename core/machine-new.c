@@ -24,6 +24,7 @@ struct machine_config *machine_config_new(void)
 	cfg->monitors = g_ptr_array_new_with_free_func(g_free);
 	cfg->netdevs = g_ptr_array_new_with_free_func(g_free);
 	cfg->nics = g_ptr_array_new_with_free_func(g_free);
+	cfg->nets = g_ptr_array_new_with_free_func(g_free);
 	cfg->accel = ACCEL_KVM;
 	cfg->cpu_model = g_strdup("host");
 	cfg->boot_splash_time = -1;

@@ -60,6 +60,7 @@ struct machine_config {
 	GPtrArray *monitors;    /* "mode=readline|control,spec" strings */
 	GPtrArray *netdevs;     /* -netdev option strings */
 	GPtrArray *nics;        /* -nic option strings */
+	GPtrArray *nets;        /* legacy -net option strings */
 	bool device_help;       /* -device help: list the classes and exit */
 	char *incoming;         /* -incoming URI or "defer" */
 	bool machine_none;      /* -machine none: no board, no vCPU, QMP only */

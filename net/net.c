@@ -6,8 +6,10 @@
  * a backend and its NIC (frames wait while the guest has no receive
  * buffers; at most NET_QUEUE_MAX, then the oldest is dropped), and
  * Internet checksum helpers for checksum offload.  Options follow QEMU's
- * spelling.  Left out: hubs/vlans, -net, socket/vde/bridge backends,
- * filters and dumps.
+ * spelling.  Legacy -net puts its NICs and backends on QEMU's hub 0;
+ * kvmpc has no hub and joins the first -net nic to the one -net backend
+ * (more of either on the hub is refused).  Left out: hubs/vlans,
+ * socket/vde/bridge backends, filters and dumps.
  */
 #include <errno.h>
 #include <string.h>
@@ -243,6 +245,89 @@ static int net_parse_nic(struct machine *m, const char *str, unsigned index, GEr
 	return ret;
 }
 
+/* -net user|tap|...: the hub's backend, named TYPE.0 as QEMU names it. */
+static int net_legacy_backend(struct machine *m, struct opts *o, const char *type,
+			      char **hub, GError **err)
+{
+	const char *id = opts_get(o, "id"), *name = opts_get(o, "name");
+	char *nid;
+	int ret;
+
+	if (*hub) {
+		error_setg(err, "-net %s: kvmpc joins one backend to hub 0 (QEMU's hub is "
+			   "not emulated); use -netdev and -device", type);
+		return -EINVAL;
+	}
+	nid = g_strdup(id ? id : name ? name : NULL);
+	if (!nid)
+		nid = g_strdup_printf("%s.0", type);
+	if (net_find(m, nid)) {
+		error_setg(err, "Duplicate ID '%s' for netdev", nid);
+		g_free(nid);
+		return -EINVAL;
+	}
+	ret = net_backend_create(m, type, nid, o, err);
+	if (ret == 0 && opts_check_unused(o, "net", err) < 0)
+		ret = -EINVAL;
+	*hub = nid;
+	return ret;
+}
+
+/* -net nic,model=,macaddr=,netdev=: a NIC on hub 0 unless netdev= names one. */
+static int net_legacy_nic(struct machine *m, struct opts *o, const char *hub, bool *hub_used,
+			  GError **err)
+{
+	const char *netdev = opts_get(o, "netdev");
+	struct nic_info *nic;
+
+	if (!netdev && hub && *hub_used) {
+		error_setg(err, "-net nic: kvmpc joins one NIC to hub 0 (QEMU's hub is not "
+			   "emulated); give the others netdev=");
+		return -EINVAL;
+	}
+	if (!netdev && hub)
+		*hub_used = true;
+	opts_get(o, "name");
+	nic = g_new0(struct nic_info, 1);
+	nic->netdev = g_strdup(netdev ? netdev : hub);
+	nic->mac = g_strdup(opts_get(o, "macaddr"));
+	nic->model = g_strdup(opts_get(o, "model"));
+	g_ptr_array_add(net_state(m)->nics, nic);
+	return opts_check_unused(o, "net", err) < 0 ? -EINVAL : 0;
+}
+
+/* Two passes over -net: backends first, so a NIC finds the hub's backend. */
+static int net_parse_legacy(struct machine *m, GError **err)
+{
+	GPtrArray *nets = m->cfg->nets;
+	char *hub = NULL;
+	bool hub_used = false;
+	int ret = 0;
+
+	for (int pass = 0; pass < 2 && ret == 0; pass++) {
+		for (unsigned i = 0; nets && i < nets->len && ret == 0; i++) {
+			struct opts *o = opts_parse(g_ptr_array_index(nets, i), "type", err);
+			const char *type;
+
+			if (!o)
+				return -EINVAL;
+			type = opts_get(o, "type");
+			if (!type) {
+				error_setg(err, "Parameter 'type' is missing");
+				ret = -EINVAL;
+			} else if (!strcmp(type, "nic")) {
+				if (pass == 1)
+					ret = net_legacy_nic(m, o, hub, &hub_used, err);
+			} else if (strcmp(type, "none") && pass == 0) {
+				ret = net_legacy_backend(m, o, type, &hub, err);
+			}
+			opts_free(o);
+		}
+	}
+	g_free(hub);
+	return ret;
+}
+
 int net_init_all(struct machine *m, GError **err)
 {
 	struct machine_config *cfg = m->cfg;
@@ -254,5 +339,5 @@ int net_init_all(struct machine *m, GError **err)
 	for (unsigned i = 0; cfg->nics && i < cfg->nics->len; i++)
 		if (net_parse_nic(m, g_ptr_array_index(cfg->nics, i), i, err) < 0)
 			return -1;
-	return 0;
+	return net_parse_legacy(m, err) < 0 ? -1 : 0;
 }

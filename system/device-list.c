@@ -20,6 +20,7 @@ extern const struct device_class ide_cd_class;
 extern const struct device_class virtio_net_pci_class;
 extern const struct device_class virtio_rng_pci_class;
 extern const struct device_class virtio_balloon_pci_class;
+extern const struct device_class e1000_class;
 /* END extern declarations */
 
 const struct device_class *const device_classes[] = {
@@ -36,6 +37,7 @@ const struct device_class *const device_classes[] = {
 	&virtio_net_pci_class,
 	&virtio_rng_pci_class,
 	&virtio_balloon_pci_class,
+	&e1000_class,
 	/* END table */
 	NULL,
 };

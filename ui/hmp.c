@@ -267,6 +267,20 @@ static void hmp_eject(struct machine *m, GString *out, char **argv)
 	hmp_simple(m, out, "eject", a);
 }
 
+static void hmp_set_link(struct machine *m, GString *out, char **argv)
+{
+	JsonObject *a;
+
+	if (!argv[1] || !argv[2] || (strcmp(argv[2], "on") && strcmp(argv[2], "off"))) {
+		g_string_append(out, "set_link: usage: set_link name on|off\n");
+		return;
+	}
+	a = json_object_new();
+	json_object_set_string_member(a, "name", argv[1]);
+	json_object_set_boolean_member(a, "up", !strcmp(argv[2], "on"));
+	hmp_simple(m, out, "set_link", a);
+}
+
 static void hmp_change(struct machine *m, GString *out, char **argv)
 {
 	JsonObject *a;
@@ -454,6 +468,7 @@ static const struct {
 	{ "screendump", hmp_screendump, "screendump filename [-f format] -- save screen to a file (ppm or png)" },
 	{ "set_password", hmp_set_password, "set_password [ vnc ] password [ action-if-connected ] -- set VNC password" },
 	{ "sendkey", hmp_sendkey, "sendkey keys [hold_ms] -- send keys to the VM (e.g. 'sendkey ctrl-alt-f1')" },
+	{ "set_link", hmp_set_link, "set_link name on|off -- change the link status of a network adapter" },
 	{ "stop", hmp_stop, "stop  -- stop emulation", "stop|s" },
 	{ "system_powerdown", hmp_powerdown, "system_powerdown  -- send system power down event", "system_powerdown" },
 	{ "system_reset", hmp_reset, "system_reset  -- reset the system", "system_reset" },

@@ -22,6 +22,7 @@
 #include "core/migration.h"
 #include "hw/virtio/virtio-misc.h"
 #include "block/drive.h"
+#include "net/net.h"
 #include "hw/input/ps2.h"
 #include "config.h"
 
@@ -356,6 +357,18 @@ static JsonNode *cmd_eject(struct machine *m, JsonObject *a, GError **err)
 	return empty_return();
 }
 
+/* set_link: the link of a backend's NIC (by the backend's id, -netdev id= or -net name). */
+static JsonNode *cmd_set_link(struct machine *m, JsonObject *a, GError **err)
+{
+	const char *name = arg_str(a, "name");
+
+	if (net_set_link(m, name, arg_bool(a, "up", true)) < 0) {
+		qmp_error(err, QMP_ERR_DEVICE_NOT_FOUND, "Device '%s' not found", name);
+		return NULL;
+	}
+	return empty_return();
+}
+
 static JsonNode *cmd_change_medium(struct machine *m, JsonObject *a, GError **err)
 {
 	struct drive_info *d = block_target(m, a, err);
@@ -592,6 +605,7 @@ static const struct qmp_cmd commands[] = {
 	{ "send-key", cmd_send_key, { { "keys", ARG_ARRAY, false },
 				      { "hold-time", ARG_INT, true } } },
 	{ "balloon", cmd_balloon, { { "value", ARG_INT, false } } },
+	{ "set_link", cmd_set_link, { { "name", ARG_STR, false }, { "up", ARG_BOOL, false } } },
 	{ "change-vnc-password", cmd_change_vnc_password, { { "password", ARG_STR, false } } },
 };
 

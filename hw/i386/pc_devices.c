@@ -97,7 +97,7 @@ static int pc_pci_init(struct machine *m, GError **err)
 	}
 	/* virtio (hw/virtio): one virtio-blk-pci per -drive if=virtio, NICs of -nic */
 	if (virtio_blk_create_drives(m, err) < 0 ||
-	    nic_create_all(m, "virtio-net-pci", err) < 0)
+	    nic_create_all(m, "e1000", err) < 0)
 		return -1;
 	return 0;
 }
