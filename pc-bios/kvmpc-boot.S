@@ -26,7 +26,10 @@
  * Facts used: PnP BIOS spec expansion header; QEMU fw_cfg.rst (ports,
  * big-endian DMA descriptor); Multiboot 0.6.96 §3.2; Linux boot.rst.
  * The emulated KVM here cannot execute bswap, so bytes are swapped with
- * xchg/rol.  Real-mode scratch memory: 0x8000-0x83ff (free at boot time).
+ * xchg/rol.  Scratch memory is a frame on the stack the BIOS booted us
+ * with (SS = DS = ES while loading, %bp points at it), so kernels may load
+ * anywhere in conventional memory that the BIOS is not using; the GDT is
+ * part of this ROM.
  */
 
 #define FW_CFG_CTL 0x510
@@ -39,13 +42,15 @@
 #define DMA_READ 0x02
 #define DMA_SELECT 0x08
 
-#define DESC 0x8000		/* 16-byte DMA descriptor */
-#define HDR 0x8100		/* 88-byte boot header */
+/* the stack frame, offsets from %bp */
+#define DESC 0			/* 16-byte DMA descriptor */
+#define HDR 16			/* 88-byte boot header */
 #define HDR_SIZE 88
-#define GDT 0x8200		/* 3 descriptors */
-#define GDTR 0x8220
-#define FARPTR 0x8230		/* 32-bit offset + selector */
-#define DIRENT 0x8300		/* one 64-byte directory entry */
+#define DIRENT 104		/* one 64-byte directory entry */
+#define LIN 168			/* linear address of the frame */
+#define GDTR 172		/* 6-byte pseudo-descriptor */
+#define FARPTR 180		/* 32-bit offset + selector */
+#define FRAME 188
 #define MAX_SEGS 8
 #define BOOT_MAGIC 0x424d564b	/* "KVMB" */
 
@@ -140,29 +145,30 @@ debug_print:
 
 /*
  * One fw_cfg DMA transfer.  In: %ebx control (host order), %ecx length,
- * %edi guest physical address.  Out: CF set on error.  DS = 0.
+ * %edi guest physical address.  Out: CF set on error.  %bp = frame.
  */
 fw_dma:
 	pushal
 	movl %ebx, %eax
 	call swap32
-	movl %eax, DESC
+	movl %eax, DESC(%bp)
 	movl %ecx, %eax
 	call swap32
-	movl %eax, DESC + 4
-	movl $0, DESC + 8
+	movl %eax, DESC + 4(%bp)
+	movl $0, DESC + 8(%bp)
 	movl %edi, %eax
 	call swap32
-	movl %eax, DESC + 12
+	movl %eax, DESC + 12(%bp)
 	xorl %eax, %eax
 	movw $FW_CFG_DMA_HI, %dx
 	outl %eax, %dx
-	movl $DESC, %eax
+	movl LIN(%bp), %eax
+	addl $DESC, %eax
 	call swap32
 	movw $FW_CFG_DMA_LO, %dx
 	outl %eax, %dx
 	movl $0x1000000, %ecx	/* bounded poll */
-1:	movl DESC, %eax
+1:	movl DESC(%bp), %eax
 	call swap32
 	testl $~DMA_ERROR, %eax
 	jz 2f
@@ -206,16 +212,16 @@ find_file:
 	cmpl $4096, %eax
 	jbe 1f
 	movl $4096, %eax
-1:	movw %ax, %bp		/* entries left */
-2:	testw %bp, %bp
+1:	movw %ax, %bx		/* entries left */
+2:	testw %bx, %bx
 	jz 5f
-	decw %bp
+	decw %bx
 	movw $FW_CFG_DATA, %dx
-	movw $DIRENT, %di
+	leaw DIRENT(%bp), %di
 	movw $64, %cx
 	rep insb
 	movw $boot_file, %si
-	movw $DIRENT + 8, %di
+	leaw DIRENT + 8(%bp), %di
 3:	movb %cs:(%si), %al
 	cmpb (%di), %al
 	jne 2b
@@ -223,7 +229,7 @@ find_file:
 	incw %di
 	testb %al, %al
 	jnz 3b
-	movw DIRENT + 4, %ax	/* big-endian key */
+	movw DIRENT + 4(%bp), %ax	/* big-endian key */
 	xchgb %al, %ah
 	clc
 	ret
@@ -236,9 +242,16 @@ bev:
 	pushw %ds
 	pushw %es
 	cld
-	xorw %ax, %ax
+	movw %ss, %ax
 	movw %ax, %ds
 	movw %ax, %es
+	subw $FRAME, %sp
+	movw %sp, %bp
+	movzwl %ax, %eax
+	shll $4, %eax
+	movzwl %bp, %ecx
+	addl %ecx, %eax
+	movl %eax, LIN(%bp)
 
 	/* fw_cfg present ("QEMU") with the DMA interface (ID bit 1)? */
 	xorw %ax, %ax
@@ -258,17 +271,18 @@ bev:
 	shll $16, %ebx
 	orl $(DMA_SELECT | DMA_READ), %ebx
 	movl $HDR_SIZE, %ecx
-	movl $HDR, %edi
+	movl LIN(%bp), %edi
+	addl $HDR, %edi
 	call fw_dma
 	jc dma_error
-	cmpl $BOOT_MAGIC, HDR
+	cmpl $BOOT_MAGIC, HDR(%bp)
 	jne bad_header
-	movl HDR + 8, %ecx
+	movl HDR + 8(%bp), %ecx
 	cmpl $MAX_SEGS, %ecx
 	ja bad_header
 
 	/* segments, continuing the same stream */
-	movw $HDR + 24, %si
+	leaw HDR + 24(%bp), %si
 1:	jecxz 3f
 	pushl %ecx
 	movl (%si), %edi
@@ -282,7 +296,7 @@ bev:
 	decl %ecx
 	jmp 1b
 3:
-	movl HDR + 4, %eax
+	movl HDR + 4(%bp), %eax
 	cmpl $1, %eax
 	je boot_multiboot
 	cmpl $2, %eax
@@ -302,6 +316,7 @@ dma_error:
 	movw $msg_dmaerr, %si
 fail:
 	call print
+	addw $FRAME, %sp
 	popw %es
 	popw %ds
 	popal
@@ -312,8 +327,8 @@ boot_linux:
 	movw $msg_start, %si
 	call debug_print
 	cli
-	movl HDR + 12, %eax	/* setup segment */
-	movl HDR + 16, %ebx	/* stack pointer */
+	movl HDR + 12(%bp), %eax	/* setup segment */
+	movl HDR + 16(%bp), %ebx	/* stack pointer */
 	movw %ax, %ds
 	movw %ax, %es
 	movw %ax, %fs
@@ -329,29 +344,24 @@ boot_multiboot:
 	movw $msg_start, %si
 	call debug_print
 	cli
-	/* flat GDT in scratch memory: null, code 0x08, data 0x10 */
-	movl $0, GDT
-	movl $0, GDT + 4
-	movl $0x0000ffff, GDT + 8
-	movl $0x00cf9a00, GDT + 12
-	movl $0x0000ffff, GDT + 16
-	movl $0x00cf9200, GDT + 20
-	movw $23, GDTR
-	movl $GDT, GDTR + 2
-	lgdtl GDTR
+	/* the flat GDT in this ROM, at its linear address */
+	xorl %edx, %edx
+	movw %cs, %dx
+	shll $4, %edx
+	movw $23, GDTR(%bp)
+	leal gdt(%edx), %eax
+	movl %eax, GDTR + 2(%bp)
+	lgdtl GDTR(%bp)
 	/* far pointer to pm32 at its linear address in the ROM */
-	xorl %eax, %eax
-	movw %cs, %ax
-	shll $4, %eax
-	addl $pm32, %eax
-	movl %eax, FARPTR
-	movw $0x08, FARPTR + 4
-	movl HDR + 12, %ecx	/* entry */
-	movl HDR + 16, %ebx	/* info */
+	leal pm32(%edx), %eax
+	movl %eax, FARPTR(%bp)
+	movw $0x08, FARPTR + 4(%bp)
+	movl HDR + 12(%bp), %ecx	/* entry */
+	movl HDR + 16(%bp), %ebx	/* info */
 	movl %cr0, %eax
 	orl $1, %eax
 	movl %eax, %cr0
-	ljmpl *FARPTR
+	ljmpl *FARPTR(%bp)
 
 	.code32
 pm32:
@@ -365,6 +375,12 @@ pm32:
 	jmp *%ecx
 
 	.code16
+	.balign 8
+gdt:	/* null, flat code 0x08, flat data 0x10 */
+	.long 0, 0
+	.long 0x0000ffff, 0x00cf9a00
+	.long 0x0000ffff, 0x00cf9200
+
 	.balign 16
 	.globl _end_of_rom
 _end_of_rom:

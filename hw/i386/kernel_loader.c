@@ -8,8 +8,8 @@
  * segments stored in the fw_cfg file etc/kvmpc/boot, which our option ROM
  * (pc-bios/kvmpc-boot.S) copies into guest RAM by fw_cfg DMA before
  * jumping to the kernel.  Every size and address taken from the files is
- * checked: segments must lie in 0x10000-0x9fc00 (below: IVT, BDA and
- * the ROM's scratch; above: EBDA, VGA, ROMs) or from 1 MiB up to the end
+ * checked: segments must lie in 0x500-0x9fc00 (below: IVT and BDA;
+ * above: EBDA, VGA, ROMs), as QEMU allows, or from 1 MiB up to the end
  * of RAM below 4 GiB minus the KL_TOP_RESERVE bytes kept for SeaBIOS'
  * tables, and must not overlap.
  *
@@ -49,7 +49,7 @@
 #define LINUX_STACK 0xfff0u
 #define LINUX_SETUP_MAX 0xf000u
 
-#define LOW_RAM_START 0x10000u   /* below: IVT, BDA, the ROM's scratch */
+#define LOW_RAM_START 0x500u     /* below: IVT and BIOS data area */
 #define LOW_RAM_END 0x9fc00u     /* EBDA and VGA above */
 #define HIGH_RAM_START 0x100000u
 #define PAGE 4096u
@@ -170,6 +170,18 @@ static bool range_ok(const struct kl_image *img, uint64_t addr, uint64_t len)
 	return addr >= HIGH_RAM_START && end <= img->ram_top;
 }
 
+/* What a range that range_ok() refused runs into, for the error. */
+static const char *range_why(const struct kl_image *img, uint64_t addr, uint64_t len)
+{
+	uint64_t end = addr + len;
+
+	if (addr < LOW_RAM_START)
+		return "overlaps the interrupt vector table and BIOS data area (0x0-0x4ff)";
+	if (end > img->ram_top || end < addr)
+		return "is outside usable RAM";
+	return "overlaps the EBDA, video memory and ROM area (0x9fc00-0xfffff)";
+}
+
 /* Add a segment of len bytes at addr: data (may be shorter) then zeros. */
 static int add_seg(struct kl_image *img, uint64_t addr, const void *data,
 		   size_t dlen, uint64_t len, const char *what, GError **err)
@@ -178,9 +190,9 @@ static int add_seg(struct kl_image *img, uint64_t addr, const void *data,
 	int i;
 
 	if (!range_ok(img, addr, len)) {
-		kl_error(err, img->p->kernel, "%s at 0x%llx-0x%llx is outside usable RAM",
+		kl_error(err, img->p->kernel, "%s at 0x%llx-0x%llx %s",
 			 what, (unsigned long long)addr,
-			 (unsigned long long)(addr + len));
+			 (unsigned long long)(addr + len), range_why(img, addr, len));
 		return -ERANGE;
 	}
 	for (i = 0; i < img->nseg; i++) {

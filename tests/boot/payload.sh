@@ -3,6 +3,7 @@
 # Direct kernel boot and our guest payloads under KVM (TAP):
 #   - hello (multiboot ELF) through SeaBIOS and our boot ROM: markers,
 #     command line, module and its string, exit status (5 << 1) | 1 = 11;
+#   - hello linked at 0x8000 (conventional memory) loads and runs there;
 #   - storm (hostile guest) with two seeds (the second with dma=1 and more
 #     devices): finishes, kvmpc exits through isa-debug-exit (status 1)
 #     without a crash; a wild=1 storm (BARs rewritten) does not crash kvmpc;
@@ -22,7 +23,7 @@ cd "$(dirname "$0")/../.." || exit 1
 G=tests/guest
 need_kvm
 
-for f in hello.elf storm.elf reset.elf bootsect.bin linux.bin module.txt; do
+for f in hello.elf hello-low.elf storm.elf reset.elf bootsect.bin linux.bin module.txt; do
 	if [ ! -f "$G/$f" ]; then
 		echo "1..1"
 		echo "not ok 1 - $G/$f missing (run make guests)"
@@ -54,6 +55,13 @@ check "hello: module string is the -initrd entry" \
 check "hello: first module line read from guest memory" \
 	"out_has hello 'kvmpc payload: module line: first module line for kvmpc'" $T/hello.out
 check "hello: exit status (5 << 1) | 1 = 11 (got $(rc hello))" "[ $(rc hello) = 11 ]" $T/hello.out
+
+# a multiboot ELF loaded in conventional memory, at 0x8000 (QEMU loads it)
+run hellolow "$WAIT_SECS" $KVMPC -nographic -m 128 $DEV -kernel $G/hello-low.elf \
+	-append "exit=6"
+check "hello linked at 0x8000: loaded and run there, status 13 (got $(rc hellolow))" \
+	"out_has hellolow 'kvmpc payload: running at 8' && out_has hellolow 'cmdline: $G/hello-low.elf exit=6' && [ $(rc hellolow) = 13 ]" \
+	$T/hellolow.out
 
 # 7-8: two modules, memory information for -m 256
 run hello2 "$WAIT_SECS" $KVMPC -nographic -m 256 $DEV -kernel $G/hello.elf \
@@ -135,6 +143,9 @@ if command -v "$QEMU" >/dev/null 2>&1; then
 	check "QEMU: hello prints the same lines and exits 11 (got $(rc qhello))" \
 		"out_has qhello 'kvmpc payload: module line: first module line for kvmpc' && [ $(rc qhello) = 11 ]" \
 		$T/qhello.out
+	run qhellolow "$WAIT_SECS" $Q -nographic -m 128 $DEV -kernel $G/hello-low.elf
+	check "QEMU: hello linked at 0x8000 runs there too" \
+		"out_has qhellolow 'kvmpc payload: running at 8'" $T/qhellolow.out
 	run qlinux "$WAIT_SECS" $Q -nographic -m 128 $DEV -kernel $G/linux.bin \
 		-append "exit=9 root=/dev/foo" -initrd $G/module.txt
 	check "QEMU: the linux image sees the same command line and initrd, status 19 (got $(rc qlinux))" \
@@ -166,7 +177,7 @@ if command -v "$QEMU" >/dev/null 2>&1; then
 		skip "pc-bios/kvmpc-boot.bin not built"
 	fi
 else
-	for i in 1 2 3 4 5; do skip "QEMU not installed: no reference run"; done
+	for i in 1 2 3 4 5 6; do skip "QEMU not installed: no reference run"; done
 fi
 
 done_testing

@@ -13,7 +13,7 @@ GUEST_LDFLAGS = -m32 -nostdlib -static -no-pie -Wl,--build-id=none \
 GUEST_PAYLOADS = hello storm ioexit reset vblk uart vnet ide counter
 GUEST_RT_OBJS = tests/guest/start.o32 tests/guest/rt.o32
 GUEST_TARGETS = $(patsubst %,tests/guest/%.elf,$(GUEST_PAYLOADS)) \
-	tests/guest/bootsect.bin tests/guest/linux.bin
+	tests/guest/bootsect.bin tests/guest/linux.bin tests/guest/hello-low.elf
 GUEST_CLEAN = tests/guest/*.o32 tests/guest/bootsect.elf \
 	tests/guest/linux-setup.elf tests/guest/linux-setup.bin \
 	tests/guest/linux32.elf tests/guest/linux32.bin
@@ -26,6 +26,11 @@ tests/guest/%.o32: tests/guest/%.S tests/guest/guest.mk
 
 tests/guest/%.elf: tests/guest/%.o32 $(GUEST_RT_OBJS) tests/guest/guest.ld
 	$(GUEST_CC) $(GUEST_LDFLAGS) -o $@ $(GUEST_RT_OBJS) $<
+
+# hello linked in conventional memory, at 0x8000 (the issue's multiboot kernel)
+tests/guest/hello-low.elf: tests/guest/hello.o32 $(GUEST_RT_OBJS) tests/guest/guest.ld
+	$(GUEST_CC) $(GUEST_LDFLAGS) -Wl,-Ttext=0x8000 -o $@ \
+		$(GUEST_RT_OBJS) $<
 
 tests/guest/bootsect.elf: tests/guest/bootsect.o32 tests/guest/bootsect.ld
 	$(GUEST_CC) -m32 -nostdlib -static -no-pie -Wl,--build-id=none \

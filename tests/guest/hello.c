@@ -2,7 +2,8 @@
 /*
  * "hello" payload: proves direct kernel boot end to end.  Prints a marker,
  * the multiboot command line, boot loader name, memory sizes, the first
- * line of the first module (and its command line), then exits through
+ * line of the first module (and its command line), the address it runs
+ * at (hello-low.elf is linked at 0x8000), then exits through
  * isa-debug-exit with the code given as "exit=N" (default 0).
  */
 #include "rt.h"
@@ -24,6 +25,7 @@ uint32_t guest_main(uint32_t magic, const struct mb_info *mbi)
 
 	rt_serial_init();
 	rt_puts("kvmpc payload: hello\n");
+	rt_printf("kvmpc payload: running at %x\n", (uint32_t)(uintptr_t)guest_main);
 	if (magic != MB_BOOT_MAGIC) {
 		rt_printf("kvmpc payload: bad magic %x\n", magic);
 		return 0x7f;

@@ -202,9 +202,11 @@ static void test_elf_errors(void)
 	s = ok; s.filesz = 0x800; s.memsz = 0x400;
 	expect_elf_error(&s, "out of file bounds");
 	s = ok; s.paddr = 0xb8000; s.entry = 0xb8000;
-	expect_elf_error(&s, "outside usable RAM");
-	s = ok; s.paddr = 0x1000; s.entry = 0x1000;
-	expect_elf_error(&s, "outside usable RAM");
+	expect_elf_error(&s, "overlaps the EBDA, video memory and ROM area");
+	s = ok; s.paddr = 0x9f800; s.entry = 0x9f800;
+	expect_elf_error(&s, "overlaps the EBDA");
+	s = ok; s.paddr = 0x400; s.entry = 0x400;
+	expect_elf_error(&s, "overlaps the interrupt vector table and BIOS data area");
 	s = ok; s.paddr = RAM - 0x400; s.entry = s.paddr;
 	expect_elf_error(&s, "outside usable RAM");
 	s = ok; s.memsz = 0xfffff000;
@@ -221,6 +223,28 @@ static void test_elf_errors(void)
 	expect_elf_error(&s, "not a multiboot or Linux kernel");
 	s = ok; s.nph = 20; s.paddr2 = 0x200000;
 	expect_elf_error(&s, "overlaps");
+}
+
+/* A kernel in conventional memory (QEMU loads these): 0x500 up to the EBDA. */
+static void test_elf_low(void)
+{
+	static const uint32_t addrs[] = { 0x500, 0x8000, 0x9f000 - 0x3000 };
+	unsigned i;
+
+	for (i = 0; i < G_N_ELEMENTS(addrs); i++) {
+		struct elf_spec s = { .paddr = addrs[i], .filesz = 0x800,
+				      .memsz = 0x3000, .entry = addrs[i] + 0x10,
+				      .mbflags = 3 };
+		GError *err = NULL;
+		GByteArray *b = build_elf(&s, &err);
+
+		g_assert_no_error(err);
+		g_assert_cmphex(r32(b->data + 12), ==, addrs[i] + 0x10);
+		g_assert_cmphex(r32(b->data + 24), ==, addrs[i]);
+		/* the information structure still goes above 1 MiB */
+		g_assert_cmphex(r32(b->data + 16), >=, 0x100000);
+		g_byte_array_free(b, TRUE);
+	}
 }
 
 static void test_aout_kludge(void)
@@ -450,6 +474,7 @@ int main(int argc, char **argv)
 	g_assert_nonnull(tmpdir);
 	g_test_add_func("/kernel-loader/multiboot-elf", test_multiboot_elf);
 	g_test_add_func("/kernel-loader/elf-errors", test_elf_errors);
+	g_test_add_func("/kernel-loader/elf-low", test_elf_low);
 	g_test_add_func("/kernel-loader/aout-kludge", test_aout_kludge);
 	g_test_add_func("/kernel-loader/linux", test_linux);
 	g_test_add_func("/kernel-loader/files", test_files);
