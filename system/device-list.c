@@ -17,6 +17,8 @@ extern const struct device_class pci_testdev_class;
 extern const struct device_class virtio_blk_pci_class;
 extern const struct device_class ide_hd_class;
 extern const struct device_class ide_cd_class;
+extern const struct device_class ahci_class;
+extern const struct device_class ich9_ahci_class;
 extern const struct device_class virtio_net_pci_class;
 extern const struct device_class virtio_rng_pci_class;
 extern const struct device_class virtio_balloon_pci_class;
@@ -34,6 +36,8 @@ const struct device_class *const device_classes[] = {
 	&virtio_blk_pci_class,
 	&ide_hd_class,
 	&ide_cd_class,
+	&ahci_class,
+	&ich9_ahci_class,
 	&virtio_net_pci_class,
 	&virtio_rng_pci_class,
 	&virtio_balloon_pci_class,

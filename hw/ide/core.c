@@ -390,6 +390,13 @@ static uint32_t ide_data_read(struct ide_bus *bus, unsigned size)
 	return v;
 }
 
+/* The transport (AHCI) moved the whole DRQ block at once. */
+void ide_pio_consumed(struct ide_unit *s)
+{
+	s->data_pos = s->data_end;
+	ide_end_transfer(s);
+}
+
 static void ide_data_write(struct ide_bus *bus, uint32_t v, unsigned size)
 {
 	struct ide_unit *s = ide_cur(bus);
@@ -648,7 +655,7 @@ static bool ide_dispatch(struct ide_unit *s, uint8_t cmd)
 	return true;
 }
 
-static void ide_exec_cmd(struct ide_bus *bus, uint8_t cmd)
+void ide_exec_cmd(struct ide_bus *bus, uint8_t cmd)
 {
 	struct ide_unit *s = ide_cur(bus);
 

@@ -8,6 +8,8 @@
  * the boot order code (with ide_boot_path() for SeaBIOS's bootorder file).  The unit's state lives in the controller (its vmstate).
  * -global ide-hd.serial/model (ide-cd.*) reach -device units and, as in
  * QEMU where they are ide-hd/ide-cd devices too, the -hda/-cdrom ones.
+ * bus=<id>.<port> (QEMU's name for the buses of -device ahci,id=<id>)
+ * puts the drive on that AHCI port, whose one unit is unit 0.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -16,6 +18,7 @@
 #include "core/device.h"
 #include "core/global.h"
 #include "core/machine.h"
+#include "hw/ide/ahci.h"
 #include "hw/ide/ide.h"
 
 struct ide_dev {
@@ -128,6 +131,39 @@ static void ide_dev_set_ids(struct ide_unit *u, struct opts *o)
 		snprintf(u->model, sizeof(u->model), "%s", model);
 }
 
+/* bus=<ahci id>.<port>: that port's unit if it is free; NULL with err set. */
+static struct ide_unit *ide_dev_ahci_slot(struct device *dev, const char *bus_s,
+					  GError **err)
+{
+	struct ide_unit *u = ahci_find_unit(dev->m, bus_s);
+	uint64_t unit = 0;
+
+	if (!u) {
+		g_set_error(err, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+			    "Bus '%s' not found", bus_s);
+		return NULL;
+	}
+	if (opts_get_u64(dev->opts, "unit", 0, &unit, err) < 0)
+		return NULL;
+	if (unit != 0) {
+		g_set_error(err, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+			    "Can't create IDE unit %llu, bus supports only 1 units",
+			    (unsigned long long)unit);
+		return NULL;
+	}
+	if (u->kind != IDE_NONE) {
+		g_set_error(err, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+			    "IDE unit 0 on bus %s is already in use", bus_s);
+		return NULL;
+	}
+	return u;
+}
+
+static bool ide_dev_is_piix_bus(const char *bus_s)
+{
+	return !bus_s || !strcmp(bus_s, "ide.0") || !strcmp(bus_s, "ide.1");
+}
+
 static int ide_dev_realize(struct device *dev, GError **err)
 {
 	struct ide_dev *s = container_of(dev, struct ide_dev, dev);
@@ -136,15 +172,19 @@ static int ide_dev_realize(struct device *dev, GError **err)
 	struct drive_info *d;
 	struct ide_unit *u;
 	uint64_t bootindex = UINT64_MAX;
+	const char *bus_s = opts_get(dev->opts, "bus");
 
-	if (!p) {
+	if (!p && ide_dev_is_piix_bus(bus_s)) {
 		g_set_error(err, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
 			    "%s: no IDE controller", dev->cls->name);
 		return -ENODEV;
 	}
 	if (opts_get_u64(dev->opts, "bootindex", UINT64_MAX, &bootindex, err) < 0)
 		return -EINVAL;
-	u = ide_dev_slot(p, dev->opts, err);
+	if (ide_dev_is_piix_bus(bus_s))
+		u = ide_dev_slot(p, dev->opts, err);
+	else
+		u = ide_dev_ahci_slot(dev, bus_s, err);
 	if (!u)
 		return -EBUSY;
 	d = ide_dev_drive(dev, cd, err);
@@ -154,6 +194,8 @@ static int ide_dev_realize(struct device *dev, GError **err)
 		d->bootindex = (int)MIN(bootindex, (uint64_t)INT32_MAX);
 	ide_dev_set_ids(u, dev->opts);
 	s->unit = u;
+	if (!ide_dev_is_piix_bus(bus_s))
+		ahci_unit_attached(u);
 	return 0;
 }
 

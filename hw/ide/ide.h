@@ -6,8 +6,8 @@
  * io.c (every disk access, on the block layer's asynchronous API); the
  * transport it sits on is piix.c (the PCI function, legacy port decoding
  * and the bus-master DMA engine).  The core reaches the DMA engine only
- * through struct ide_dma_ops, which an AHCI port could fill in as well;
- * the transport calls the core's public functions.
+ * through struct ide_dma_ops, which an AHCI port (hw/ide/ahci.h) fills in
+ * as well; the transport calls the core's public functions.
  * Follows ATA/ATAPI-6, MMC-3 and SFF-8038i; see docs/machine-contract.md §7.1.
  */
 #ifndef HW_IDE_IDE_H
@@ -122,10 +122,12 @@ struct ide_unit {
 
 /*
  * A DMA provider: the engine that moves a unit's DMA data between guest
- * memory and the disk (the PIIX bus-master function; an AHCI port later).
+ * memory and the disk (the PIIX bus-master function, or an AHCI port).
  * The IDE core picks the unit, asks the provider to map guest memory,
  * runs the block request itself and reports the end.  All ops run with the
- * machine lock held; none may call back into the core.
+ * machine lock held; ready, map and done may not call back into the core.
+ * irq is the last thing the core does for an event, so a provider may run
+ * its next step from it (AHCI does, behind a re-entry guard).
  */
 struct ide_dma_ops {
 	/* May a transfer run now (engine started, bus mastering allowed)? */
@@ -154,6 +156,7 @@ struct ide_bus {
 	void *dma_opaque;           /* the provider's per-channel state */
 	uint32_t generation;        /* bumped on reset: stale completions drop */
 	bool dma_inflight;
+	bool ncq;                   /* an AHCI port: IDENTIFY reports NCQ */
 	struct mem_region cmd_region, ctl_region;
 };
 
@@ -192,6 +195,10 @@ void ide_restart_io(struct ide_unit *s);
 void ide_set_wcache(struct ide_unit *s, bool on);
 /* The unit's DMA transfer ended (io.c calls it): ret 0, -ENOSPC or -errno. */
 void ide_dma_done(struct ide_unit *s, int ret);
+/* Execute cmd on the selected unit with its latched task file (AHCI: from a FIS). */
+void ide_exec_cmd(struct ide_bus *bus, uint8_t cmd);
+/* The transport moved the whole DRQ block in/out of s->buf (AHCI PIO): carry on. */
+void ide_pio_consumed(struct ide_unit *s);
 static inline struct ide_unit *ide_cur(struct ide_bus *bus)
 {
 	return &bus->units[bus->cur];

@@ -74,6 +74,10 @@ void ide_identify_data(struct ide_unit *s)
 	ide_identify_modes(s, w);
 	w[64] = 3;                       /* PIO 3 and 4 */
 	w[65] = w[66] = w[67] = w[68] = 120;
+	if (s->bus->ncq) {
+		w[75] = 31;                  /* NCQ queue depth 32 (AHCI) */
+		w[76] = 1 << 8;              /* NCQ supported */
+	}
 	w[80] = 0xf0;                    /* ATA-4 .. ATA-7 */
 	w[81] = 0x16;
 	w[82] = 1 << 14 | 1 << 5;        /* NOP, write cache */
