@@ -147,22 +147,23 @@ static inline void ahci_issue(struct qtest *q, int p, int slot, const struct ahc
 /*
  * Wait until BSY is clear and the slots in mask left PxCI, or a task-file
  * error stopped the port (the failed slot stays in PxCI); returns PxTFD.
+ * PxTFD is read last: the device updates it with PxCI and PxIS.
  */
 static inline uint32_t ahci_wait(struct qtest *q, int p, uint32_t mask)
 {
 	gint64 end = g_get_monotonic_time() + AHCI_WAIT_US;
-	uint32_t tfd;
 
-	while (((tfd = ahci_rd(q, PX(p, PX_TFD))) & 0x80) ||
-	       ((ahci_rd(q, PX(p, PX_CI)) & mask) && !(ahci_rd(q, PX(p, PX_IS)) & IS_TFES))) {
+	for (;;) {
+		uint32_t ci = ahci_rd(q, PX(p, PX_CI)), is = ahci_rd(q, PX(p, PX_IS));
+		uint32_t tfd = ahci_rd(q, PX(p, PX_TFD));
+
+		if (!(tfd & 0x80) && (!(ci & mask) || (is & IS_TFES)))
+			return tfd;
 		if (g_get_monotonic_time() > end)
-			g_test_message("port %d stuck: CI %08x TFD %08x IS %08x", p,
-				       ahci_rd(q, PX(p, PX_CI)), ahci_rd(q, PX(p, PX_TFD)),
-				       ahci_rd(q, PX(p, PX_IS)));
+			g_test_message("port %d stuck: CI %08x TFD %08x IS %08x", p, ci, tfd, is);
 		g_assert(g_get_monotonic_time() < end);
 		g_usleep(500);
 	}
-	return tfd;
 }
 
 /* Wait until the NCQ tags in mask left PxSACT. */
