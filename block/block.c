@@ -27,6 +27,7 @@ struct blk_req {
 	uint64_t len;         /* discard */
 	struct iovec *iov;
 	int niov;
+	bool delivered;       /* blk_drain ran the callback already */
 	bool through;         /* write: flush before completing (write cache off) */
 	blk_complete_fn *cb;
 	void *opaque;
@@ -145,6 +146,27 @@ void blk_drain_workers(struct block_backend *b)
 		return;
 	g_thread_pool_free(b->pool, FALSE, TRUE);
 	b->pool = g_thread_pool_new(blk_worker, b, BLK_POOL_THREADS, FALSE, NULL);
+}
+
+void blk_drain(struct block_backend *b)
+{
+	for (;;) {
+		GQueue ready = G_QUEUE_INIT;
+		struct blk_req *r;
+
+		blk_drain_workers(b);
+		g_mutex_lock(&b->inflight_lock);
+		ready = b->done;
+		g_queue_init(&b->done);
+		g_mutex_unlock(&b->inflight_lock);
+		if (g_queue_is_empty(&ready))
+			return;
+		/* the idle sources still free them; their callbacks run here */
+		while ((r = g_queue_pop_head(&ready))) {
+			r->delivered = true;
+			r->cb(r->opaque, r->ret);
+		}
+	}
 }
 
 void blk_close(struct block_backend *b)
@@ -308,7 +330,12 @@ static gboolean blk_complete_idle(gpointer data)
 
 	if (b->ctx_lock)
 		g_mutex_lock(b->ctx_lock);
-	r->cb(r->opaque, r->ret);
+	if (!r->delivered) {
+		g_mutex_lock(&b->inflight_lock);
+		g_queue_remove(&b->done, r);
+		g_mutex_unlock(&b->inflight_lock);
+		r->cb(r->opaque, r->ret);
+	}
 	if (b->ctx_lock)
 		g_mutex_unlock(b->ctx_lock);
 
@@ -370,6 +397,9 @@ static void blk_worker(gpointer data, gpointer user_data)
 	}
 	if (r->ret > 0)
 		r->ret = 0;
+	g_mutex_lock(&r->b->inflight_lock);
+	g_queue_push_tail(&r->b->done, r);
+	g_mutex_unlock(&r->b->inflight_lock);
 	src = g_idle_source_new();
 	g_source_set_callback(src, blk_complete_idle, r, NULL);
 	g_source_attach(src, r->b->ctx);

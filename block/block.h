@@ -92,6 +92,7 @@ struct block_backend {
 	GMutex inflight_lock;
 	GCond inflight_cond;
 	int inflight;             /* submitted, callback not yet run */
+	GQueue done;              /* finished, callback queued on ctx (inflight_lock) */
 };
 
 typedef void blk_complete_fn(void *opaque, int ret);
@@ -137,6 +138,13 @@ int64_t blk_length(struct block_backend *b);
 bool blk_is_read_only(struct block_backend *b);
 /* Wait (without the completions running) until no worker is busy. */
 void blk_drain_workers(struct block_backend *b);
+/*
+ * Finish every request now: wait for the workers, then run the callbacks
+ * still queued on the main loop (the caller holds ctx_lock).  After it
+ * returns no callback of an earlier request runs again, so the device that
+ * submitted them may free itself (hot-unplug).
+ */
+void blk_drain(struct block_backend *b);
 
 /* The format driver's name: what was actually opened ("raw", "qcow2"). */
 const char *blk_format(struct block_backend *b);

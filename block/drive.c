@@ -410,6 +410,13 @@ char *drive_unclaimed_warning(struct machine *m)
 	return s ? g_string_free(s, FALSE) : NULL;
 }
 
+void drive_del(struct machine *m, struct drive_info *d)
+{
+	if (m->drives)
+		g_ptr_array_remove(m->drives, d);
+	drive_free(d);
+}
+
 void drive_close_all(struct machine *m)
 {
 	if (!m->drives)

@@ -78,6 +78,11 @@ struct drive_info *drive_claim(struct machine *m, const char *owner, const char 
 struct drive_info *drive_next_unclaimed(struct machine *m, enum drive_if iface);
 /* Drives nobody claimed (e.g. if=none never used): warning text, or NULL. */
 char *drive_unclaimed_warning(struct machine *m);
+/*
+ * Forget d and close its image: as QEMU does with a -drive/drive_add drive
+ * when the device using it is hot-unplugged (its requests must be drained).
+ */
+void drive_del(struct machine *m, struct drive_info *d);
 /* Close all images (at exit). */
 void drive_close_all(struct machine *m);
 

@@ -3,6 +3,7 @@
  * Device instances: allocation from a class, realize/reset, -device
  * creation from options, and "-device help" in QEMU's format.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include "core/log.h"
@@ -118,11 +119,19 @@ static void device_setup_opts(struct device *dev, const void *opts)
 	dev->opts = (struct opts *)opts;
 }
 
-struct device *device_create_from_opts(struct machine *m, struct opts *o, GError **err)
+static void device_setup_hotplug(struct device *dev, const void *opts)
+{
+	dev->opts = (struct opts *)opts;
+	dev->hotplugged = true;
+}
+
+/* The class -device/device_add names, with QEMU's errors. */
+static const struct device_class *device_class_from_opts(struct machine *m, struct opts *o,
+							 GError **err)
 {
 	const char *driver = opts_get(o, "driver");
 	const struct device_class *cls;
-	struct device *d;
+	const char *bus;
 
 	if (!driver) {
 		error_setg(err, "-device: missing device type");
@@ -133,10 +142,169 @@ struct device *device_create_from_opts(struct machine *m, struct opts *o, GError
 		error_setg(err, "'%s' is not a valid device model name", driver);
 		return NULL;
 	}
-	d = device_create(m, cls, opts_get(o, "id"), device_setup_opts, o, err);
+	/* one PCI bus, pci.0; ISA devices pick their ports themselves */
+	bus = opts_get(o, "bus");
+	if (bus && (!cls->bus || strcmp(cls->bus, "PCI") || strcmp(bus, "pci.0"))) {
+		error_setg(err, "Bus '%s' not found", bus);
+		return NULL;
+	}
+	return cls;
+}
+
+static struct device *device_from_opts(struct machine *m, struct opts *o, bool hotplug,
+				       GError **err)
+{
+	const struct device_class *cls = device_class_from_opts(m, o, err);
+	const char *id;
+	struct device *d;
+
+	if (!cls)
+		return NULL;
+	id = opts_get(o, "id");
+	if (id && device_find(m, id)) {
+		error_setg(err, "Duplicate device ID '%s'", id);
+		return NULL;
+	}
+	if (hotplug && (!cls->bus || strcmp(cls->bus, "PCI"))) {
+		error_setg(err, "Bus '%s' does not support hotplugging",
+			   cls->bus ? "isa.0" : "main-system-bus");
+		return NULL;
+	}
+	d = device_create(m, cls, id, hotplug ? device_setup_hotplug : device_setup_opts, o,
+			  err);
 	if (!d)
 		return NULL;
-	if (opts_check_unused(o, driver, err) < 0)
+	if (opts_check_unused(o, cls->name, err) < 0) {
+		if (hotplug)
+			device_destroy(d);
 		return NULL;
+	}
+	if (!id)
+		d->anon_index = m->anon_devices++;
 	return d;
+}
+
+struct device *device_create_from_opts(struct machine *m, struct opts *o, GError **err)
+{
+	return device_from_opts(m, o, false, err);
+}
+
+struct device *device_find(struct machine *m, const char *id)
+{
+	const char *prefix = "/machine/peripheral/";
+
+	if (g_str_has_prefix(id, prefix))
+		id += strlen(prefix);
+	for (unsigned i = 0; m->devices && i < m->devices->len; i++) {
+		struct device *d = g_ptr_array_index(m->devices, i);
+
+		if (d->id && d->opts && !d->gone && !strcmp(d->id, id))
+			return d;
+	}
+	return NULL;
+}
+
+char *device_qom_path(struct device *dev)
+{
+	if (dev->id)
+		return g_strdup_printf("/machine/peripheral/%s", dev->id);
+	return g_strdup_printf("/machine/peripheral-anon/device[%u]", dev->anon_index);
+}
+
+struct device *device_hotplug(struct machine *m, struct opts *o, GError **err)
+{
+	struct device *d = device_from_opts(m, o, true, err);
+
+	if (!d)
+		return NULL;
+	if (!m->board || !m->board->hotplug) {
+		error_setg(err, "Bus 'pci.0' does not support hotplugging");
+		device_destroy(d);
+		return NULL;
+	}
+	if (m->board->hotplug(m, d, err) < 0) {
+		device_destroy(d);
+		return NULL;
+	}
+	return d;
+}
+
+int device_unplug_request(struct device *dev, GError **err)
+{
+	struct machine *m = dev->m;
+
+	if (dev->cls->no_hotplug) {
+		error_setg(err, "Device '%s' does not support hotplugging", dev->cls->name);
+		return -ENOTSUP;
+	}
+	if (!dev->cls->bus || strcmp(dev->cls->bus, "PCI") || !m->board ||
+	    !m->board->unplug_request) {
+		error_setg(err, "Bus '%s' does not support hotplugging",
+			   dev->cls->bus ? "isa.0" : "main-system-bus");
+		return -ENOTSUP;
+	}
+	if (dev->unplug_pending) {
+		error_setg(err, "Device %s is already in the process of unplug",
+			   dev->id ? dev->id : dev->cls->name);
+		return -EBUSY;
+	}
+	if (m->board->unplug_request(m, dev, err) < 0)
+		return -EINVAL;
+	dev->unplug_pending = true;
+	return 0;
+}
+
+static void device_deleted_event(struct device *dev)
+{
+	char *path = device_qom_path(dev);
+	struct machine_event ev = { .kind = MACHINE_EVENT_DEVICE_DELETED };
+
+	if (dev->cls->qom_child) {
+		char *child = g_strdup_printf("%s/%s", path, dev->cls->qom_child);
+
+		ev.path = child;
+		machine_event(dev->m, &ev);
+		g_free(child);
+	}
+	ev.id = dev->id;
+	ev.path = path;
+	machine_event(dev->m, &ev);
+	g_free(path);
+}
+
+void device_destroy(struct device *dev)
+{
+	struct machine *m = dev->m;
+
+	if (dev->realized && dev->cls->unrealize)
+		dev->cls->unrealize(dev);
+	machine_del_device(m, dev);
+	if (dev->realized && dev->opts)
+		device_deleted_event(dev);
+	opts_free(dev->opts);
+	device_free(dev);
+}
+
+static gboolean device_destroy_idle(gpointer opaque)
+{
+	struct device *dev = opaque;
+	struct machine *m = dev->m;
+
+	machine_lock(m);
+	device_destroy(dev);
+	machine_unlock(m);
+	return G_SOURCE_REMOVE;
+}
+
+void device_destroy_later(struct device *dev)
+{
+	GSource *src;
+
+	if (dev->gone)
+		return;
+	dev->gone = true;
+	src = g_idle_source_new();
+	g_source_set_callback(src, device_destroy_idle, dev, NULL);
+	g_source_attach(src, dev->m->ctx);
+	g_source_unref(src);
 }

@@ -30,6 +30,10 @@ struct device_class {
 	const char *desc;
 	size_t instance_size;
 	bool user_creatable;
+	/* false: device_del refuses it (chipset functions, VGA), as QEMU */
+	bool no_hotplug;
+	/* QOM child QEMU reports deleted before the device ("virtio-backend") */
+	const char *qom_child;
 	int (*realize)(struct device *dev, GError **err);
 	void (*reset)(struct device *dev);
 	void (*unrealize)(struct device *dev);
@@ -44,6 +48,10 @@ struct device {
 	/* a board-made device's -global properties (core/global.h), may be NULL */
 	struct opts *globals;
 	bool realized;
+	bool hotplugged;      /* created by device_add while the machine ran */
+	bool unplug_pending;  /* device_del asked the guest to eject it */
+	bool gone;            /* detached from its bus; freed on the main loop */
+	unsigned anon_index;  /* N of /machine/peripheral-anon/device[N] */
 };
 
 /* Where realize reads properties: the -device line (with the -global
@@ -82,5 +90,26 @@ void device_free(struct device *dev);
 void device_reset(struct device *dev);
 /* Create, realize and register from "-device TYPE,k=v" */
 struct device *device_create_from_opts(struct machine *m, struct opts *o, GError **err);
+
+/*
+ * Hot-plug (QMP/HMP device_add, device_del; the board does the bus side
+ * through board_ops).  device_find: by id or "/machine/peripheral/ID".
+ */
+struct device *device_find(struct machine *m, const char *id);
+/* QEMU's QOM path of a -device/device_add device (g_free it). */
+char *device_qom_path(struct device *dev);
+/* device_add: create from opts, then let the board announce it. */
+struct device *device_hotplug(struct machine *m, struct opts *o, GError **err);
+/* device_del: ask the board to request the guest's eject. */
+int device_unplug_request(struct device *dev, GError **err);
+/*
+ * The device left its bus (the guest ejected it): unrealize, free and send
+ * DEVICE_DELETED from the main loop, so no callback already queued for it
+ * there (an ioeventfd, a block completion) can run on freed memory.
+ * Callable from any thread with the machine lock held.
+ */
+void device_destroy_later(struct device *dev);
+/* The same at once (lock held, on the main loop, or with no main loop). */
+void device_destroy(struct device *dev);
 
 #endif

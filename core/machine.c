@@ -159,6 +159,11 @@ void machine_add_device(struct machine *m, struct device *d)
 	g_ptr_array_add(m->devices, d);
 }
 
+void machine_del_device(struct machine *m, struct device *d)
+{
+	g_ptr_array_remove(m->devices, d);
+}
+
 void machine_event(struct machine *m, const struct machine_event *ev)
 {
 	notifier_list_notify(&m->events, (void *)ev);

@@ -122,6 +122,13 @@ struct board_ops {
 	void (*reset)(struct machine *m);
 	/* the ACPI power button (QMP system_powerdown); 0 or -errno */
 	int (*power_button)(struct machine *m);
+	/*
+	 * A device_add'ed device is realized: tell the guest (ACPI GPE).  On
+	 * failure the caller destroys it.  unplug_request: device_del; the
+	 * device goes when the guest ejects it (device_destroy_later).
+	 */
+	int (*hotplug)(struct machine *m, struct device *dev, GError **err);
+	int (*unplug_request)(struct machine *m, struct device *dev, GError **err);
 };
 struct savevm_registry;
 struct migration_state;
@@ -155,6 +162,7 @@ struct machine {
 	struct fw_cfg *fw_cfg;
 	struct pci_bus *pci;
 	GPtrArray *devices;      /* struct device *, in creation order */
+	unsigned anon_devices;   /* -device/device_add devices without an id */
 	GHashTable *chardevs;    /* id -> struct chardev * */
 	GPtrArray *anon_chardevs;
 	/*
@@ -246,17 +254,20 @@ struct irq_line *machine_gsi(struct machine *m, int n);
 /* Point every GSI at the machine's sink (the accelerator's set_irq). */
 void machine_init_gsi(struct machine *m);
 
-/* Register a device for reset and save/restore. */
+/* Register a device for reset and save/restore; forget it again. */
 void machine_add_device(struct machine *m, struct device *d);
+void machine_del_device(struct machine *m, struct device *d);
 
 enum machine_event_kind {
 	MACHINE_EVENT_TRAY_MOVED, /* id: the drive; tray_open: its new state */
+	MACHINE_EVENT_DEVICE_DELETED, /* id: the device's (or NULL); path: QOM */
 };
 
 struct machine_event {
 	enum machine_event_kind kind;
 	const char *id;
 	bool tray_open;
+	const char *path;
 };
 
 /* Tell every events listener (lock held). */

@@ -52,10 +52,16 @@ struct qmp_cmd {
 	const char *name;
 	qmp_fn *fn;
 	struct qmp_arg args[8];
+	bool any_args; /* members beyond args are the handler's to check */
 };
 
 /* ui/qmp-migrate.c: the migration commands, terminated by name == NULL. */
 extern const struct qmp_cmd qmp_migrate_cmds[];
+/* ui/qmp-hotplug.c: device_add, device_del; and their HMP forms. */
+extern const struct qmp_cmd qmp_hotplug_cmds[];
+void hmp_device_add(struct machine *m, GString *out, char **argv);
+void hmp_device_del(struct machine *m, GString *out, char **argv);
+void hmp_drive_add(struct machine *m, GString *out, char **argv);
 
 /* Reasons the monitor gives when it asks for a reset or shutdown. */
 extern const char MON_REASON_QUIT[];

@@ -710,6 +710,17 @@ void monitor_event_tray_moved(struct machine *m, const char *device, bool open)
 	json_object_unref(o);
 }
 
+static void mon_event_device_deleted(struct machine *m, const char *id, const char *path)
+{
+	JsonObject *o = json_object_new();
+
+	if (id)
+		json_object_set_string_member(o, "device", id);
+	json_object_set_string_member(o, "path", path);
+	monitor_event(m, "DEVICE_DELETED", json_node_init_object(json_node_alloc(), o));
+	json_object_unref(o);
+}
+
 /* A device's event (core/machine.h) as the QMP event QEMU sends for it. */
 static void mon_machine_event(struct notifier *n, void *data)
 {
@@ -719,6 +730,9 @@ static void mon_machine_event(struct notifier *n, void *data)
 	switch (ev->kind) {
 	case MACHINE_EVENT_TRAY_MOVED:
 		monitor_event_tray_moved(r->m, ev->id, ev->tray_open);
+		break;
+	case MACHINE_EVENT_DEVICE_DELETED:
+		mon_event_device_deleted(r->m, ev->id, ev->path);
 		break;
 	}
 }

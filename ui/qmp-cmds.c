@@ -625,6 +625,12 @@ static JsonNode *cmd_query_commands(struct machine *m, JsonObject *a, GError **e
 		json_object_set_string_member(o, "name", c->name);
 		json_array_add_object_element(arr, o);
 	}
+	for (const struct qmp_cmd *c = qmp_hotplug_cmds; c->name; c++) {
+		JsonObject *o = json_object_new();
+
+		json_object_set_string_member(o, "name", c->name);
+		json_array_add_object_element(arr, o);
+	}
 	return node_arr(arr);
 }
 
@@ -634,6 +640,9 @@ static const struct qmp_cmd *find_command(const char *name)
 		if (!strcmp(commands[i].name, name))
 			return &commands[i];
 	for (const struct qmp_cmd *c = qmp_migrate_cmds; c->name; c++)
+		if (!strcmp(c->name, name))
+			return c;
+	for (const struct qmp_cmd *c = qmp_hotplug_cmds; c->name; c++)
 		if (!strcmp(c->name, name))
 			return c;
 	return NULL;
@@ -679,7 +688,7 @@ static bool check_args(const struct qmp_cmd *c, JsonObject *a, GError **err)
 			return false;
 		}
 	}
-	keys = a ? json_object_get_members(a) : NULL;
+	keys = a && !c->any_args ? json_object_get_members(a) : NULL;
 	for (GList *k = keys; k && ok; k = k->next) {
 		const struct qmp_arg *p = c->args;
 

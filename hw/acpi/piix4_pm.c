@@ -18,9 +18,9 @@
  *    the line; it is set at reset when there is no SMM (ACPI-only platform);
  *  - GPE0 at 0xafe0 (status 2 bytes write-1-to-clear, enable 2 bytes), APM
  *    ports 0xb2 (0xf1 sets SCI_EN, 0xf0 clears it) and 0xb3 (scratch);
- *  - the hotplug ports of SeaBIOS's built-in DSDT/SSDT: 0xae00-0xae13 read 0
- *    (no slot is hot-pluggable or ejectable: kvmpc has no PCI hotplug; QEMU
- *    reports 0xfffffffc at 0xae0c) and the CPU presence bitmap at 0xaf00-0xaf1f.
+ *  - the hotplug ports of SeaBIOS's built-in DSDT/SSDT: PCI slot hot-plug at
+ *    0xae00-0xae17 (hw/acpi/pcihp.c, GPE0 bit 1) and the CPU presence bitmap
+ *    at 0xaf00-0xaf1f.
  *
  * Left out: SMBus controller I/O, SMI, GLBCTL and the other PIIX4 PM I/O
  * registers (read as unassigned), S3 suspend, RTC and GPE event sources.
@@ -30,6 +30,7 @@
 #include "core/global.h"
 #include "core/log.h"
 #include "core/machine.h"
+#include "core/device.h"
 #include "hw/nvram/fw_cfg.h"
 
 #define PM_PMBA 0x40
@@ -49,9 +50,6 @@
 #define APM_ACPI_ENABLE 0xf1
 #define APM_ACPI_DISABLE 0xf0
 #define GPE0_PORT 0xafe0
-#define PCIHP_PORT 0xae00
-#define PCIHP_LEN 0x14
-#define PCIHP_EJECT 0x08
 #define CPUHP_PORT 0xaf00
 #define CPUHP_LEN 32
 
@@ -327,21 +325,36 @@ static const struct mem_ops gpe_ops = {
 	.read = gpe_read, .write = gpe_write, .min_access = 1, .max_access = 1,
 };
 
-static uint64_t pcihp_read(void *opaque, uint64_t off, unsigned size)
+/* A hot-plug event: GPE0 status bit, then the SCI if it is enabled. */
+static void pm_gpe_raise(struct piix4_pm *s, uint8_t bit)
 {
-	return 0; /* nothing inserted, removed, or removable */
+	s->gpe_sts[0] |= bit;
+	pm_update_sci(s);
 }
 
-static void pcihp_write(void *opaque, uint64_t off, uint64_t val, unsigned size)
+static void pm_pcihp_notify(void *opaque)
 {
-	if (off >= PCIHP_EJECT && off < PCIHP_EJECT + 4 && val)
-		guest_unimp("piix4-pm: PCI hot-unplug (eject 0x%llx) not supported",
-			    (unsigned long long)val);
+	pm_gpe_raise(opaque, PIIX4_GPE_PCI_HOTPLUG);
 }
 
-static const struct mem_ops pcihp_ops = {
-	.read = pcihp_read, .write = pcihp_write, .min_access = 1, .max_access = 4,
-};
+int piix4_pm_hotplug(struct piix4_pm *s, struct device *dev, GError **err)
+{
+	struct pci_device *d = container_of(dev, struct pci_device, dev);
+
+	if (!dev->cls->bus || strcmp(dev->cls->bus, "PCI") || d->bus != s->pcihp.bus) {
+		error_setg(err, "Bus 'pci.0' does not support hotplugging");
+		return -1;
+	}
+	acpi_pcihp_plug(&s->pcihp, d);
+	return 0;
+}
+
+int piix4_pm_unplug_request(struct piix4_pm *s, struct device *dev, GError **err)
+{
+	struct pci_device *d = container_of(dev, struct pci_device, dev);
+
+	return acpi_pcihp_unplug_request(&s->pcihp, d, err);
+}
 
 static uint64_t cpuhp_read(void *opaque, uint64_t off, unsigned size)
 {
@@ -423,6 +436,7 @@ static void piix4_pm_reset(struct device *dev)
 	memset(s->gpe_sts, 0, sizeof(s->gpe_sts));
 	memset(s->gpe_en, 0, sizeof(s->gpe_en));
 	s->apmc = s->apms = 0;
+	acpi_pcihp_reset(&s->pcihp);
 	s->tmr_overflow = 0; /* as QEMU: TMR_STS reads set until first cleared */
 	pm_io_update(s);
 	pm_update_sci(s);
@@ -434,15 +448,15 @@ static int pm_map_fixed(struct piix4_pm *s, GError **err)
 
 	mr_init_io(&s->apm_region, "apm", 2, &apm_ops, s);
 	mr_init_io(&s->gpe_region, "acpi-gpe0", 4, &gpe_ops, s);
-	mr_init_io(&s->pcihp_region, "acpi-pci-hotplug", PCIHP_LEN, &pcihp_ops, s);
+	acpi_pcihp_init(&s->pcihp, s->pci.bus, pm_pcihp_notify, s);
 	mr_init_io(&s->cpuhp_region, "acpi-cpu-hotplug", CPUHP_LEN, &cpuhp_ops, s);
 	if (as_add(io, &s->apm_region, APM_PORT) < 0 ||
 	    as_add(io, &s->gpe_region, GPE0_PORT) < 0 ||
-	    as_add(io, &s->pcihp_region, PCIHP_PORT) < 0 ||
+	    as_add(io, &s->pcihp.region, PCIHP_PORT) < 0 ||
 	    as_add(io, &s->cpuhp_region, CPUHP_PORT) < 0) {
 		as_del(&s->apm_region);
 		as_del(&s->gpe_region);
-		as_del(&s->pcihp_region);
+		as_del(&s->pcihp.region);
 		error_setg(err, "piix4-pm: ports 0xb2, 0xafe0, 0xae00 or 0xaf00 in use");
 		return -1;
 	}
@@ -529,7 +543,7 @@ static int piix4_pm_realize(struct device *dev, GError **err)
 		timer_del(&s->tmr_timer);
 		as_del(&s->apm_region);
 		as_del(&s->gpe_region);
-		as_del(&s->pcihp_region);
+		as_del(&s->pcihp.region);
 		as_del(&s->cpuhp_region);
 		return -1;
 	}
@@ -569,6 +583,7 @@ static const struct vmstate_desc piix4_pm_vmsd = {
 const struct device_class piix4_pm_class = {
 	.name = "PIIX4_PM",
 	.bus = "PCI",
+	.no_hotplug = true,
 	.desc = "PIIX4 ACPI power management (PM timer, SCI, S5 power off)",
 	.instance_size = sizeof(struct piix4_pm),
 	.user_creatable = false,

@@ -14,6 +14,7 @@
 #include "hw/pci/pci.h"
 #include "core/memory.h"
 #include "core/timer.h"
+#include "hw/acpi/pcihp.h"
 
 #define PIIX4_PM_DEVFN 0x0b
 #define PIIX4_PM_FREQ 3579545 /* PM timer ticks per second */
@@ -24,6 +25,9 @@
 #define PIIX4_PM1_PWRBTN 0x0100
 #define PIIX4_PM1_RTC 0x0400
 #define PIIX4_PM1_WAK 0x8000
+/* GPE0 status/enable bits (byte 0) */
+#define PIIX4_GPE_PCI_HOTPLUG 0x02 /* _E01 */
+#define PIIX4_GPE_CPU_HOTPLUG 0x04 /* _E02 */
 /* PM1 control bits */
 #define PIIX4_PM1_CNT_SCI_EN 0x0001
 #define PIIX4_PM1_CNT_SLP_TYP_SHIFT 10
@@ -31,6 +35,7 @@
 
 struct machine;
 struct irq_line;
+struct device;
 
 struct piix4_pm_config {
 	bool smm;    /* false: report SMM as set up (config 0x5b = 0x02) */
@@ -48,7 +53,8 @@ struct piix4_pm {
 	struct mem_region evt_region, cnt_region, tmr_region;
 	uint32_t io_base;     /* where the block is mapped, valid if io_mapped */
 	bool io_mapped;
-	struct mem_region apm_region, gpe_region, pcihp_region, cpuhp_region;
+	struct mem_region apm_region, gpe_region, cpuhp_region;
+	struct acpi_pcihp pcihp;
 	struct timer tmr_timer; /* fires at the next TMR_STS overflow */
 	uint8_t s4_val;         /* SLP_TYP of S4 (QEMU's s4_val, default 2) */
 
@@ -67,6 +73,10 @@ struct piix4_pm *piix4_pm_create(struct machine *m, struct pci_bus *bus,
 
 /* The power button was pressed: PWRBTN_STS (if enabled) and SCI. */
 void piix4_pm_power_button(struct piix4_pm *pm);
+
+/* device_add of a PCI device / device_del: the ACPI hot-plug event. */
+int piix4_pm_hotplug(struct piix4_pm *pm, struct device *dev, GError **err);
+int piix4_pm_unplug_request(struct piix4_pm *pm, struct device *dev, GError **err);
 
 /* PM timer value now (24 bits). */
 uint32_t piix4_pm_timer(struct piix4_pm *pm);

@@ -353,6 +353,7 @@ static const struct vmstate_desc vga_pci_vmstate = {
 const struct device_class vga_pci_class = {
 	.name = "VGA",
 	.bus = "PCI",
+	.no_hotplug = true,
 	.desc = "standard VGA with Bochs VBE (1234:1111); vgamem_mb=, edid=, romfile=, addr=",
 	.instance_size = sizeof(struct vga_pci),
 	.user_creatable = true,

@@ -276,9 +276,30 @@ static int pc_power_button(struct machine *m)
 	return 0;
 }
 
+/* device_add / device_del: PCI slots through the PIIX4 ACPI hot-plug block. */
+static int pc_hotplug(struct machine *m, struct device *dev, GError **err)
+{
+	if (!m->pc || !m->pc->pm) {
+		error_setg(err, "Bus 'pci.0' does not support hotplugging");
+		return -ENODEV;
+	}
+	return piix4_pm_hotplug(m->pc->pm, dev, err);
+}
+
+static int pc_unplug_request(struct machine *m, struct device *dev, GError **err)
+{
+	if (!m->pc || !m->pc->pm) {
+		error_setg(err, "Bus 'pci.0' does not support hotplugging");
+		return -ENODEV;
+	}
+	return piix4_pm_unplug_request(m->pc->pm, dev, err);
+}
+
 static const struct board_ops pc_board_ops = {
 	.reset = pc_machine_reset,
 	.power_button = pc_power_button,
+	.hotplug = pc_hotplug,
+	.unplug_request = pc_unplug_request,
 };
 
 int pc_machine_init(struct machine *m, GError **err)

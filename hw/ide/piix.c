@@ -517,6 +517,7 @@ static const struct vmstate_desc piix_ide_vmstate = {
 const struct device_class piix3_ide_class = {
 	.name = "piix3-ide",
 	.bus = "PCI",
+	.no_hotplug = true,
 	.desc = "Intel PIIX3 IDE controller (legacy channels, bus-master DMA)",
 	.instance_size = sizeof(struct piix_ide),
 	.user_creatable = false,

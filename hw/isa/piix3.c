@@ -165,6 +165,7 @@ static const struct vmstate_desc piix3_vmsd = {
 const struct device_class piix3_class = {
 	.name = "PIIX3",
 	.bus = "PCI",
+	.no_hotplug = true,
 	.desc = "PIIX3 PCI-to-ISA bridge (PIRQ routing, reset control)",
 	.instance_size = sizeof(struct piix3),
 	.user_creatable = false,

@@ -134,6 +134,7 @@ static const struct vmstate_desc i440fx_vmsd = {
 const struct device_class i440fx_class = {
 	.name = "i440FX-pcihost",
 	.bus = "PCI",
+	.no_hotplug = true,
 	.desc = "i440FX host bridge (PAM shadow control)",
 	.instance_size = sizeof(struct i440fx),
 	.user_creatable = false,

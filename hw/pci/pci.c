@@ -519,26 +519,61 @@ struct pci_device *pci_bus_find(struct pci_bus *bus, int devfn)
 	return bus->devs[devfn];
 }
 
+static const char *pci_dev_name(const struct pci_device *d)
+{
+	return d->dev.cls ? d->dev.cls->name : "pci-device";
+}
+
 int pci_device_attach(struct pci_bus *bus, struct pci_device *d, int devfn, GError **err)
 {
+	struct pci_device *old;
+
 	if (devfn < 0) {
 		for (int slot = 0; slot < 32 && devfn < 0; slot++)
 			if (!bus->devs[slot << 3])
 				devfn = slot << 3;
 		if (devfn < 0) {
-			error_setg(err, "pci: no free slot on bus 0");
+			error_setg(err, "PCI: no slot/function available for %s, all in use",
+				   pci_dev_name(d));
 			return -ENOSPC;
 		}
 	}
-	if (devfn > 255 || bus->devs[devfn]) {
-		error_setg(err, "pci: slot %02x.%d is %s", (devfn >> 3) & 0xff,
-			   devfn & 7, devfn > 255 ? "invalid" : "already in use");
+	if (devfn > 255) {
+		error_setg(err, "pci: slot %02x.%d is invalid", (devfn >> 3) & 0xff, devfn & 7);
+		return -EINVAL;
+	}
+	if ((old = bus->devs[devfn])) {
+		/* QEMU's words, "(null)" for an id-less device included */
+		error_setg(err, "PCI: slot %d function %d not available for %s, in use by %s,id=%s",
+			   devfn >> 3, devfn & 7, pci_dev_name(d), pci_dev_name(old),
+			   old->dev.id && old->dev.opts ? old->dev.id : "(null)");
+		return -EBUSY;
+	}
+	old = bus->devs[devfn & ~7];
+	if (d->dev.hotplugged && (devfn & 7) && old) {
+		error_setg(err, "PCI: slot %d function 0 already occupied by %s, new func %s "
+			   "cannot be exposed to guest.", devfn >> 3, pci_dev_name(old),
+			   pci_dev_name(d));
 		return -EBUSY;
 	}
 	d->bus = bus;
 	d->devfn = devfn;
 	bus->devs[devfn] = d;
 	return 0;
+}
+
+void pci_device_detach(struct pci_device *d)
+{
+	struct pci_bus *bus = d->bus;
+
+	if (!bus || bus->devs[d->devfn] != d)
+		return;
+	for (int i = 0; i < PCI_NUM_BARS; i++)
+		bar_unmap(&d->bars[i]);
+	d->irq_level = 0;
+	bus->devs[d->devfn] = NULL;
+	pci_bus_update_irqs(bus);
+	d->bus = NULL;
 }
 
 void pci_device_reset(struct pci_device *d)

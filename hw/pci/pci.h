@@ -77,6 +77,11 @@ void pci_register_bar(struct pci_device *d, int idx, enum pci_bar_type type,
 		      bool prefetch, struct mem_region *region);
 /* Attach to bus at devfn (-1 = first free slot, function 0). */
 int pci_device_attach(struct pci_bus *bus, struct pci_device *d, int devfn, GError **err);
+/*
+ * Take the function off the bus (hot-unplug): BARs unmapped, INTx lowered,
+ * config reads float.  The device itself stays allocated.
+ */
+void pci_device_detach(struct pci_device *d);
 /* Drive this function's INTx pin (pin set in config 0x3d). */
 void pci_set_irq(struct pci_device *d, int level);
 /* Default config behaviour: masks, BAR updates, command register. */

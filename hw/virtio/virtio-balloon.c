@@ -261,6 +261,7 @@ static const struct vmstate_desc vbal_vmstate = {
 const struct device_class virtio_balloon_pci_class = {
 	.name = "virtio-balloon-pci",
 	.bus = "PCI",
+	.qom_child = "virtio-backend",
 	.desc = "virtio memory balloon; guest-stats-polling-interval=, addr=, "
 		"disable-legacy=, disable-modern=, vectors=",
 	.instance_size = sizeof(struct virtio_balloon),

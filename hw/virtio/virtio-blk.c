@@ -348,7 +348,7 @@ static int vblk_find_drive(struct virtio_blk *s, struct machine *m, GError **err
 		const char *id = opts_get(s->vp.pci.dev.opts, "drive");
 
 		if (!id) {
-			error_setg(err, "virtio-blk-pci: drive= is required");
+			error_setg(err, "drive property not set");
 			return -EINVAL;
 		}
 		d = drive_claim(m, s->vp.pci.dev.cls->name, id, err);
@@ -417,9 +417,15 @@ static void vblk_unrealize(struct device *dev)
 {
 	struct virtio_blk *s = container_of(dev, struct virtio_blk, vp.pci.dev);
 
+	/* requests in flight complete into guest memory before s goes */
 	if (s->blk)
-		blk_drain_workers(s->blk);
+		blk_drain(s->blk);
 	virtio_pci_unrealize(&s->vp);
+	/* as QEMU with a -drive/drive_add backend: it goes with the device */
+	if (s->cfg.drive)
+		drive_del(dev->m, s->cfg.drive);
+	s->cfg.drive = NULL;
+	s->blk = NULL;
 }
 
 static int vblk_post_load(void *opaque)
@@ -448,6 +454,7 @@ static const struct vmstate_desc vblk_vmstate = {
 const struct device_class virtio_blk_pci_class = {
 	.name = "virtio-blk-pci",
 	.bus = "PCI",
+	.qom_child = "virtio-backend",
 	.desc = "virtio block device; drive=, serial=, addr=, disable-legacy=, "
 		"disable-modern=, vectors=",
 	.instance_size = sizeof(struct virtio_blk),

@@ -392,6 +392,7 @@ static const struct vmstate_desc vnet_vmstate = {
 const struct device_class virtio_net_pci_class = {
 	.name = "virtio-net-pci",
 	.bus = "PCI",
+	.qom_child = "virtio-backend",
 	.desc = "virtio network card; netdev=, mac=, romfile=, addr=, disable-legacy=, "
 		"disable-modern=, vectors=",
 	.instance_size = sizeof(struct virtio_net),

@@ -569,7 +569,8 @@ int virtio_pci_parse_opts(struct opts *o, struct virtio_pci_config *cfg, GError 
 		if (*end == '.')
 			fn = strtoul(end + 1, &end, 16);
 		if (*end || slot > 31 || fn > 7) {
-			error_setg(err, "virtio: bad addr '%s' (slot[.function])", addr);
+			error_setg(err, "Property '%s.addr' doesn't take value '%s'",
+				   opts_has(o, "driver") ? opts_get(o, "driver") : "virtio-pci", addr);
 			return -EINVAL;
 		}
 		cfg->devfn = slot << 3 | fn;

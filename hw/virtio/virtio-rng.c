@@ -165,6 +165,7 @@ static const struct vmstate_desc vrng_vmstate = {
 const struct device_class virtio_rng_pci_class = {
 	.name = "virtio-rng-pci",
 	.bus = "PCI",
+	.qom_child = "virtio-backend",
 	.desc = "virtio entropy source (getrandom); max-bytes=, period= (ms), addr=, "
 		"disable-legacy=, disable-modern=, vectors=",
 	.instance_size = sizeof(struct virtio_rng),
