@@ -142,9 +142,9 @@ static const struct device_class *device_class_from_opts(struct machine *m, stru
 		error_setg(err, "'%s' is not a valid device model name", driver);
 		return NULL;
 	}
-	/* one PCI bus, pci.0; ISA devices pick their ports themselves */
-	bus = opts_get(o, "bus");
-	if (bus && (!cls->bus || strcmp(cls->bus, "PCI") || strcmp(bus, "pci.0"))) {
+	/* one PCI bus, pci.0; other devices read bus= themselves (ide.N) */
+	bus = cls->bus && !strcmp(cls->bus, "PCI") ? opts_get(o, "bus") : NULL;
+	if (bus && strcmp(bus, "pci.0")) {
 		error_setg(err, "Bus '%s' not found", bus);
 		return NULL;
 	}
