@@ -145,6 +145,7 @@ struct e1000 {
 	void *rom_data;
 	size_t rom_size;
 	struct timer autoneg_timer, itr_timer;
+	GSource *tx_bh;   /* transmit scheduled on the I/O thread */
 
 	uint32_t mac[E1K_NREGS];
 	uint16_t phy[PHY_NREGS];

@@ -336,6 +336,53 @@ static uint32_t e1k_eerd(struct e1000 *s, uint32_t val)
 	return val;
 }
 
+/* ---- transmit scheduling ---- */
+
+/*
+ * A TDT write from a vCPU thread only schedules the ring walk: the backend
+ * (slirp's TFTP server opens files, tap writes) runs on the I/O thread,
+ * whose sandbox allows what it does.  qtest writes arrive on that thread.
+ */
+static gboolean e1k_tx_bh(gpointer opaque)
+{
+	struct e1000 *s = opaque;
+	struct machine *m = s->pci.dev.m;
+
+	machine_lock(m);
+	if (s->tx_bh) {
+		g_source_unref(s->tx_bh);
+		s->tx_bh = NULL;
+		e1k_start_xmit(s);
+	}
+	machine_unlock(m);
+	return G_SOURCE_REMOVE;
+}
+
+static void e1k_kick_tx(struct e1000 *s)
+{
+	struct machine *m = s->pci.dev.m;
+
+	if (!m->ctx || g_main_context_is_owner(m->ctx)) {
+		e1k_start_xmit(s);
+		return;
+	}
+	if (s->tx_bh)
+		return;
+	s->tx_bh = g_idle_source_new();
+	g_source_set_priority(s->tx_bh, G_PRIORITY_HIGH);
+	g_source_set_callback(s->tx_bh, e1k_tx_bh, s, NULL);
+	g_source_attach(s->tx_bh, m->ctx);
+}
+
+static void e1k_cancel_tx(struct e1000 *s)
+{
+	if (s->tx_bh) {
+		g_source_destroy(s->tx_bh);
+		g_source_unref(s->tx_bh);
+		s->tx_bh = NULL;
+	}
+}
+
 /* ---- registers ---- */
 
 static void e1k_reset_regs(struct e1000 *s)
@@ -433,7 +480,7 @@ static void e1k_reg_write(struct e1000 *s, unsigned off, uint32_t val)
 		return;
 	case E1K_TDT: case E1K_TCTL:
 		E1K_REG(s, off) = off == E1K_TDT ? val & 0xffff : val;
-		e1k_start_xmit(s);
+		e1k_kick_tx(s);
 		return;
 	}
 	E1K_REG(s, off) = val;
@@ -675,6 +722,7 @@ static void e1k_unrealize(struct device *dev)
 
 	timer_del(&s->autoneg_timer);
 	timer_del(&s->itr_timer);
+	e1k_cancel_tx(s);
 	as_del(&s->mmio);
 	as_del(&s->io);
 	as_del(&s->rom);
