@@ -271,8 +271,13 @@ static void hmp_set_link(struct machine *m, GString *out, char **argv)
 {
 	JsonObject *a;
 
-	if (!argv[1] || !argv[2] || (strcmp(argv[2], "on") && strcmp(argv[2], "off"))) {
+	if (!argv[1] || !argv[2]) {
 		g_string_append(out, "set_link: usage: set_link name on|off\n");
+		return;
+	}
+	if (strcmp(argv[2], "on") && strcmp(argv[2], "off")) {
+		g_string_append(out, "Expected 'on' or 'off'\n"
+				"Try \"help set_link\" for more information\n");
 		return;
 	}
 	a = json_object_new();

@@ -755,6 +755,22 @@ static const struct vmstate_field e1k_fields[] = {
 	VMSTATE_U16(struct e1000, ee_bits_in),
 	VMSTATE_U16(struct e1000, ee_bit_out),
 	VMSTATE_U8(struct e1000, ee_reading),
+	/* the offload contexts, and a packet half gathered */
+	VMSTATE_U8_ARRAY(struct e1000, tx_buf), VMSTATE_U32(struct e1000, tx_len),
+	VMSTATE_U8(struct e1000, tx_popts), VMSTATE_U8(struct e1000, tx_tse),
+	VMSTATE_U8(struct e1000, tx_vlan), VMSTATE_U8(struct e1000, tx_drop),
+	VMSTATE_U8(struct e1000, tx_started), VMSTATE_U16(struct e1000, tx_special),
+	VMSTATE_U8(struct e1000, ctx.ipcss), VMSTATE_U8(struct e1000, ctx.ipcso),
+	VMSTATE_U8(struct e1000, ctx.tucss), VMSTATE_U8(struct e1000, ctx.tucso),
+	VMSTATE_U8(struct e1000, ctx.hdr_len), VMSTATE_U16(struct e1000, ctx.ipcse),
+	VMSTATE_U16(struct e1000, ctx.tucse), VMSTATE_U16(struct e1000, ctx.mss),
+	VMSTATE_U32(struct e1000, ctx.paylen), VMSTATE_U8(struct e1000, ctx.ip),
+	VMSTATE_U8(struct e1000, ctx.tcp), VMSTATE_U8(struct e1000, tso_ctx.ipcss),
+	VMSTATE_U8(struct e1000, tso_ctx.ipcso), VMSTATE_U8(struct e1000, tso_ctx.tucss),
+	VMSTATE_U8(struct e1000, tso_ctx.tucso), VMSTATE_U8(struct e1000, tso_ctx.hdr_len),
+	VMSTATE_U16(struct e1000, tso_ctx.ipcse), VMSTATE_U16(struct e1000, tso_ctx.tucse),
+	VMSTATE_U16(struct e1000, tso_ctx.mss), VMSTATE_U32(struct e1000, tso_ctx.paylen),
+	VMSTATE_U8(struct e1000, tso_ctx.ip), VMSTATE_U8(struct e1000, tso_ctx.tcp),
 	VMSTATE_END,
 };
 

@@ -625,6 +625,65 @@ out:
 	g_rmdir(dir);
 }
 
+#define TSO_PAYLOAD 2500
+#define TSO_MSS 1000
+static uint8_t tso_pkt[54 + TSO_PAYLOAD];
+
+/* Loopback on, and the TSO context descriptor (header 54 bytes, MSS 1000). */
+static void tso_setup(struct nic *n)
+{
+	struct qtest *q = n->q;
+
+	rings_init(n, 0x2 | 0x8 | 0x8000 | 0x04000000); /* EN, UPE, BAM, SECRC */
+	phy_write(n, 0, 0x1140 | 0x4000);               /* loopback */
+	qtest_writeq(q, TX_RING + 16 * n->tdt, 14 | 24 << 8 | 33ull << 16 | 34ull << 32 |
+		     50ull << 40);
+	qtest_writel(q, TX_RING + 16 * n->tdt + 8,
+		     TSO_PAYLOAD | TXD_DEXT | TXD_TSE | TXC_IP | TXC_TCP);
+	qtest_writel(q, TX_RING + 16 * n->tdt + 12, 54 << 8 | TSO_MSS << 16);
+	n->tdt++;
+	tx_kick(n);
+}
+
+/* The data descriptors of one TSO packet; three segments come back. */
+static void tso_send_check(struct nic *n)
+{
+	uint8_t *pkt = tso_pkt, f[2048];
+
+	ip_header(pkt, mac, 6, 20 + TSO_PAYLOAD, 0x100);
+	put16(pkt + 16, 0);                              /* as drivers leave it */
+	put16(pkt + 34, 1234);
+	put16(pkt + 36, 80);
+	put16(pkt + 38, 0x1111);
+	put16(pkt + 40, 0x2222);                         /* seq 0x11112222 */
+	pkt[46] = 0x50;
+	pkt[47] = 0x18 | 0x01;                           /* ACK PSH FIN */
+	put16(pkt + 48, 8192);
+	put16(pkt + 50, pseudo(pkt, 6, 0));
+	for (unsigned i = 0; i < TSO_PAYLOAD; i++)
+		pkt[54 + i] = i * 7;
+	qtest_memwrite(n->q, TX_BUF, pkt, sizeof(tso_pkt));
+	tx_desc(n, TX_BUF, 54 | TXD_DEXT | TXD_DATA | TXD_TSE, 0x3 << 8);
+	tx_desc(n, TX_BUF + 54, TSO_PAYLOAD | TXD_DEXT | TXD_DATA | TXD_TSE | TXD_EOP | TXD_RS, 0);
+	tx_kick(n);
+	for (unsigned k = 0; k < 3; k++) {
+		unsigned seg = MIN(TSO_MSS, TSO_PAYLOAD - k * TSO_MSS), len = rx_frame(n, f);
+		bool last = k == 2;
+
+		g_assert_cmpuint(len, ==, 54 + seg);
+		g_assert_cmpuint(get16(f + 16), ==, 40 + seg);
+		g_assert_cmphex(get16(f + 18), ==, 0x100 + k);
+		g_assert_cmphex(fold(sum16(0, f + 14, 20)), ==, 0xffff);
+		g_assert_cmphex(get32(f + 38), ==, 0x11112222 + k * TSO_MSS);
+		g_assert_cmphex(f[47], ==, last ? 0x19 : 0x10);
+		g_assert_cmphex(fold(sum16(pseudo(f, 6, 20 + seg), f + 34, 20 + seg)), ==, 0xffff);
+		g_assert_cmpmem(f + 54, seg, pkt + 54 + k * TSO_MSS, seg);
+	}
+	g_assert_cmpuint(rd(n, GPTC), ==, 3);
+	g_assert_cmpuint(rd(n, GPRC), ==, 3);
+	g_assert_cmpuint(rd(n, TSCTC), ==, 1);
+}
+
 /*
  * TCP segmentation through the PHY loopback: a 54-byte header and 2500
  * bytes with MSS 1000 come back as three frames with their own IP length,
@@ -634,54 +693,61 @@ static void test_tso_loopback(void)
 {
 	struct nic n;
 	struct qtest *q = nic_start(&n, NULL);
-	static uint8_t pkt[54 + 2500], f[2048];
-	unsigned payload = 2500, mss = 1000;
 
 	if (qtest_is_qemu(q)) {
 		qtest_quit(q);
 		g_test_skip("QEMU -S: even loopback frames wait for the VM to run");
 		return;
 	}
-	rings_init(&n, 0x2 | 0x8 | 0x8000 | 0x04000000); /* EN, UPE, BAM, SECRC */
-	phy_write(&n, 0, 0x1140 | 0x4000);                /* loopback */
-	ip_header(pkt, mac, 6, 20 + payload, 0x100);
-	put16(pkt + 16, 0);                               /* as drivers leave it */
-	put16(pkt + 34, 1234);
-	put16(pkt + 36, 80);
-	put16(pkt + 38, 0x1111);
-	put16(pkt + 40, 0x2222);                          /* seq 0x11112222 */
-	pkt[46] = 0x50;
-	pkt[47] = 0x18 | 0x01;                            /* ACK PSH FIN */
-	put16(pkt + 48, 8192);
-	put16(pkt + 50, pseudo(pkt, 6, 0));
-	for (unsigned i = 0; i < payload; i++)
-		pkt[54 + i] = i * 7;
-	qtest_memwrite(q, TX_BUF, pkt, sizeof(pkt));
-	qtest_writeq(q, TX_RING + 16 * n.tdt, 14 | 24 << 8 | 33ull << 16 | 34ull << 32 |
-		     50ull << 40);
-	qtest_writel(q, TX_RING + 16 * n.tdt + 8, payload | TXD_DEXT | TXD_TSE | TXC_IP | TXC_TCP);
-	qtest_writel(q, TX_RING + 16 * n.tdt + 12, 54 << 8 | mss << 16);
-	n.tdt++;
-	tx_desc(&n, TX_BUF, 54 | TXD_DEXT | TXD_DATA | TXD_TSE, 0x3 << 8);
-	tx_desc(&n, TX_BUF + 54, payload | TXD_DEXT | TXD_DATA | TXD_TSE | TXD_EOP | TXD_RS, 0);
-	tx_kick(&n);
-	for (unsigned k = 0; k < 3; k++) {
-		unsigned seg = MIN(mss, payload - k * mss), len = rx_frame(&n, f);
-		bool last = k == 2;
-
-		g_assert_cmpuint(len, ==, 54 + seg);
-		g_assert_cmpuint(get16(f + 16), ==, 40 + seg);
-		g_assert_cmphex(get16(f + 18), ==, 0x100 + k);
-		g_assert_cmphex(fold(sum16(0, f + 14, 20)), ==, 0xffff);
-		g_assert_cmphex(get32(f + 38), ==, 0x11112222 + k * mss);
-		g_assert_cmphex(f[47], ==, last ? 0x19 : 0x10);
-		g_assert_cmphex(fold(sum16(pseudo(f, 6, 20 + seg), f + 34, 20 + seg)), ==, 0xffff);
-		g_assert_cmpmem(f + 54, seg, pkt + 54 + k * mss, seg);
-	}
-	g_assert_cmpuint(rd(&n, GPTC), ==, 3);
-	g_assert_cmpuint(rd(&n, GPRC), ==, 3);
-	g_assert_cmpuint(rd(&n, TSCTC), ==, 1);
+	tso_setup(&n);
+	tso_send_check(&n);
 	qtest_quit(q);
+}
+
+/*
+ * Migration to a file and back: registers, the PHY, the EEPROM's MAC and
+ * the TSO context given before the migration all hold on the other side.
+ */
+static void test_migrate(void)
+{
+	const char *dev = "-netdev user,id=n0,restrict=on -device e1000,netdev=n0,romfile=,"
+			  "mac=52:54:00:ab:cd:ef";
+	g_autofree char *dir = g_dir_make_tmp("kvmpc-e1000-XXXXXX", NULL);
+	g_autofree char *state = g_build_filename(dir, "state", NULL);
+	g_autofree char *uri = g_strdup_printf("{\"execute\": \"migrate\", \"arguments\": "
+					       "{\"uri\": \"file:%s\"}}", state);
+	g_autofree char *inc = g_strdup_printf("%s -incoming file:%s", dev, state);
+	g_autofree char *r = NULL;
+	struct mig_vm *src = mig_start("-nodefaults", dev), *dst;
+	struct nic a, b;
+
+	if (qtest_is_qemu(src->q)) {
+		mig_stop(src);
+		g_test_skip("kvmpc's migration stream");
+		goto out;
+	}
+	nic_attach(&a, src->q);
+	tso_setup(&a);
+	wr(&a, IMS, 0x84);
+	wr(&a, 0x5200 + 4 * 7, 0x12345678);              /* MTA[7] */
+	r = mig_qmp(src, uri);
+	g_assert_cmpstr(r, ==, "{\"return\": {}}");
+	dst = mig_start("-nodefaults", inc);
+	nic_attach(&b, dst->q);
+	b.tdt = a.tdt;
+	b.fcs = a.fcs;
+	g_assert_cmphex(rd(&b, IMS), ==, 0x84);
+	g_assert_cmphex(rd(&b, 0x5200 + 4 * 7), ==, 0x12345678);
+	g_assert_cmphex(rd(&b, RCTL), ==, rd(&a, RCTL));
+	g_assert_cmphex(rd(&b, TDH), ==, a.tdt);
+	g_assert_cmphex(phy_read(&b, 0), ==, 0x5140);
+	g_assert_cmphex(eerd(&b, 2), ==, 0xefcd);
+	tso_send_check(&b);
+	mig_stop(dst);
+	mig_stop(src);
+out:
+	g_unlink(state);
+	g_rmdir(dir);
 }
 
 /* ---- hostile storm ---- */
@@ -777,6 +843,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/e1000/arp", test_arp);
 	g_test_add_func("/e1000/tftp-csum", test_tftp_csum);
 	g_test_add_func("/e1000/tso-loopback", test_tso_loopback);
+	g_test_add_func("/e1000/migrate", test_migrate);
 	g_test_add_func("/e1000/storm", test_storm);
 	return g_test_run();
 }
