@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include "hw/pci/pci.h"
 #include "hw/net/e1000.h"
+#include "hw/net/nic.h"
 #include "core/timer.h"
 
 /* Register byte offsets in BAR 0 (SDM table 13-2) */
@@ -141,9 +142,8 @@ struct e1000 {
 	struct pci_device pci;
 	struct e1000_config cfg;
 	struct netdev *nd;
-	struct mem_region mmio, io, rom;
-	void *rom_data;
-	size_t rom_size;
+	struct mem_region mmio, io;
+	struct nic_rom rom;
 	struct timer autoneg_timer, itr_timer;
 	GSource *tx_bh;   /* transmit scheduled on the I/O thread */
 

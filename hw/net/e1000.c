@@ -15,19 +15,15 @@
  * MSI (the 82540EM has none), the 82544/82545 variants.
  */
 #include <errno.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include "hw/net/e1000-int.h"
+#include "hw/net/nic.h"
 #include "net/net.h"
 #include "core/device.h"
 #include "core/log.h"
 #include "core/machine.h"
 #include "core/opts.h"
 
-#define E1K_ROM_DIRS { "/usr/share/qemu", "/usr/lib/ipxe/qemu" }
-#define E1K_ROM_DEFAULT "efi-e1000.rom"
 #define E1K_AUTONEG_NS 500000000LL
 
 static const uint16_t e1k_phy_init[PHY_NREGS] = {
@@ -544,28 +540,6 @@ static void e1k_config_write(struct pci_device *d, uint32_t addr, uint32_t val, 
 		e1k_rx_kick(s);
 }
 
-static int e1k_parse_mac(struct e1000 *s, struct machine *m, GError **err)
-{
-	unsigned b[6], count = 0;
-
-	if (s->cfg.mac) {
-		if (sscanf(s->cfg.mac, "%2x:%2x:%2x:%2x:%2x:%2x", &b[0], &b[1], &b[2], &b[3],
-			   &b[4], &b[5]) != 6 || (b[0] & 1)) {
-			error_setg(err, "Property 'e1000.mac' doesn't take value '%s'", s->cfg.mac);
-			return -EINVAL;
-		}
-		for (int i = 0; i < 6; i++)
-			s->macaddr[i] = b[i];
-		return 0;
-	}
-	for (unsigned i = 0; i < m->devices->len; i++)
-		if (((struct device *)g_ptr_array_index(m->devices, i))->cls == &e1000_class)
-			count++;
-	memcpy(s->macaddr, "\x52\x54\x00\x12\x34\x56", 6);
-	s->macaddr[5] += count;
-	return 0;
-}
-
 static void e1k_init_eeprom(struct e1000 *s)
 {
 	uint16_t sum = 0;
@@ -578,83 +552,14 @@ static void e1k_init_eeprom(struct e1000 *s)
 	s->eeprom[E1K_EEPROM_WORDS - 1] = 0xbaba - sum;
 }
 
-/* The default ROM's path, or NULL when no directory has it. */
-static char *e1k_default_rom(void)
-{
-	static const char *const dirs[] = E1K_ROM_DIRS;
-
-	for (unsigned i = 0; i < G_N_ELEMENTS(dirs); i++) {
-		char *p = g_build_filename(dirs[i], E1K_ROM_DEFAULT, NULL);
-
-		if (g_file_test(p, G_FILE_TEST_EXISTS))
-			return p;
-		g_free(p);
-	}
-	return NULL;
-}
-
-static int e1k_load_rom(struct e1000 *s, GError **err)
-{
-	char *path = s->cfg.romfile ? g_strdup(s->cfg.romfile) : e1k_default_rom();
-	gchar *data = NULL;
-	gsize len;
-	size_t size = 0x800;
-	int ret = 0;
-
-	if (s->cfg.romfile && !*s->cfg.romfile)
-		goto out;
-	if (!path || !g_file_get_contents(path, &data, &len, NULL)) {
-		error_setg(err, "failed to find romfile \"%s\"",
-			   s->cfg.romfile ? s->cfg.romfile : E1K_ROM_DEFAULT);
-		ret = -ENOENT;
-		goto out;
-	}
-	if (len == 0 || len > (8u << 20)) {
-		error_setg(err, "e1000: option ROM %s has a bad size", path);
-		ret = -EINVAL;
-		goto out;
-	}
-	while (size < len)
-		size <<= 1;
-	s->rom_data = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (s->rom_data == MAP_FAILED) {
-		s->rom_data = NULL;
-		error_setg(err, "e1000: out of memory for the ROM");
-		ret = -ENOMEM;
-		goto out;
-	}
-	memcpy(s->rom_data, data, len);
-	s->rom_size = size;
-	mr_init_ram(&s->rom, "e1000.rom", size, s->rom_data, true);
-	pci_register_bar(&s->pci, PCI_ROM_SLOT, PCI_BAR_MEM32, false, &s->rom);
-out:
-	g_free(data);
-	g_free(path);
-	return ret;
-}
-
 static int e1k_parse_opts(struct e1000 *s, struct opts *o, GError **err)
 {
-	const char *addr = opts_get(o, "addr");
-
 	s->cfg = (struct e1000_config)E1000_CONFIG_DEFAULT;
 	s->cfg.netdev = opts_get(o, "netdev");
 	s->cfg.mac = opts_get(o, "mac");
 	if (opts_has(o, "romfile"))
 		s->cfg.romfile = opts_get(o, "romfile");
-	if (addr) {
-		char *end;
-		unsigned long slot = strtoul(addr, &end, 16), fn = 0;
-
-		if (*end == '.')
-			fn = strtoul(end + 1, &end, 16);
-		if (*end || slot > 31 || fn > 7) {
-			error_setg(err, "e1000: bad addr '%s' (slot[.function])", addr);
-			return -EINVAL;
-		}
-		s->cfg.devfn = slot << 3 | fn;
-	}
-	return 0;
+	return nic_parse_addr("e1000", opts_get(o, "addr"), &s->cfg.devfn, err);
 }
 
 static void e1k_release(struct e1000 *s)
@@ -664,9 +569,7 @@ static void e1k_release(struct e1000 *s)
 		s->nd->claimed = false;
 		s->nd = NULL;
 	}
-	if (s->rom_data)
-		munmap(s->rom_data, s->rom_size);
-	s->rom_data = NULL;
+	nic_rom_free(&s->rom);
 }
 
 static int e1k_realize(struct device *dev, GError **err)
@@ -682,7 +585,7 @@ static int e1k_realize(struct device *dev, GError **err)
 		error_setg(err, "e1000: no PCI bus");
 		return -ENODEV;
 	}
-	if ((ret = e1k_parse_mac(s, m, err)) < 0)
+	if ((ret = nic_parse_mac(m, &e1000_class, s->cfg.mac, s->macaddr, err)) < 0)
 		return ret;
 	e1k_init_eeprom(s);
 	if (s->cfg.netdev && !(s->nd = net_claim(m, dev->cls->name, s->cfg.netdev, &fe, err)))
@@ -699,7 +602,7 @@ static int e1k_realize(struct device *dev, GError **err)
 	pci_register_bar(&s->pci, 1, PCI_BAR_IO, false, &s->io);
 	timer_init(&s->autoneg_timer, &m->clock, e1k_autoneg_done, s);
 	timer_init(&s->itr_timer, &m->clock, e1k_itr_expired, s);
-	if ((ret = e1k_load_rom(s, err)) < 0 ||
+	if ((ret = nic_rom_load(&s->rom, &s->pci, s->cfg.romfile, "efi-e1000.rom", err)) < 0 ||
 	    (ret = pci_device_attach(m->pci, &s->pci, s->cfg.devfn, err)) < 0) {
 		e1k_release(s);
 		return ret;
@@ -725,7 +628,6 @@ static void e1k_unrealize(struct device *dev)
 	e1k_cancel_tx(s);
 	as_del(&s->mmio);
 	as_del(&s->io);
-	as_del(&s->rom);
 	e1k_release(s);
 }
 

@@ -8,10 +8,15 @@
  * name for it); rtl8139 and friends are left out, and "model=help" is not
  * offered.
  */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include "hw/net/nic.h"
 #include "hw/net/e1000.h"
 #include "hw/virtio/virtio-net.h"
+#include "hw/pci/pci.h"
 #include "net/net.h"
 #include "core/log.h"
 #include "core/machine.h"
@@ -69,4 +74,112 @@ int nic_create_all(struct machine *m, const char *default_model, GError **err)
 			return -1;
 	}
 	return 0;
+}
+
+/* ---- helpers of the NIC models ---- */
+
+/* Where Debian's QEMU finds its NIC option ROMs (ipxe-qemu). */
+static const char *const nic_rom_dirs[] = { "/usr/share/qemu", "/usr/lib/ipxe/qemu" };
+
+int nic_parse_mac(struct machine *m, const struct device_class *cls, const char *str,
+		  uint8_t mac[6], GError **err)
+{
+	unsigned b[6], count = 0;
+
+	if (str) {
+		if (sscanf(str, "%2x:%2x:%2x:%2x:%2x:%2x", &b[0], &b[1], &b[2], &b[3], &b[4],
+			   &b[5]) != 6 || (b[0] & 1)) {
+			error_setg(err, "Property '%s.mac' doesn't take value '%s'", cls->name, str);
+			return -EINVAL;
+		}
+		for (int i = 0; i < 6; i++)
+			mac[i] = b[i];
+		return 0;
+	}
+	for (unsigned i = 0; i < m->devices->len; i++)
+		if (((struct device *)g_ptr_array_index(m->devices, i))->cls == cls)
+			count++;
+	memcpy(mac, "\x52\x54\x00\x12\x34\x56", 6);
+	mac[5] += count;
+	return 0;
+}
+
+int nic_parse_addr(const char *cls, const char *addr, int *devfn, GError **err)
+{
+	char *end;
+	unsigned long slot, fn = 0;
+
+	if (!addr)
+		return 0;
+	slot = strtoul(addr, &end, 16);
+	if (*end == '.')
+		fn = strtoul(end + 1, &end, 16);
+	if (end == addr || *end || slot > 31 || fn > 7) {
+		error_setg(err, "%s: bad addr '%s' (slot[.function])", cls, addr);
+		return -EINVAL;
+	}
+	*devfn = slot << 3 | fn;
+	return 0;
+}
+
+static char *nic_rom_find(const char *name)
+{
+	for (unsigned i = 0; i < G_N_ELEMENTS(nic_rom_dirs); i++) {
+		char *p = g_build_filename(nic_rom_dirs[i], name, NULL);
+
+		if (g_file_test(p, G_FILE_TEST_EXISTS))
+			return p;
+		g_free(p);
+	}
+	return NULL;
+}
+
+int nic_rom_load(struct nic_rom *rom, struct pci_device *pci, const char *romfile,
+		 const char *def_name, GError **err)
+{
+	char *path = romfile ? g_strdup(romfile) : nic_rom_find(def_name);
+	gchar *data = NULL;
+	gsize len;
+	size_t size = 0x800;
+	int ret = 0;
+
+	rom->data = NULL;
+	if (romfile && !*romfile)
+		goto out;
+	if (!path || !g_file_get_contents(path, &data, &len, NULL)) {
+		error_setg(err, "failed to find romfile \"%s\"", romfile ? romfile : def_name);
+		ret = -ENOENT;
+		goto out;
+	}
+	if (len == 0 || len > (8u << 20)) {
+		error_setg(err, "%s: option ROM %s has a bad size", pci->dev.cls->name, path);
+		ret = -EINVAL;
+		goto out;
+	}
+	while (size < len)
+		size <<= 1;
+	rom->data = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (rom->data == MAP_FAILED) {
+		rom->data = NULL;
+		error_setg(err, "%s: out of memory for the ROM", pci->dev.cls->name);
+		ret = -ENOMEM;
+		goto out;
+	}
+	memcpy(rom->data, data, len);
+	rom->size = size;
+	mr_init_ram(&rom->region, "nic.rom", size, rom->data, true);
+	pci_register_bar(pci, PCI_ROM_SLOT, PCI_BAR_MEM32, false, &rom->region);
+out:
+	g_free(data);
+	g_free(path);
+	return ret;
+}
+
+void nic_rom_free(struct nic_rom *rom)
+{
+	if (!rom->data)
+		return;
+	as_del(&rom->region);
+	munmap(rom->data, rom->size);
+	rom->data = NULL;
 }

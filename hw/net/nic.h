@@ -9,9 +9,41 @@
 
 #include <glib.h>
 
+#include <stddef.h>
+#include <stdint.h>
+#include "core/device.h"
+#include "core/memory.h"
+
 struct machine;
+struct pci_device;
 
 /* Create every -nic NIC (default_model when it names none).  0 or -1. */
 int nic_create_all(struct machine *m, const char *default_model, GError **err);
+
+/* The shared parts of the emulated NIC models (not virtio-net). */
+
+/*
+ * mac= of a cls device, or QEMU's default 52:54:00:12:34:56 plus the number
+ * of cls devices already made.  QEMU's wording on a bad value.  0 or -EINVAL.
+ */
+int nic_parse_mac(struct machine *m, const struct device_class *cls, const char *str,
+		  uint8_t mac[6], GError **err);
+/* addr=SLOT[.FN] into *devfn (unchanged when absent).  0 or -EINVAL. */
+int nic_parse_addr(const char *cls, const char *addr, int *devfn, GError **err);
+
+/* An option ROM in a PCI ROM BAR; data is NULL when there is none. */
+struct nic_rom {
+	struct mem_region region;
+	void *data;
+	size_t size;
+};
+
+/*
+ * romfile NULL: QEMU's default file def_name from its firmware directories
+ * (a missing one is an error, as in QEMU); "": no ROM; else that file.
+ */
+int nic_rom_load(struct nic_rom *rom, struct pci_device *pci, const char *romfile,
+		 const char *def_name, GError **err);
+void nic_rom_free(struct nic_rom *rom);
 
 #endif
