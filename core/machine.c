@@ -40,8 +40,8 @@ static gboolean machine_serve_requests(gpointer opaque)
 		m->exit_code = 0;
 	}
 	if (m->shutdown_requested) {
-		if (m->state != RUN_STATE_SHUTDOWN)
-			machine_notify(m, true, "guest-shutdown");
+		/* also from the paused state -no-shutdown leaves: QEMU says SHUTDOWN again */
+		machine_notify(m, true, "guest-shutdown");
 		m->state = RUN_STATE_SHUTDOWN;
 		g_main_loop_quit(m->loop);
 	} else if (m->reset_requested) {

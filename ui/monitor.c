@@ -656,7 +656,8 @@ static void mon_request_hook(struct machine *m, bool shutdown, const char *reaso
 		json_object_unref(o);
 		monitor_event(m, shutdown ? "SHUTDOWN" : "RESET", n);
 	}
-	if (shutdown)
+	/* -no-shutdown: the guest's power-off pauses; the sockets stay */
+	if (shutdown && m->shutdown_requested)
 		mon_cleanup(r);
 }
 
