@@ -218,29 +218,41 @@ for t in tests/boot/*.sh; do
 	selected "$t" || continue
 	boot_list="$boot_list $t"
 done
+# Each lane takes the next test nobody has claimed (mkdir is atomic), so a
+# long test does not hold up the tests queued behind it in its lane.  Each
+# test's wall time goes to boot-NAME.secs; the slowest are listed at the end.
 lane=0
 while [ "$lane" -lt "$BOOT_JOBS" ]; do
 	(
-		i=0
 		for t in $boot_list; do
-			if [ $((i % BOOT_JOBS)) -eq "$lane" ]; then
-				name=$(basename "$t" .sh)
-				env $(lsan_env "$t") \
-				timeout -k 10 "$BOOT_TIMEOUT" sh "./$t" </dev/null \
-					>"$LOGDIR/boot-$name.log" 2>&1
-				echo $? >"$LOGDIR/boot-$name.rc"
-			fi
-			i=$((i + 1))
+			name=$(basename "$t" .sh)
+			mkdir "$LOGDIR/claim-$name" 2>/dev/null || continue
+			t0=$(date +%s)
+			env $(lsan_env "$t") \
+			timeout -k 10 "$BOOT_TIMEOUT" sh "./$t" </dev/null \
+				>"$LOGDIR/boot-$name.log" 2>&1
+			echo $? >"$LOGDIR/boot-$name.rc"
+			echo $(($(date +%s) - t0)) >"$LOGDIR/boot-$name.secs"
 		done
 	) &
 	lane=$((lane + 1))
 done
 wait
+rm -rf "$LOGDIR"/claim-*
 for t in $boot_list; do
 	name=$(basename "$t" .sh)
 	report_test "$name" "$LOGDIR/boot-$name.log" "$BOOT_TIMEOUT" \
 		"$(cat "$LOGDIR/boot-$name.rc" 2>/dev/null || echo 1)"
 done
+
+if [ -n "$boot_list" ]; then
+	echo "slowest boot tests (wall seconds):"
+	for f in "$LOGDIR"/boot-*.secs; do
+		[ -f "$f" ] || continue
+		n=$(basename "$f" .secs)
+		echo "$(cat "$f") ${n#boot-}"
+	done | sort -rn | head -n 5 | sed 's/^/    /'
+fi
 
 summary="$npass passed, $nfail failed"
 [ "$nskip" -gt 0 ] && summary="$summary, $nskip skipped"
