@@ -196,6 +196,22 @@ static int machine_pc_opts(struct machine_config *cfg, struct opts *o, GError **
 	return 0;
 }
 
+/* -machine usb=on|off */
+static int opt_usb_value(struct machine_config *cfg, const char *v, GError **err)
+{
+	if (!v)
+		return 0;
+	if (!strcmp(v, "on") || !strcmp(v, "yes") || !strcmp(v, "true"))
+		cfg->usb = true;
+	else if (!strcmp(v, "off") || !strcmp(v, "no") || !strcmp(v, "false"))
+		cfg->usb = false;
+	else {
+		error_setg(err, "Parameter 'usb' expects 'on' or 'off'");
+		return -1;
+	}
+	return 0;
+}
+
 static int opt_machine(struct machine_config *cfg, const char *arg, GError **err)
 {
 	struct opts *o = opts_parse(arg, "type", err);
@@ -222,7 +238,8 @@ static int opt_machine(struct machine_config *cfg, const char *arg, GError **err
 		goto out;
 	if (machine_pc_opts(cfg, o, err) < 0)
 		goto out;
-	opts_get(o, "usb");
+	if (opt_usb_value(cfg, opts_get(o, "usb"), err) < 0)
+		goto out;
 	opts_get(o, "smm");
 	opts_get(o, "hpet");
 	ret = opts_check_unused(o, "-machine", err);
@@ -399,6 +416,30 @@ static int opt_device(struct machine_config *cfg, const char *arg, GError **err)
 	}
 	g_ptr_array_add(cfg->devices, g_strdup(arg));
 	return 0;
+}
+
+static int opt_usb(struct machine_config *cfg, const char *arg, GError **err)
+{
+	cfg->usb = true;
+	return 0;
+}
+
+/* -usbdevice NAME: a USB HID device on the board's controller (usb=on). */
+static int opt_usbdevice(struct machine_config *cfg, const char *arg, GError **err)
+{
+	static const char *const names[][2] = {
+		{ "tablet", "usb-tablet" }, { "mouse", "usb-mouse" }, { "keyboard", "usb-kbd" },
+	};
+
+	for (unsigned i = 0; i < G_N_ELEMENTS(names); i++) {
+		if (!strcmp(arg, names[i][0])) {
+			cfg->usb = true;
+			g_ptr_array_add(cfg->devices, g_strdup(names[i][1]));
+			return 0;
+		}
+	}
+	error_setg(err, "-usbdevice %s: could not add USB device '%s'", arg, arg);
+	return -1;
 }
 
 static int opt_qtest(struct machine_config *c, const char *a, GError **e)
@@ -626,6 +667,7 @@ static const struct option_def option_defs[] = {
 	{ "chroot", true, opt_chroot }, { "no-user-config", false, opt_no_user_config },
 	{ "daemonize", false, opt_daemonize }, { "pidfile", true, opt_pidfile },
 	{ "global", true, opt_global },
+	{ "usb", false, opt_usb }, { "usbdevice", true, opt_usbdevice },
 };
 
 static int opt_help(struct machine_config *c, const char *a, GError **e)

@@ -68,6 +68,7 @@ struct machine_config {
 	char *pidfile;          /* -pidfile PATH */
 	GPtrArray *globals;     /* struct global_prop * (core/global.h), or NULL */
 	bool no_pit;            /* -machine pit=off */
+	bool usb;               /* -usb, -machine usb=on: PIIX3 UHCI at 00:01.2 */
 };
 
 enum run_state { RUN_STATE_RUNNING, RUN_STATE_PAUSED, RUN_STATE_SHUTDOWN };
@@ -81,6 +82,7 @@ struct device;
 struct device_class;
 struct qtest_state;
 struct pc_machine;
+struct usb_bus;
 struct net_state;
 struct mon_root;
 
@@ -180,6 +182,7 @@ struct machine {
 	enum run_state state;
 
 	struct pc_machine *pc; /* hw/i386/pc.c */
+	struct usb_bus *usb;   /* hw/usb/core.c, NULL without a USB controller */
 	struct net_state *net; /* net/net.c */
 	GPtrArray *drives; /* struct drive_info * (block/drive.c) */
 	struct savevm_registry *savevm;     /* core/savevm.c */

@@ -23,6 +23,10 @@ extern const struct device_class virtio_net_pci_class;
 extern const struct device_class virtio_rng_pci_class;
 extern const struct device_class virtio_balloon_pci_class;
 extern const struct device_class e1000_class;
+extern const struct device_class piix3_uhci_class;
+extern const struct device_class usb_tablet_class;
+extern const struct device_class usb_mouse_class;
+extern const struct device_class usb_kbd_class;
 /* END extern declarations */
 
 const struct device_class *const device_classes[] = {
@@ -42,6 +46,10 @@ const struct device_class *const device_classes[] = {
 	&virtio_rng_pci_class,
 	&virtio_balloon_pci_class,
 	&e1000_class,
+	&piix3_uhci_class,
+	&usb_tablet_class,
+	&usb_mouse_class,
+	&usb_kbd_class,
 	/* END table */
 	NULL,
 };

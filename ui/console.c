@@ -13,9 +13,14 @@
 #include <errno.h>
 #include <string.h>
 #include "ui/console.h"
+#include "ui/keymap.h"
 
 static GPtrArray *console_list; /* struct console *, index order */
 static struct console_input input_sink;
+/* Handlers added by devices (USB HID), most recently activated first. */
+static GList *input_handlers;
+static int input_abs_x, input_abs_y;
+static unsigned input_buttons;
 
 static struct display_surface *surface_new(int w, int h)
 {
@@ -163,19 +168,118 @@ void console_set_input(const struct console_input *in)
 		memset(&input_sink, 0, sizeof(input_sink));
 }
 
+void console_input_add(struct input_handler *h)
+{
+	input_handlers = g_list_append(input_handlers, h);
+}
+
+void console_input_remove(struct input_handler *h)
+{
+	input_handlers = g_list_remove(input_handlers, h);
+}
+
+void console_input_activate(struct input_handler *h)
+{
+	if (input_handlers && input_handlers->data == h)
+		return;
+	input_handlers = g_list_remove(input_handlers, h);
+	input_handlers = g_list_prepend(input_handlers, h);
+}
+
+/* The most recently activated handler taking mask, or NULL (the base sink). */
+static struct input_handler *input_find(unsigned mask)
+{
+	for (GList *l = input_handlers; l; l = l->next) {
+		struct input_handler *h = l->data;
+
+		if (h->mask & mask)
+			return h;
+	}
+	return NULL;
+}
+
 void console_key_event(unsigned key, bool down)
 {
-	if (input_sink.key && key)
+	struct input_handler *h = input_find(INPUT_KEY);
+
+	if (!key)
+		return;
+	if (h)
+		h->key(h->opaque, key, down);
+	else if (input_sink.key)
 		input_sink.key(input_sink.opaque, key, down);
 }
 
 bool console_has_keyboard(void)
 {
-	return input_sink.key != NULL;
+	return input_sink.key != NULL || input_find(INPUT_KEY);
+}
+
+bool console_input_has(unsigned mask)
+{
+	return input_find(mask) != NULL;
+}
+
+void console_abs_position(int *x, int *y)
+{
+	*x = input_abs_x;
+	*y = input_abs_y;
+}
+
+bool console_input_absolute(void)
+{
+	struct input_handler *h = input_find(INPUT_ABS | INPUT_REL);
+
+	return h && (h->mask & INPUT_ABS);
 }
 
 void console_mouse_event(int dx, int dy, int dz, unsigned buttons)
 {
-	if (input_sink.mouse)
+	struct input_handler *h = input_find(INPUT_REL);
+
+	input_buttons = buttons;
+	if (h)
+		h->pointer(h->opaque, dx, dy, dz, buttons);
+	else if (input_sink.mouse)
 		input_sink.mouse(input_sink.opaque, dx, dy, dz, buttons);
+}
+
+void console_abs_event(int x, int y, int dz, unsigned buttons)
+{
+	struct input_handler *h = input_find(INPUT_ABS);
+
+	input_abs_x = CLAMP(x, 0, INPUT_ABS_MAX);
+	input_abs_y = CLAMP(y, 0, INPUT_ABS_MAX);
+	input_buttons = buttons;
+	if (h)
+		h->pointer(h->opaque, input_abs_x, input_abs_y, dz, buttons);
+}
+
+void console_button_event(int dz, unsigned buttons)
+{
+	if (console_input_absolute())
+		console_abs_event(input_abs_x, input_abs_y, dz, buttons);
+	else
+		console_mouse_event(0, 0, dz, buttons);
+}
+
+unsigned console_buttons(void)
+{
+	return input_buttons;
+}
+
+int console_abs_scale(int v, int size)
+{
+	/* QEMU maps 0..size (not size - 1) onto 0..0x7fff */
+	if (size < 1)
+		return INPUT_ABS_MAX / 2;
+	return (int)CLAMP((int64_t)v * INPUT_ABS_MAX / size, 0, INPUT_ABS_MAX);
+}
+
+unsigned console_key_to_hid(unsigned key)
+{
+	for (unsigned u = 1; u < 0x100; u++)
+		if (keymap_hid_to_ps2(u) == key)
+			return u;
+	return 0;
 }

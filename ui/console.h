@@ -98,6 +98,53 @@ bool console_has_keyboard(void);
 void console_mouse_event(int dx, int dy, int dz, unsigned buttons);
 
 /*
+ * Input handlers of devices that add a keyboard or pointer (USB HID), as
+ * QEMU's input handlers: an event goes to the most recently activated
+ * handler taking its kind, else to the base sink above.  A pointer
+ * handler's hook gets relative motion (INPUT_REL) or an absolute position
+ * 0..INPUT_ABS_MAX (INPUT_ABS), the wheel (negative = up) and the buttons
+ * (INPUT_BTN_*).  The handler struct stays owned by the device.  Lock held.
+ */
+#define INPUT_KEY 0x1
+#define INPUT_REL 0x2
+#define INPUT_ABS 0x4
+#define INPUT_ABS_MAX 0x7fff
+#define INPUT_BTN_LEFT 0x1
+#define INPUT_BTN_RIGHT 0x2
+#define INPUT_BTN_MIDDLE 0x4
+#define INPUT_BTN_SIDE 0x8
+#define INPUT_BTN_EXTRA 0x10
+
+struct input_handler {
+	const char *name;
+	unsigned mask;
+	void (*key)(void *opaque, unsigned key, bool down);
+	void (*pointer)(void *opaque, int x, int y, int dz, unsigned buttons);
+	void *opaque;
+};
+
+/* Add behind the active handlers; activate moves it to the front. */
+void console_input_add(struct input_handler *h);
+void console_input_remove(struct input_handler *h);
+void console_input_activate(struct input_handler *h);
+/* Whether a device handler takes events of mask. */
+bool console_input_has(unsigned mask);
+/* The last absolute position sent. */
+void console_abs_position(int *x, int *y);
+/* Whether pointer events go to an absolute device (a tablet). */
+bool console_input_absolute(void);
+/* An absolute position, 0..INPUT_ABS_MAX on each axis (clamped). */
+void console_abs_event(int x, int y, int dz, unsigned buttons);
+/* Buttons or wheel only: to the pointer device in front, at its position. */
+void console_button_event(int dz, unsigned buttons);
+/* The buttons last reported by any frontend. */
+unsigned console_buttons(void);
+/* Pixel v of a size-pixel axis to 0..INPUT_ABS_MAX, as QEMU scales. */
+int console_abs_scale(int v, int size);
+/* A PS/2 key name (set 1, 0x100 for E0) to its USB HID usage, or 0. */
+unsigned console_key_to_hid(unsigned key);
+
+/*
  * Write the current picture of con to path after a refresh.  format is
  * "ppm" (binary P6, as QEMU's screendump) or "png"; NULL means "ppm".
  * Returns 0, or -errno with *err set.

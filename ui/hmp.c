@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include <json-glib/json-glib.h>
 
+#include "ui/console.h"
 #include "ui/monitor-int.h"
 #include "core/device.h"
 #include "core/machine.h"
@@ -392,6 +393,38 @@ static void hmp_sendkey(struct machine *m, GString *out, char **argv)
 	json_object_unref(a);
 }
 
+/*
+ * mouse_move dx dy [dz]: relative motion (to the PS/2 mouse or a usb-mouse),
+ * a positive dz is a wheel notch up, as in QEMU.
+ */
+static void hmp_mouse_move(struct machine *m, GString *out, char **argv)
+{
+	long dx, dy, dz = 0;
+
+	if (!argv[1] || !argv[2]) {
+		g_string_append(out, "mouse_move: dx and dy expected\n");
+		return;
+	}
+	dx = strtol(argv[1], NULL, 0);
+	dy = strtol(argv[2], NULL, 0);
+	if (argv[3])
+		dz = strtol(argv[3], NULL, 0);
+	if (dz)
+		console_button_event(dz > 0 ? -1 : 1, console_buttons());
+	console_mouse_event(CLAMP(dx, -0xffff, 0xffff), CLAMP(dy, -0xffff, 0xffff), 0,
+			    console_buttons());
+}
+
+/* mouse_button state: bit 0 left, bit 1 right, bit 2 middle (QEMU's values). */
+static void hmp_mouse_button(struct machine *m, GString *out, char **argv)
+{
+	if (!argv[1]) {
+		g_string_append(out, "mouse_button: button state expected\n");
+		return;
+	}
+	console_button_event(0, strtoul(argv[1], NULL, 0) & 7);
+}
+
 static void hmp_balloon(struct machine *m, GString *out, char **argv)
 {
 	JsonObject *a = json_object_new();
@@ -471,6 +504,8 @@ static const struct {
 	{ "migrate", hmp_migrate, "migrate [-d] uri -- migrate to URI (file:PATH, exec:CMD)" },
 	{ "migrate_incoming", hmp_migrate_incoming, "migrate_incoming uri -- load an -incoming defer machine from URI" },
 	{ "info", hmp_info, "info [subcommand] -- show various information about the system state" },
+	{ "mouse_button", hmp_mouse_button, "mouse_button state -- change mouse button state (1=L, 2=R, 4=M)" },
+	{ "mouse_move", hmp_mouse_move, "mouse_move dx dy [dz] -- send mouse move events" },
 	{ "q", hmp_quit, NULL, "quit|q" },
 	{ "quit", hmp_quit, "quit|q  -- quit the emulator", "quit|q" },
 	{ "screendump", hmp_screendump, "screendump filename [-f format] -- save screen to a file (ppm or png)" },

@@ -62,6 +62,10 @@ extern const struct qmp_cmd qmp_hotplug_cmds[];
 void hmp_device_add(struct machine *m, GString *out, char **argv);
 void hmp_device_del(struct machine *m, GString *out, char **argv);
 void hmp_drive_add(struct machine *m, GString *out, char **argv);
+/* ui/qmp-input.c: input-send-event, terminated by name == NULL. */
+extern const struct qmp_cmd qmp_input_cmds[];
+/* A KeyValue ({"type": "qcode"|"number", "data": ...}) to a PS/2 key, or 0 with *err. */
+unsigned qmp_key_of(JsonNode *n, GError **err);
 
 /* Reasons the monitor gives when it asks for a reset or shutdown. */
 extern const char MON_REASON_QUIT[];

@@ -469,7 +469,7 @@ static unsigned qcode_key(const char *name)
 }
 
 /* One element of send-key's "keys": {"type": "qcode"|"number", "data": ...}. */
-static unsigned key_of(JsonNode *n, GError **err)
+unsigned qmp_key_of(JsonNode *n, GError **err)
 {
 	JsonObject *o = JSON_NODE_HOLDS_OBJECT(n) ? json_node_get_object(n) : NULL;
 	JsonNode *data = o ? json_object_get_member(o, "data") : NULL;
@@ -510,7 +510,7 @@ static JsonNode *cmd_send_key(struct machine *m, JsonObject *a, GError **err)
 		return NULL;
 	}
 	for (unsigned i = 0; i < n; i++)
-		if (!(codes[i] = key_of(json_array_get_element(keys, i), err)))
+		if (!(codes[i] = qmp_key_of(json_array_get_element(keys, i), err)))
 			return NULL;
 	if (!console_has_keyboard() && n) {
 		qmp_error(err, QMP_ERR_DEVICE_NOT_FOUND, "No keyboard device");
@@ -619,6 +619,12 @@ static JsonNode *cmd_query_commands(struct machine *m, JsonObject *a, GError **e
 		json_object_set_string_member(o, "name", commands[i].name);
 		json_array_add_object_element(arr, o);
 	}
+	for (const struct qmp_cmd *c = qmp_input_cmds; c->name; c++) {
+		JsonObject *o = json_object_new();
+
+		json_object_set_string_member(o, "name", c->name);
+		json_array_add_object_element(arr, o);
+	}
 	for (const struct qmp_cmd *c = qmp_migrate_cmds; c->name; c++) {
 		JsonObject *o = json_object_new();
 
@@ -643,6 +649,9 @@ static const struct qmp_cmd *find_command(const char *name)
 		if (!strcmp(c->name, name))
 			return c;
 	for (const struct qmp_cmd *c = qmp_hotplug_cmds; c->name; c++)
+		if (!strcmp(c->name, name))
+			return c;
+	for (const struct qmp_cmd *c = qmp_input_cmds; c->name; c++)
 		if (!strcmp(c->name, name))
 			return c;
 	return NULL;

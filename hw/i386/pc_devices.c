@@ -16,6 +16,7 @@
 #include "hw/pci/pci.h"
 #include "hw/pci/i440fx.h"
 #include "hw/isa/piix3.h"
+#include "hw/usb/uhci.h"
 #include "hw/acpi/piix4_pm.h"
 #include "hw/input/i8042.h"
 #include "hw/input/ps2.h"
@@ -85,6 +86,9 @@ static int pc_pci_init(struct machine *m, GError **err)
 	if (!m->pci || !i440fx_create(m, m->pci, err) || !piix3_create(m, m->pci, err))
 		return -1;
 	if (!piix3_ide_create(m, m->pci, err))
+		return -1;
+	/* -usb: QEMU's pc puts the UHCI at function 2 of the PIIX3 */
+	if (m->cfg->usb && !uhci_create(m, UHCI_PIIX3_DEVFN, err))
 		return -1;
 	pc->pm = piix4_pm_create(m, m->pci, &pmc, err);
 	if (!pc->pm)
