@@ -62,7 +62,7 @@ static void wr32(uint8_t *b, uint32_t v)
 
 static uint8_t *rfis_ptr(struct ahci_port *p, unsigned off, unsigned len)
 {
-	uint64_t fb = ((uint64_t)p->fbu << 32 | p->fb) + off;
+	uint64_t fb = ((uint64_t)p->fbu << 32 | (p->fb & ~0xffu)) + off;
 	uint8_t *q;
 
 	if (!(p->cmd & AHCI_CMD_FR))
@@ -302,7 +302,7 @@ static void ahci_clear_slot(struct ahci_port *p, int slot)
  */
 static void ahci_cmd_finish(struct ahci_port *p)
 {
-	uint64_t hdr = ((uint64_t)p->clbu << 32 | p->clb) + p->busy_slot * 32;
+	uint64_t hdr = ((uint64_t)p->clbu << 32 | (p->clb & ~0x3ffu)) + p->busy_slot * 32;
 	uint8_t *h = as_ram_ptr(port_as(p), hdr, 32);
 
 	if (h)
@@ -417,7 +417,7 @@ static void ahci_ncq_start(struct ahci_port *p, int tag)
 /* Fetch slot's header and FIS and start the command. */
 static void ahci_cmd_start(struct ahci_port *p, int slot)
 {
-	uint64_t hdr = ((uint64_t)p->clbu << 32 | p->clb) + slot * 32;
+	uint64_t hdr = ((uint64_t)p->clbu << 32 | (p->clb & ~0x3ffu)) + slot * 32;
 	struct ide_unit *s = &p->bus.units[0];
 	uint8_t *h = as_ram_ptr(port_as(p), hdr, 32), *f;
 	uint64_t ctba;

@@ -9,8 +9,7 @@
  * COMRESET through PxSCTL.DET) and the interrupt: PxIS & PxIE set IS bits,
  * which with GHC.IE raise MSI when the guest enabled it and INTx otherwise.
  * The commands are in ahci-cmd.c.  Omitted: staggered spin-up, port
- * multipliers, CCC, enclosure management, a working index/data pair
- * (reads 0 as in QEMU when no index is set).
+ * multipliers, CCC, enclosure management.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -152,9 +151,9 @@ static void port_write_cmd(struct ahci_port *p, uint32_t val)
 static void port_write(struct ahci_port *p, unsigned reg, uint32_t val)
 {
 	switch (reg) {
-	case 0x00: p->clb = val & ~0x3ffu; break;
+	case 0x00: p->clb = val; break;   /* kept whole as QEMU; used 1 KiB aligned */
 	case 0x04: p->clbu = val; break;
-	case 0x08: p->fb = val & ~0xffu; break;
+	case 0x08: p->fb = val; break;    /* used 256-byte aligned */
 	case 0x0c: p->fbu = val; break;
 	case 0x10:
 		p->is &= ~val;
@@ -264,14 +263,22 @@ static const struct mem_ops ahci_mem_ops = {
 	.max_access = 4,
 };
 
-/* BAR4, the index/data pair: the index is kept, data reads 0 (as QEMU with no index set). */
+/*
+ * BAR4, the index/data pair (AHCI 1.3.1 §2.4, offset 0x10 as the SATA
+ * capability says): dword accesses only, as QEMU; the rest reads 0.
+ */
+#define IDP_INDEX 0x10
+#define IDP_DATA 0x14
+
 static uint64_t ahci_idp_read(void *opaque, uint64_t addr, unsigned size)
 {
 	struct ahci *s = opaque;
 
-	if (addr == 0)
+	if (size != 4)
+		return 0;
+	if (addr == IDP_INDEX)
 		return s->idp_index;
-	if (addr == 4 && s->idp_index < 0x1000 && !(s->idp_index & 3))
+	if (addr == IDP_DATA)
 		return ahci_mem_read(s, s->idp_index, 4);
 	return 0;
 }
@@ -280,16 +287,18 @@ static void ahci_idp_write(void *opaque, uint64_t addr, uint64_t val, unsigned s
 {
 	struct ahci *s = opaque;
 
-	if (addr == 0)
+	if (size != 4)
+		return;
+	if (addr == IDP_INDEX)
 		s->idp_index = val & 0xffc;
-	else if (addr == 4)
+	else if (addr == IDP_DATA)
 		ahci_mem_write(s, s->idp_index, val, 4);
 }
 
 static const struct mem_ops ahci_idp_ops = {
 	.read = ahci_idp_read,
 	.write = ahci_idp_write,
-	.min_access = 4,
+	.min_access = 1,
 	.max_access = 4,
 };
 

@@ -88,6 +88,18 @@ static void test_pci(void)
 	g_assert_cmphex(qtest_pci_readl(e.q, AHCI_DEVFN, 0x24), ==, 0xfffff000);
 	qtest_pci_writel(e.q, AHCI_DEVFN, 0x20, 0xffffffff);
 	g_assert_cmphex(qtest_pci_readl(e.q, AHCI_DEVFN, 0x20), ==, 0xffffffe1);
+	/* The index/data pair at BAR4+0x10 reaches the ABAR registers */
+	qtest_pci_writel(e.q, AHCI_DEVFN, 0x20, 0xc000);
+	qtest_pci_writew(e.q, AHCI_DEVFN, 0x04, 0x07);
+	g_assert_cmphex(qtest_inl(e.q, 0xc014), ==, 0xc0141f05);
+	qtest_outl(e.q, 0xc010, 0x0c);
+	g_assert_cmphex(qtest_inl(e.q, 0xc014), ==, 0x3f);
+	qtest_outl(e.q, 0xc010, 0x10ff);
+	g_assert_cmphex(qtest_inl(e.q, 0xc010), ==, 0xfc);
+	qtest_outl(e.q, 0xc010, PX(0, PX_CLB));
+	qtest_outl(e.q, 0xc014, 0x12345678);
+	g_assert_cmphex(qtest_inl(e.q, 0xc014), ==, 0x12345678); /* kept whole, as QEMU */
+	g_assert_cmphex(qtest_inl(e.q, 0xc000), ==, 0);
 	env_stop(&e);
 }
 
