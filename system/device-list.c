@@ -27,6 +27,7 @@ extern const struct device_class piix3_uhci_class;
 extern const struct device_class usb_tablet_class;
 extern const struct device_class usb_mouse_class;
 extern const struct device_class usb_kbd_class;
+extern const struct device_class rtl8139_class;
 /* END extern declarations */
 
 const struct device_class *const device_classes[] = {
@@ -50,6 +51,7 @@ const struct device_class *const device_classes[] = {
 	&usb_tablet_class,
 	&usb_mouse_class,
 	&usb_kbd_class,
+	&rtl8139_class,
 	/* END table */
 	NULL,
 };

@@ -145,7 +145,7 @@ struct e1000 {
 	struct mem_region mmio, io;
 	struct nic_rom rom;
 	struct timer autoneg_timer, itr_timer;
-	GSource *tx_bh;   /* transmit scheduled on the I/O thread */
+	struct nic_bh tx_bh; /* transmit, run on the I/O thread */
 
 	uint32_t mac[E1K_NREGS];
 	uint16_t phy[PHY_NREGS];

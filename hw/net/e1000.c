@@ -334,49 +334,9 @@ static uint32_t e1k_eerd(struct e1000 *s, uint32_t val)
 
 /* ---- transmit scheduling ---- */
 
-/*
- * A TDT write from a vCPU thread only schedules the ring walk: the backend
- * (slirp's TFTP server opens files, tap writes) runs on the I/O thread,
- * whose sandbox allows what it does.  qtest writes arrive on that thread.
- */
-static gboolean e1k_tx_bh(gpointer opaque)
+static void e1k_tx_bh(void *opaque)
 {
-	struct e1000 *s = opaque;
-	struct machine *m = s->pci.dev.m;
-
-	machine_lock(m);
-	if (s->tx_bh) {
-		g_source_unref(s->tx_bh);
-		s->tx_bh = NULL;
-		e1k_start_xmit(s);
-	}
-	machine_unlock(m);
-	return G_SOURCE_REMOVE;
-}
-
-static void e1k_kick_tx(struct e1000 *s)
-{
-	struct machine *m = s->pci.dev.m;
-
-	if (!m->ctx || g_main_context_is_owner(m->ctx)) {
-		e1k_start_xmit(s);
-		return;
-	}
-	if (s->tx_bh)
-		return;
-	s->tx_bh = g_idle_source_new();
-	g_source_set_priority(s->tx_bh, G_PRIORITY_HIGH);
-	g_source_set_callback(s->tx_bh, e1k_tx_bh, s, NULL);
-	g_source_attach(s->tx_bh, m->ctx);
-}
-
-static void e1k_cancel_tx(struct e1000 *s)
-{
-	if (s->tx_bh) {
-		g_source_destroy(s->tx_bh);
-		g_source_unref(s->tx_bh);
-		s->tx_bh = NULL;
-	}
+	e1k_start_xmit(opaque);
 }
 
 /* ---- registers ---- */
@@ -476,7 +436,7 @@ static void e1k_reg_write(struct e1000 *s, unsigned off, uint32_t val)
 		return;
 	case E1K_TDT: case E1K_TCTL:
 		E1K_REG(s, off) = off == E1K_TDT ? val & 0xffff : val;
-		e1k_kick_tx(s);
+		nic_bh_schedule(&s->tx_bh); /* on the I/O thread: see hw/net/nic.h */
 		return;
 	}
 	E1K_REG(s, off) = val;
@@ -602,6 +562,7 @@ static int e1k_realize(struct device *dev, GError **err)
 	pci_register_bar(&s->pci, 1, PCI_BAR_IO, false, &s->io);
 	timer_init(&s->autoneg_timer, &m->clock, e1k_autoneg_done, s);
 	timer_init(&s->itr_timer, &m->clock, e1k_itr_expired, s);
+	nic_bh_init(&s->tx_bh, m, e1k_tx_bh, s);
 	if ((ret = nic_rom_load(&s->rom, &s->pci, s->cfg.romfile, "efi-e1000.rom", err)) < 0 ||
 	    (ret = pci_device_attach(m->pci, &s->pci, s->cfg.devfn, err)) < 0) {
 		e1k_release(s);
@@ -625,7 +586,7 @@ static void e1k_unrealize(struct device *dev)
 
 	timer_del(&s->autoneg_timer);
 	timer_del(&s->itr_timer);
-	e1k_cancel_tx(s);
+	nic_bh_cancel(&s->tx_bh);
 	as_del(&s->mmio);
 	as_del(&s->io);
 	e1k_release(s);

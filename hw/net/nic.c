@@ -3,10 +3,10 @@
  * NIC creation for -nic: the table of NIC models a -nic model= may name
  * and the loop the board runs over the recorded -nic entries.  The network
  * layer (net/net.c) made each entry's backend already; here the model's
- * typed creator attaches to it by id.  kvmpc has two models, e1000 (QEMU's
- * default for the pc machine) and virtio-net-pci ("virtio" is QEMU's short
- * name for it); rtl8139 and friends are left out, and "model=help" is not
- * offered.
+ * typed creator attaches to it by id.  kvmpc has three models, e1000
+ * (QEMU's default for the pc machine), rtl8139 and virtio-net-pci
+ * ("virtio" is QEMU's short name for it); ne2k_pci, pcnet and friends are
+ * left out, and "model=help" is not offered.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -47,6 +47,7 @@ static int nic_e1000_create(struct machine *m, const struct nic_info *nic, GErro
 
 static const struct nic_model nic_models[] = {
 	{ "e1000", NULL, nic_e1000_create },
+	{ "rtl8139", NULL, rtl8139_nic_create },
 	{ "virtio-net-pci", "virtio", nic_virtio_create },
 };
 
@@ -67,7 +68,7 @@ int nic_create_all(struct machine *m, const char *default_model, GError **err)
 		const struct nic_model *model = nic_model_find(name);
 
 		if (!model) {
-			error_setg(err, "-nic model=%s is not supported (e1000, virtio-net-pci)", name);
+			error_setg(err, "-nic model=%s is not supported (e1000, rtl8139, virtio-net-pci)", name);
 			return -1;
 		}
 		if (model->create(m, nic, err) < 0)
@@ -182,4 +183,51 @@ void nic_rom_free(struct nic_rom *rom)
 	as_del(&rom->region);
 	munmap(rom->data, rom->size);
 	rom->data = NULL;
+}
+
+/* ---- transmit scheduling ---- */
+
+static gboolean nic_bh_run(gpointer opaque)
+{
+	struct nic_bh *bh = opaque;
+
+	machine_lock(bh->m);
+	if (bh->src) {
+		g_source_unref(bh->src);
+		bh->src = NULL;
+		bh->fn(bh->opaque);
+	}
+	machine_unlock(bh->m);
+	return G_SOURCE_REMOVE;
+}
+
+void nic_bh_init(struct nic_bh *bh, struct machine *m, void (*fn)(void *), void *opaque)
+{
+	bh->src = NULL;
+	bh->m = m;
+	bh->fn = fn;
+	bh->opaque = opaque;
+}
+
+void nic_bh_schedule(struct nic_bh *bh)
+{
+	if (!bh->m->ctx || g_main_context_is_owner(bh->m->ctx)) {
+		bh->fn(bh->opaque);
+		return;
+	}
+	if (bh->src)
+		return;
+	bh->src = g_idle_source_new();
+	g_source_set_priority(bh->src, G_PRIORITY_HIGH);
+	g_source_set_callback(bh->src, nic_bh_run, bh, NULL);
+	g_source_attach(bh->src, bh->m->ctx);
+}
+
+void nic_bh_cancel(struct nic_bh *bh)
+{
+	if (bh->src) {
+		g_source_destroy(bh->src);
+		g_source_unref(bh->src);
+		bh->src = NULL;
+	}
 }

@@ -20,6 +20,10 @@ struct pci_device;
 /* Create every -nic NIC (default_model when it names none).  0 or -1. */
 int nic_create_all(struct machine *m, const char *default_model, GError **err);
 
+struct nic_info;
+/* rtl8139 for -nic model=rtl8139 (hw/net/rtl8139.c) */
+int rtl8139_nic_create(struct machine *m, const struct nic_info *nic, GError **err);
+
 /* The shared parts of the emulated NIC models (not virtio-net). */
 
 /*
@@ -45,5 +49,22 @@ struct nic_rom {
 int nic_rom_load(struct nic_rom *rom, struct pci_device *pci, const char *romfile,
 		 const char *def_name, GError **err);
 void nic_rom_free(struct nic_rom *rom);
+
+/*
+ * Transmit work asked for by a register write.  From a vCPU thread it runs
+ * later on the I/O thread (with the machine lock), because the backend may
+ * do what only that thread's sandbox allows (slirp's TFTP server opens
+ * files, tap writes); from the I/O thread (qtest) it runs at once.
+ */
+struct nic_bh {
+	GSource *src;
+	struct machine *m;
+	void (*fn)(void *opaque);
+	void *opaque;
+};
+
+void nic_bh_init(struct nic_bh *bh, struct machine *m, void (*fn)(void *), void *opaque);
+void nic_bh_schedule(struct nic_bh *bh);
+void nic_bh_cancel(struct nic_bh *bh);
 
 #endif
