@@ -57,13 +57,14 @@ static const struct feat *feat_find(const char *name)
 	return NULL;
 }
 
+const char *const cpu_model_names[] = { "host", "max", "qemu64", "kvm64", NULL };
+
 int cpu_model_parse(struct machine_config *cfg, const char *arg, GError **err)
 {
 	gchar **parts = g_strsplit(arg, ",", -1);
 	int ret = 0;
 
-	if (strcmp(parts[0], "host") && strcmp(parts[0], "max") && strcmp(parts[0], "qemu64") &&
-	    strcmp(parts[0], "kvm64")) {
+	if (!g_strv_contains(cpu_model_names, parts[0])) {
 		error_setg(err, "unable to find CPU model '%s' (try host, max, qemu64)", parts[0]);
 		ret = -EINVAL;
 		goto out;

@@ -11,6 +11,8 @@
 
 struct machine_config;
 
+/* The models -cpu accepts, NULL-terminated (QMP query-cpu-definitions). */
+extern const char *const cpu_model_names[];
 /* Validate "-cpu MODEL[,+f,-f,f=on]" and store it in cfg. */
 int cpu_model_parse(struct machine_config *cfg, const char *arg, GError **err);
 /* Filter supported CPUID entries in place for vCPU index. */

@@ -35,6 +35,7 @@ struct chr_spec {
 	char *port;
 	bool server, wait, signal, append, nodelay, mux;
 	uint64_t reconnect; /* seconds, 0 = never */
+	int fd;             /* socket fd=N passed by the parent, or -1 */
 };
 
 struct chr_socket;
@@ -47,6 +48,7 @@ struct chardev {
 	struct machine *m;
 	char *id;    /* NULL for anonymous ones */
 	char *label; /* for messages */
+	char *pty_name; /* the slave's path, for CHR_KIND_PTY */
 	enum chr_kind kind;
 	bool closed;
 

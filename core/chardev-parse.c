@@ -10,6 +10,8 @@
  * -debugcon (debugcon) give inline, under QEMU's ids.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -52,8 +54,18 @@ static int chr_need(struct opts *o, const char *key, const char *backend,
 static int chr_spec_socket(struct opts *o, struct chr_spec *sp, GError **err)
 {
 	bool nowait, unused, telnet, websocket;
+	uint64_t fd;
 
-	if (opts_has(o, "path")) {
+	if (opts_has(o, "fd")) {
+		/* a socket the parent made (libvirt): listening if server=on */
+		if (opts_get_u64(o, "fd", 0, &fd, err) < 0)
+			return -EINVAL;
+		if (fd > INT_MAX || fcntl((int)fd, F_GETFD) < 0) {
+			chr_error(err, "fd=%" G_GUINT64_FORMAT " is not an open file descriptor", fd);
+			return -EBADF;
+		}
+		sp->fd = (int)fd;
+	} else if (opts_has(o, "path")) {
 		if (chr_need(o, "path", "socket", &sp->path, err) < 0)
 			return -EINVAL;
 	} else {
@@ -94,6 +106,7 @@ int chr_spec_parse(struct opts *o, struct chr_spec *sp, GError **err)
 	unsigned i;
 
 	memset(sp, 0, sizeof(*sp));
+	sp->fd = -1;
 	for (i = 0; b && i < G_N_ELEMENTS(chr_backends); i++)
 		if (!strcmp(b, chr_backends[i].name))
 			break;

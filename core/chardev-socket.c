@@ -32,6 +32,7 @@ struct chr_socket {
 	char *path;         /* unix socket path, or NULL for tcp */
 	char *host, *port;
 	char *desc;         /* "unix:/tmp/s,server=on" for messages */
+	int given_fd;       /* fd=N: used instead of opening one, or -1 */
 	int listen_fd;
 	GSource *listen_src;
 	GSource *retry_src;
@@ -167,7 +168,18 @@ bool chardev_beyond_loopback(struct chardev *c)
 /* A listening socket (server) or a connected one (client). */
 static int sock_open_fd(struct chr_socket *cs, GError **err)
 {
-	return cs->path ? sock_unix(cs, err) : sock_tcp(cs, err);
+	int fd = cs->given_fd, type;
+	socklen_t len = sizeof(type);
+
+	if (fd < 0)
+		return cs->path ? sock_unix(cs, err) : sock_tcp(cs, err);
+	cs->given_fd = -1; /* once: a reconnect has nothing to reopen */
+	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) < 0 || type != SOCK_STREAM) {
+		sock_error(err, "%s is not a stream socket", cs->desc);
+		return -ENOTSOCK;
+	}
+	fcntl(fd, F_SETFD, FD_CLOEXEC);
+	return fd;
 }
 
 static void sock_connected(struct chardev *c, int fd)
@@ -288,7 +300,10 @@ static struct chr_socket *sock_new(const struct chr_spec *sp)
 	cs->host = g_strdup(sp->host ? sp->host : "");
 	cs->port = g_strdup(sp->port);
 	cs->listen_fd = -1;
-	if (cs->path)
+	cs->given_fd = sp->fd;
+	if (sp->fd >= 0)
+		cs->desc = g_strdup_printf("fd:%d%s", sp->fd, cs->server ? ",server=on" : "");
+	else if (cs->path)
 		cs->desc = g_strdup_printf("unix:%s%s", cs->path,
 					   cs->server ? ",server=on" : "");
 	else

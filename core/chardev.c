@@ -600,6 +600,7 @@ static int chr_open_pty(struct chardev *c, GError **err)
 	fcntl(master, F_SETFL, fcntl(master, F_GETFL) | O_NONBLOCK);
 	fprintf(stderr, "kvmpc: char device redirected to %s (label %s)\n",
 		name, c->label);
+	c->pty_name = g_strdup(name);
 	chr_attach(c, master, master, false);
 	return 0;
 }
@@ -672,7 +673,26 @@ static void chr_free(struct chardev *c)
 	g_mutex_clear(&c->out_lock);
 	g_free(c->id);
 	g_free(c->label);
+	g_free(c->pty_name);
 	g_free(c);
+}
+
+char *chardev_filename(struct chardev *c)
+{
+	static const char *const kinds[] = {
+		[CHR_KIND_NULL] = "null", [CHR_KIND_STDIO] = "stdio", [CHR_KIND_FILE] = "file",
+		[CHR_KIND_PIPE] = "pipe", [CHR_KIND_PTY] = "pty", [CHR_KIND_SOCKET] = "socket",
+		[CHR_KIND_TTY] = "tty",
+	};
+
+	if (c->pty_name)
+		return g_strdup_printf("pty:%s", c->pty_name);
+	return g_strdup(kinds[c->kind]);
+}
+
+const char *chardev_label(struct chardev *c)
+{
+	return c->label;
 }
 
 /* Validate o completely, then open; o is consumed. */

@@ -59,6 +59,9 @@ struct chardev *chardev_legacy_find(struct machine *m, const char *spec, const c
 struct chardev *chardev_lookup(struct machine *m, const char *owner, const char *id,
 			       GError **err);
 const char *chardev_id(struct chardev *c);
+/* query-chardev: its label, and "pty:PATH" for a pty, else the kind */
+const char *chardev_label(struct chardev *c);
+char *chardev_filename(struct chardev *c);
 
 /*
  * Bytes are queued and written in order; never blocks the caller.  Output

@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include "config.h"
 #include "core/cmdline.h"
+#include "core/cmdline-int.h"
 #include "core/device.h"
 #include "core/global.h"
 #include "core/log.h"
@@ -18,7 +19,7 @@
 #include "core/sandbox.h"
 
 #define MAX_RAM (1ULL << 40)
-#define MAX_CPUS 255
+#define MAX_CPUS MACHINE_MAX_CPUS
 
 struct option_def {
 	const char *name;
@@ -242,6 +243,8 @@ static int opt_machine(struct machine_config *cfg, const char *arg, GError **err
 		goto out;
 	opts_get(o, "smm");
 	opts_get(o, "hpet");
+	if (opts_get_bool(o, "dump-guest-core", true, &cfg->dump_guest_core, err) < 0)
+		goto out;
 	ret = opts_check_unused(o, "-machine", err);
 out:
 	opts_free(o);
@@ -668,6 +671,9 @@ static const struct option_def option_defs[] = {
 	{ "daemonize", false, opt_daemonize }, { "pidfile", true, opt_pidfile },
 	{ "global", true, opt_global },
 	{ "usb", false, opt_usb }, { "usbdevice", true, opt_usbdevice },
+	{ "object", true, opt_object }, { "uuid", true, opt_uuid },
+	{ "audiodev", true, opt_audiodev }, { "overcommit", true, opt_overcommit },
+	{ "msg", true, opt_msg },
 };
 
 static int opt_help(struct machine_config *c, const char *a, GError **e)
@@ -694,7 +700,9 @@ static int opt_help(struct machine_config *c, const char *a, GError **e)
 	       "-sandbox on|off[,obsolete=,elevateprivileges=,spawn=,resourcecontrol=]\n"
 	       "            seccomp filters (default on; sub-options allow|deny, default deny)\n"
 	       "-runas USER|UID:GID  -chroot DIR   drop privileges once set up\n"
-	       "-daemonize  -pidfile FILE  -no-user-config\n"
+	       "-daemonize  -pidfile FILE  -no-user-config  -uuid UUID\n"
+	       "-object secret,id=ID,data=|file=[,format=raw|base64]  -audiodev none,id=ID\n"
+	       "-overcommit mem-lock=on|off  -msg timestamp=on|off\n"
 	       "-h, --help  -version, --version\n");
 	exit(0);
 }

@@ -67,9 +67,19 @@ int log_set_file(const char *path)
 	return 0;
 }
 
+bool log_timestamps;
+
 static void vreport(FILE *f, const char *prefix, const char *fmt, va_list ap)
 {
 	g_mutex_lock(&log_mutex);
+	if (log_timestamps) { /* -msg timestamp=on: QEMU's ISO 8601 UTC prefix */
+		GDateTime *now = g_date_time_new_now_utc();
+		char *ts = g_date_time_format(now, "%Y-%m-%dT%H:%M:%S.%fZ ");
+
+		fputs(ts, f);
+		g_free(ts);
+		g_date_time_unref(now);
+	}
 	fputs(prefix, f);
 	vfprintf(f, fmt, ap);
 	fputc('\n', f);

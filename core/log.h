@@ -31,6 +31,9 @@ bool log_parse_mask(const char *list, char **bad_name);
 /* Redirect category logs to FILE (-D). Returns 0 or -errno. */
 int log_set_file(const char *path);
 
+/* -msg timestamp=on: error and warning lines start with the UTC time */
+extern bool log_timestamps;
+
 /* "kvmpc: <msg>" on stderr, one line. */
 void error_report(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void warn_report(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -14,10 +14,13 @@ struct machine_config *machine_config_new(void)
 	struct machine_config *cfg = g_new0(struct machine_config, 1);
 
 	cfg->ram_size = 128ULL << 20;
+	cfg->dump_guest_core = true;
 	cfg->smp_cpus = cfg->sockets = cfg->cores = cfg->threads = cfg->maxcpus = 1;
 	cfg->bios_dirs = g_ptr_array_new_with_free_func(g_free);
 	cfg->cpu_feats = g_ptr_array_new_with_free_func(g_free);
 	cfg->chardevs = g_ptr_array_new_with_free_func(g_free);
+	cfg->secrets = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+					     (GDestroyNotify)g_bytes_unref);
 	cfg->devices = g_ptr_array_new_with_free_func(g_free);
 	cfg->drive_opts = g_ptr_array_new_with_free_func(g_free);
 	cfg->drive_legacy = g_ptr_array_new_with_free_func(g_free);

@@ -25,6 +25,9 @@ enum accel_type { ACCEL_KVM, ACCEL_QTEST };
 #define MAX_SERIAL 4
 #define NUM_GSI 24
 
+/* -smp's limit (also query-machines' cpu-max) */
+#define MACHINE_MAX_CPUS 255
+
 struct machine_config {
 	uint64_t ram_size;
 	unsigned smp_cpus, sockets, cores, threads, maxcpus;
@@ -69,6 +72,10 @@ struct machine_config {
 	GPtrArray *globals;     /* struct global_prop * (core/global.h), or NULL */
 	bool no_pit;            /* -machine pit=off */
 	bool usb;               /* -usb, -machine usb=on: PIIX3 UHCI at 00:01.2 */
+	char *uuid;             /* -uuid, lower case, or NULL */
+	GHashTable *secrets;    /* -object secret: id -> GBytes */
+	bool mem_lock;          /* -overcommit mem-lock=on */
+	bool dump_guest_core;   /* -machine dump-guest-core (default on) */
 };
 
 enum run_state { RUN_STATE_RUNNING, RUN_STATE_PAUSED, RUN_STATE_SHUTDOWN };

@@ -7,7 +7,9 @@
  * (the I/O) thread until the guest or a signal ends it.  This is the only
  * place that knows every layer; option parsing lives in core/cmdline.c.
  */
+#include <errno.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -152,6 +154,12 @@ int main(int argc, char **argv)
 	}
 	if (migration_incoming_init(m, &err) < 0) {
 		error_report("%s", err->message);
+		chardev_close_all(m);
+		pidfile_remove();
+		return 1;
+	}
+	if (cfg->mem_lock && mlockall(MCL_CURRENT | MCL_FUTURE) < 0) {
+		error_report("-overcommit mem-lock=on: mlockall: %s", strerror(errno));
 		chardev_close_all(m);
 		pidfile_remove();
 		return 1;

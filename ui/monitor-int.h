@@ -37,13 +37,19 @@ const char *qmp_error_class(const GError *e);
 #define QMP_VERSION_MINOR 2
 #define QMP_VERSION_MICRO 0
 
-/* A QMP command: its handler and declared parameters (ui/qmp-cmds.c checks them). */
-enum arg_type { ARG_STR, ARG_INT, ARG_BOOL, ARG_ARRAY };
+/*
+ * A QMP command: its handler and declared parameters (ui/qmp-cmds.c checks
+ * them).  query-qmp-schema is generated from these tables
+ * (ui/qmp-schema.c), so what a command declares is what kvmpc checks.
+ */
+enum arg_type { ARG_STR, ARG_INT, ARG_BOOL, ARG_ARRAY, ARG_OBJECT };
 
 struct qmp_arg {
 	const char *name;
 	enum arg_type type;
 	bool optional;
+	/* ARG_STR: the enum's values (checked); ARG_ARRAY: its elements' */
+	const char *const *values;
 };
 
 typedef JsonNode *qmp_fn(struct machine *m, JsonObject *a, GError **err);
@@ -53,12 +59,18 @@ struct qmp_cmd {
 	qmp_fn *fn;
 	struct qmp_arg args[8];
 	bool any_args; /* members beyond args are the handler's to check */
+	/* NULL: returns {}; else the schema type of the return ("any", "str") */
+	const char *ret;
 };
 
-/* ui/qmp-migrate.c: the migration commands, terminated by name == NULL. */
-extern const struct qmp_cmd qmp_migrate_cmds[];
-/* ui/qmp-hotplug.c: device_add, device_del; and their HMP forms. */
-extern const struct qmp_cmd qmp_hotplug_cmds[];
+/* The command tables, each terminated by name == NULL. */
+extern const struct qmp_cmd qmp_core_cmds[];    /* ui/qmp-cmds.c */
+extern const struct qmp_cmd qmp_migrate_cmds[]; /* ui/qmp-migrate.c */
+extern const struct qmp_cmd qmp_probe_cmds[];   /* ui/qmp-probe.c */
+extern const struct qmp_cmd qmp_hotplug_cmds[]; /* ui/qmp-hotplug.c */
+extern const struct qmp_cmd *const qmp_cmd_tables[];
+
+/* ui/qmp-hotplug.c: the HMP forms of device_add, device_del, drive_add */
 void hmp_device_add(struct machine *m, GString *out, char **argv);
 void hmp_device_del(struct machine *m, GString *out, char **argv);
 void hmp_drive_add(struct machine *m, GString *out, char **argv);
@@ -66,6 +78,12 @@ void hmp_drive_add(struct machine *m, GString *out, char **argv);
 extern const struct qmp_cmd qmp_input_cmds[];
 /* A KeyValue ({"type": "qcode"|"number", "data": ...}) to a PS/2 key, or 0 with *err. */
 unsigned qmp_key_of(JsonNode *n, GError **err);
+
+/* migrate-set-capabilities events=on: MIGRATION events are sent (ui/qmp-probe.c) */
+extern bool qmp_migration_events;
+
+/* ui/qmp-schema.c: the events kvmpc emits, for query-qmp-schema. */
+JsonNode *qmp_query_qmp_schema(struct machine *m, JsonObject *a, GError **err);
 
 /* Reasons the monitor gives when it asks for a reset or shutdown. */
 extern const char MON_REASON_QUIT[];

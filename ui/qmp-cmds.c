@@ -572,19 +572,22 @@ static JsonNode *cmd_balloon(struct machine *m, JsonObject *a, GError **err)
 
 static JsonNode *cmd_query_commands(struct machine *m, JsonObject *a, GError **err);
 
-static const struct qmp_cmd commands[] = {
-	{ "qmp_capabilities", NULL, { { "enable", ARG_ARRAY, true } } },
-	{ "query-commands", cmd_query_commands, { { 0 } } },
-	{ "query-version", cmd_query_version, { { 0 } } },
-	{ "query-status", cmd_query_status, { { 0 } } },
-	{ "query-name", cmd_query_name, { { 0 } } },
-	{ "query-kvm", cmd_query_kvm, { { 0 } } },
-	{ "query-cpus-fast", cmd_query_cpus_fast, { { 0 } } },
-	{ "query-block", cmd_query_block, { { 0 } } },
-	{ "query-balloon", cmd_balloon, { { 0 } } },
-	{ "query-pci", qmp_query_pci, { { 0 } } },
-	{ "query-target", qmp_query_target, { { 0 } } },
-	{ "query-uuid", qmp_query_uuid, { { 0 } } },
+static const char *const qmp_capability_values[] = { "oob", NULL };
+static const char *const image_formats[] = { "ppm", "png", NULL };
+
+const struct qmp_cmd qmp_core_cmds[] = {
+	{ "qmp_capabilities", NULL, { { "enable", ARG_ARRAY, true, qmp_capability_values } } },
+	{ "query-commands", cmd_query_commands, { { 0 } }, .ret = "any" },
+	{ "query-version", cmd_query_version, { { 0 } }, .ret = "any" },
+	{ "query-status", cmd_query_status, { { 0 } }, .ret = "any" },
+	{ "query-name", cmd_query_name, { { 0 } }, .ret = "any" },
+	{ "query-kvm", cmd_query_kvm, { { 0 } }, .ret = "any" },
+	{ "query-cpus-fast", cmd_query_cpus_fast, { { 0 } }, .ret = "any" },
+	{ "query-block", cmd_query_block, { { 0 } }, .ret = "any" },
+	{ "query-balloon", cmd_balloon, { { 0 } }, .ret = "any" },
+	{ "query-pci", qmp_query_pci, { { 0 } }, .ret = "any" },
+	{ "query-target", qmp_query_target, { { 0 } }, .ret = "any" },
+	{ "query-uuid", qmp_query_uuid, { { 0 } }, .ret = "any" },
 	{ "stop", cmd_stop, { { 0 } } },
 	{ "cont", cmd_cont, { { 0 } } },
 	{ "system_reset", cmd_system_reset, { { 0 } } },
@@ -593,7 +596,7 @@ static const struct qmp_cmd commands[] = {
 	{ "screendump", cmd_screendump, { { "filename", ARG_STR, false },
 					  { "device", ARG_STR, true },
 					  { "head", ARG_INT, true },
-					  { "format", ARG_STR, true } } },
+					  { "format", ARG_STR, true, image_formats } } },
 	{ "eject", cmd_eject, { { "device", ARG_STR, true }, { "id", ARG_STR, true },
 				{ "force", ARG_BOOL, true } } },
 	{ "blockdev-change-medium", cmd_change_medium, {
@@ -601,59 +604,40 @@ static const struct qmp_cmd commands[] = {
 		{ "filename", ARG_STR, false }, { "format", ARG_STR, true },
 		{ "force", ARG_BOOL, true }, { "read-only-mode", ARG_STR, true } } },
 	{ "human-monitor-command", cmd_hmp, { { "command-line", ARG_STR, false },
-					      { "cpu-index", ARG_INT, true } } },
+					      { "cpu-index", ARG_INT, true } }, .ret = "str" },
 	{ "send-key", cmd_send_key, { { "keys", ARG_ARRAY, false },
 				      { "hold-time", ARG_INT, true } } },
 	{ "balloon", cmd_balloon, { { "value", ARG_INT, false } } },
 	{ "set_link", cmd_set_link, { { "name", ARG_STR, false }, { "up", ARG_BOOL, false } } },
 	{ "change-vnc-password", cmd_change_vnc_password, { { "password", ARG_STR, false } } },
+	{ NULL, NULL, { { 0 } } },
+};
+
+const struct qmp_cmd *const qmp_cmd_tables[] = {
+	qmp_core_cmds, qmp_migrate_cmds, qmp_probe_cmds, qmp_hotplug_cmds, qmp_input_cmds, NULL
 };
 
 static JsonNode *cmd_query_commands(struct machine *m, JsonObject *a, GError **err)
 {
 	JsonArray *arr = json_array_new();
 
-	for (unsigned i = 0; i < G_N_ELEMENTS(commands); i++) {
-		JsonObject *o = json_object_new();
+	for (const struct qmp_cmd *const *t = qmp_cmd_tables; *t; t++) {
+		for (const struct qmp_cmd *c = *t; c->name; c++) {
+			JsonObject *o = json_object_new();
 
-		json_object_set_string_member(o, "name", commands[i].name);
-		json_array_add_object_element(arr, o);
-	}
-	for (const struct qmp_cmd *c = qmp_input_cmds; c->name; c++) {
-		JsonObject *o = json_object_new();
-
-		json_object_set_string_member(o, "name", c->name);
-		json_array_add_object_element(arr, o);
-	}
-	for (const struct qmp_cmd *c = qmp_migrate_cmds; c->name; c++) {
-		JsonObject *o = json_object_new();
-
-		json_object_set_string_member(o, "name", c->name);
-		json_array_add_object_element(arr, o);
-	}
-	for (const struct qmp_cmd *c = qmp_hotplug_cmds; c->name; c++) {
-		JsonObject *o = json_object_new();
-
-		json_object_set_string_member(o, "name", c->name);
-		json_array_add_object_element(arr, o);
+			json_object_set_string_member(o, "name", c->name);
+			json_array_add_object_element(arr, o);
+		}
 	}
 	return node_arr(arr);
 }
 
 static const struct qmp_cmd *find_command(const char *name)
 {
-	for (unsigned i = 0; i < G_N_ELEMENTS(commands); i++)
-		if (!strcmp(commands[i].name, name))
-			return &commands[i];
-	for (const struct qmp_cmd *c = qmp_migrate_cmds; c->name; c++)
-		if (!strcmp(c->name, name))
-			return c;
-	for (const struct qmp_cmd *c = qmp_hotplug_cmds; c->name; c++)
-		if (!strcmp(c->name, name))
-			return c;
-	for (const struct qmp_cmd *c = qmp_input_cmds; c->name; c++)
-		if (!strcmp(c->name, name))
-			return c;
+	for (const struct qmp_cmd *const *t = qmp_cmd_tables; *t; t++)
+		for (const struct qmp_cmd *c = *t; c->name; c++)
+			if (!strcmp(c->name, name))
+				return c;
 	return NULL;
 }
 
@@ -673,6 +657,8 @@ static bool type_ok(JsonNode *n, enum arg_type t)
 		return JSON_NODE_HOLDS_VALUE(n) && json_node_get_value_type(n) == G_TYPE_BOOLEAN;
 	case ARG_ARRAY:
 		return JSON_NODE_HOLDS_ARRAY(n);
+	case ARG_OBJECT:
+		return JSON_NODE_HOLDS_OBJECT(n);
 	}
 	return false;
 }
@@ -680,7 +666,7 @@ static bool type_ok(JsonNode *n, enum arg_type t)
 /* QEMU's order: each declared parameter (missing, then type), then extras. */
 static bool check_args(const struct qmp_cmd *c, JsonObject *a, GError **err)
 {
-	static const char *const tnames[] = { "string", "integer", "boolean", "array" };
+	static const char *const tnames[] = { "string", "integer", "boolean", "array", "object" };
 	GList *keys;
 	bool ok = true;
 
@@ -694,6 +680,12 @@ static bool check_args(const struct qmp_cmd *c, JsonObject *a, GError **err)
 		if (n && !type_ok(n, p->type)) {
 			qmp_error(err, QMP_ERR_GENERIC, "Invalid parameter type for '%s', expected: %s",
 				  p->name, tnames[p->type]);
+			return false;
+		}
+		if (n && p->type == ARG_STR && p->values &&
+		    !g_strv_contains((const char *const *)p->values, json_node_get_string(n))) {
+			qmp_error(err, QMP_ERR_GENERIC, "Parameter '%s' does not accept value '%s'",
+				  p->name, json_node_get_string(n));
 			return false;
 		}
 	}

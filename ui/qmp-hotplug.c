@@ -101,7 +101,9 @@ static JsonNode *cmd_device_del(struct machine *m, JsonObject *a, GError **err)
 }
 
 const struct qmp_cmd qmp_hotplug_cmds[] = {
-	{ "device_add", cmd_device_add, { { 0 } }, .any_args = true },
+	/* declared for query-qmp-schema (as QEMU's); the handler checks them */
+	{ "device_add", cmd_device_add, { { "driver", ARG_STR, false }, { "bus", ARG_STR, true },
+					  { "id", ARG_STR, true } }, .any_args = true },
 	{ "device_del", cmd_device_del, { { "id", ARG_STR, false } } },
 	{ NULL, NULL, { { 0 } } },
 };

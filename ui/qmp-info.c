@@ -132,7 +132,8 @@ JsonNode *qmp_query_uuid(struct machine *m, JsonObject *a, GError **err)
 	JsonObject *o = json_object_new();
 	JsonNode *n;
 
-	json_object_set_string_member(o, "UUID", "00000000-0000-0000-0000-000000000000");
+	json_object_set_string_member(o, "UUID", m->cfg->uuid ? m->cfg->uuid :
+				      "00000000-0000-0000-0000-000000000000");
 	n = json_node_init_object(json_node_alloc(), o);
 	json_object_unref(o);
 	return n;

@@ -3,7 +3,8 @@
  * QMP migration commands with QEMU 7.2's names and reply shapes: migrate
  * (uri "file:PATH" or "exec:CMD"), migrate-incoming (after -incoming
  * defer), query-migrate, migrate_cancel, and the MIGRATION events
- * (setup, active, completed or failed).  The stream is core/savevm.c's
+ * (setup, active, completed or failed; sent once migrate-set-capabilities
+ * turned "events" on, as in QEMU).  The stream is core/savevm.c's
  * (docs/migration-stream.md), written synchronously by core/migration.c,
  * so migrate returns once the stream is complete and query-migrate then
  * reports "completed" or "failed".  Differences from QEMU: block
@@ -23,8 +24,11 @@
 
 static void event_status(struct machine *m, enum migration_status st)
 {
-	JsonObject *o = json_object_new();
+	JsonObject *o;
 
+	if (!qmp_migration_events) /* as QEMU: only with the "events" capability */
+		return;
+	o = json_object_new();
 	json_object_set_string_member(o, "status", migration_status_name(st));
 	monitor_event(m, "MIGRATION", json_node_init_object(json_node_alloc(), o));
 	json_object_unref(o);
@@ -143,7 +147,7 @@ const struct qmp_cmd qmp_migrate_cmds[] = {
 				    { "inc", ARG_BOOL, true }, { "detach", ARG_BOOL, true },
 				    { "resume", ARG_BOOL, true } } },
 	{ "migrate-incoming", cmd_migrate_incoming, { { "uri", ARG_STR, false } } },
-	{ "query-migrate", cmd_query_migrate, { { 0 } } },
+	{ "query-migrate", cmd_query_migrate, { { 0 } }, .ret = "any" },
 	{ "migrate_cancel", cmd_migrate_cancel, { { 0 } } },
 	{ NULL, NULL, { { 0 } } },
 };

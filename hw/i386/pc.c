@@ -178,6 +178,8 @@ static int pc_map_ram(struct machine *m, GError **err)
 		return -ENOMEM;
 	}
 	madvise(m->ram, size, MADV_MERGEABLE);
+	if (!m->cfg->dump_guest_core)
+		madvise(m->ram, size, MADV_DONTDUMP);
 	mr_init_ram(&pc->ram_low, "ram-low", 0xa0000, m->ram, false);
 	mr_init_ram(&pc->ram_mid, "ram-below-4g", m->ram_below_4g - 0x100000,
 		    m->ram + 0x100000, false);
