@@ -20,10 +20,13 @@
  * to fit, I integer scaling, U 1:1 (window back to the guest size),
  * +/- window size in integer steps.  Keys held when the window loses focus
  * are released.  Mouse: relative motion while grabbed (click to grab);
- * the keyboard is grabbed too, so host shortcuts reach the guest.
+ * the keyboard is grabbed too, so host shortcuts reach the guest.  With an
+ * absolute pointer device (usb-tablet) the pointer's place on the guest
+ * picture goes to it as 0..0x7fff per axis (QEMU's scaling), buttons and
+ * wheel too, without a grab; the title then says "absolute pointer".
  *
- * Left out: absolute pointer (no tablet device), clipboard, OpenGL
- * scanout, several consoles.
+ * Left out: clipboard, OpenGL scanout, several consoles, hiding the host
+ * cursor over the window in absolute mode.
  */
 #include <string.h>
 #include <SDL.h>
@@ -53,6 +56,7 @@ struct sdl_display {
 	bool redraw;		/* texture fine, the window needs a new frame */
 	bool hidden;		/* minimized: nothing to draw */
 	bool grabbed, fullscreen, window_close;
+	bool absolute;		/* pointer events go to an absolute device */
 	enum sdl_scale scale;
 	int zoom;		/* windowed size in guest sizes (points) */
 	unsigned frames;
@@ -65,7 +69,8 @@ struct sdl_display {
 static void sdl_set_title(struct sdl_display *d)
 {
 	const char *name = d->m->cfg ? d->m->cfg->name : NULL;
-	const char *grab = d->grabbed ? " - Press Ctrl+Alt+G to release grab" : "";
+	const char *grab = d->grabbed ? " - Press Ctrl+Alt+G to release grab" :
+			   d->absolute ? " - absolute pointer (no grab needed)" : "";
 	g_autofree char *t = g_strdup_printf("kvmpc%s%s%s", name ? " - " : "", name ? name : "",
 					     grab);
 
@@ -328,8 +333,47 @@ static unsigned sdl_button_bit(Uint8 b)
 	}
 }
 
+/* Window point (x, y) to the guest picture, sent as an absolute position. */
+static void sdl_abs_event(struct sdl_display *d, int x, int y, int dz)
+{
+	SDL_Rect r = sdl_layout(d);
+	float rx, ry;
+	int gx, gy;
+
+	sdl_pixel_ratio(d, &rx, &ry);
+	if (r.w <= 0 || r.h <= 0)
+		return;
+	gx = (int)(((x * rx) - r.x) * d->tex_w / r.w);
+	gy = (int)(((y * ry) - r.y) * d->tex_h / r.h);
+	gx = CLAMP(gx, 0, d->tex_w - 1);
+	gy = CLAMP(gy, 0, d->tex_h - 1);
+	console_abs_event(console_abs_scale(gx, d->tex_w), console_abs_scale(gy, d->tex_h), dz,
+			  d->buttons);
+}
+
+/* Follow the input devices: an absolute one needs no grab. */
+static void sdl_check_absolute(struct sdl_display *d)
+{
+	bool abs = console_input_absolute();
+
+	if (abs == d->absolute)
+		return;
+	d->absolute = abs;
+	if (abs && d->grabbed)
+		sdl_grab(d, false);
+	sdl_set_title(d);
+}
+
 static void sdl_button(struct sdl_display *d, const SDL_MouseButtonEvent *ev)
 {
+	if (d->absolute && !d->grabbed) {
+		if (ev->type == SDL_MOUSEBUTTONDOWN)
+			d->buttons |= sdl_button_bit(ev->button);
+		else
+			d->buttons &= ~sdl_button_bit(ev->button);
+		sdl_abs_event(d, ev->x, ev->y, 0);
+		return;
+	}
 	if (!d->grabbed) {
 		if (ev->type == SDL_MOUSEBUTTONDOWN && ev->button == SDL_BUTTON_LEFT)
 			sdl_grab(d, true);
@@ -385,7 +429,9 @@ static void sdl_handle_event(struct sdl_display *d, const SDL_Event *ev)
 		sdl_key(d, &ev->key);
 		break;
 	case SDL_MOUSEMOTION:
-		if (d->grabbed)
+		if (d->absolute && !d->grabbed)
+			sdl_abs_event(d, ev->motion.x, ev->motion.y, 0);
+		else if (d->grabbed)
 			console_mouse_event(ev->motion.xrel, ev->motion.yrel, 0, d->buttons);
 		break;
 	case SDL_MOUSEBUTTONDOWN:
@@ -393,7 +439,9 @@ static void sdl_handle_event(struct sdl_display *d, const SDL_Event *ev)
 		sdl_button(d, &ev->button);
 		break;
 	case SDL_MOUSEWHEEL:
-		if (d->grabbed && ev->wheel.y)
+		if (d->absolute && !d->grabbed && ev->wheel.y)
+			console_button_event(-ev->wheel.y, d->buttons);
+		else if (d->grabbed && ev->wheel.y)
 			console_mouse_event(0, 0, -ev->wheel.y, d->buttons);
 		break;
 	case SDL_WINDOWEVENT:
@@ -408,6 +456,7 @@ static gboolean sdl_tick(gpointer opaque)
 	SDL_Event ev;
 
 	machine_lock(d->m);
+	sdl_check_absolute(d);
 	while (SDL_PollEvent(&ev))
 		sdl_handle_event(d, &ev);
 	if (!d->hidden)

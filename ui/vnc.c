@@ -9,7 +9,8 @@
  * changes and QEMU's extended key event (-258, raw scan codes) from
  * rfbproto.  Any true-colour pixel format of 8/16/32 bits is converted to
  * on the fly.  Keys arrive as X11 keysyms (ui/keymap.c maps a US layout)
- * or QEMU key codes; the pointer is turned into relative PS/2 motion.
+ * or QEMU key codes; the pointer is turned into relative PS/2 motion, or
+ * an absolute position when a tablet (usb-tablet) takes pointer events.
  * Several clients may share the screen.
  *
  * The server is written here rather than on libvncserver or neatvnc: it
@@ -464,8 +465,15 @@ static void vnc_pointer(struct vnc_client *c, uint8_t mask, int x, int y)
 	c->last_x = x;
 	c->last_y = y;
 	c->have_pos = true;
-	if (dx || dy || dz || buttons != c->buttons)
+	if (console_input_absolute()) {
+		/* a tablet: the position on the screen, as QEMU scales it */
+		struct display_surface *s = c->srv->con->surface;
+
+		console_abs_event(console_abs_scale(x, s->width), console_abs_scale(y, s->height),
+				  dz, buttons);
+	} else if (dx || dy || dz || buttons != c->buttons) {
 		console_mouse_event(dx, dy, dz, buttons);
+	}
 	c->buttons = buttons;
 }
 

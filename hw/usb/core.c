@@ -372,7 +372,7 @@ int usb_handle_packet(struct usb_device *d, int pid, int ep, uint8_t *buf, int l
 		}
 		return USB_RET_STALL;
 	}
-	if (pid == USB_TOKEN_SETUP || !d->config || !d->ops->data)
+	if (pid == USB_TOKEN_SETUP || !d->ops->data)
 		return USB_RET_STALL;
 	return d->ops->data(d, pid, ep, buf, len);
 }
