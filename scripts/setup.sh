@@ -7,7 +7,8 @@ PKGS="gcc make pkg-config libc6-dev linux-libc-dev libglib2.0-dev libpixman-1-de
 libsdl2-dev libslirp-dev libjson-glib-dev libpng-dev zlib1g-dev seabios
 qemu-system-x86 qemu-utils socat xvfb xdotool imagemagick xxd
 grub-common grub-pc-bin xorriso mtools kmod cpio gvncviewer evilwm x11-utils stress-ng
-clang libclang-rt-dev libzstd-dev libseccomp-dev nettle-dev"
+clang libclang-rt-dev libzstd-dev libseccomp-dev nettle-dev
+libvirt-daemon-system libvirt-clients"
 missing=""
 for p in $PKGS; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

@@ -299,6 +299,28 @@ static JsonNode *cmd_query_block(struct machine *m, JsonObject *a, GError **err)
 	return node_arr(arr);
 }
 
+/* Each open drive's node (query-block's "inserted") with a node name; flat
+ * changes nothing: kvmpc's nodes have no children to leave out. */
+static JsonNode *cmd_query_named_block_nodes(struct machine *m, JsonObject *a, GError **err)
+{
+	JsonArray *arr = json_array_new();
+
+	for (unsigned i = 0; m->drives && i < m->drives->len; i++) {
+		struct drive_info *d = g_ptr_array_index(m->drives, i);
+		JsonNode *n;
+		char *name;
+
+		if (!d->blk)
+			continue;
+		n = inserted_node(d);
+		name = g_strdup_printf("#block%u", i);
+		json_object_set_string_member(json_node_get_object(n), "node-name", name);
+		json_array_add_element(arr, n);
+		g_free(name);
+	}
+	return node_arr(arr);
+}
+
 /* Find the drive named by 'device' or 'id' (exactly one of them). */
 static struct drive_info *block_target(struct machine *m, JsonObject *a, GError **err)
 {
@@ -584,6 +606,8 @@ const struct qmp_cmd qmp_core_cmds[] = {
 	{ "query-kvm", cmd_query_kvm, { { 0 } }, .ret = "any" },
 	{ "query-cpus-fast", cmd_query_cpus_fast, { { 0 } }, .ret = "any" },
 	{ "query-block", cmd_query_block, { { 0 } }, .ret = "any" },
+	{ "query-named-block-nodes", cmd_query_named_block_nodes,
+	  { { "flat", ARG_BOOL, true } }, .ret = "any" },
 	{ "query-balloon", cmd_balloon, { { 0 } }, .ret = "any" },
 	{ "query-pci", qmp_query_pci, { { 0 } }, .ret = "any" },
 	{ "query-target", qmp_query_target, { { 0 } }, .ret = "any" },

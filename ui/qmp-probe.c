@@ -328,7 +328,8 @@ static void add_prop(JsonArray *out, const char *name, const char *type)
 	json_array_add_object_element(out, o);
 }
 
-/* /machine/peripheral holds the devices with an id, -anon the others. */
+/* /machine/peripheral holds the -device/device_add devices with an id,
+ * peripheral-anon the others. */
 static JsonNode *cmd_qom_list(struct machine *m, JsonObject *a, GError **err)
 {
 	const char *path = json_object_get_string_member(a, "path");
@@ -350,8 +351,8 @@ static JsonNode *cmd_qom_list(struct machine *m, JsonObject *a, GError **err)
 		struct device *d = g_ptr_array_index(m->devices, i);
 		char *name, *type;
 
-		if (!d->id != !named)
-			continue;
+		if (!d->opts || !d->id != !named)
+			continue; /* the board's own devices are not peripherals */
 		name = d->id ? g_strdup(d->id) : g_strdup_printf("device[%u]", i);
 		type = g_strdup_printf("child<%s>", d->cls->name);
 		add_prop(out, name, type);

@@ -1,0 +1,132 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# virsh end to end: Debian's libvirtd (9.0) runs kvmpc as the emulator of a
+# domain, in a private mount namespace (tmpfs over /etc/libvirt,
+# /var/lib/libvirt, /run/libvirt, /var/cache/libvirt, /var/log/libvirt)
+# so the host's libvirt configuration is never read or touched.  The
+# capability probe must pass (virsh domcapabilities), then: define, start,
+# domstate running, SeaBIOS reaches "No bootable device" (its debug port,
+# added with <qemu:commandline>), screenshot (a PNG of SeaBIOS's text
+# screen), suspend/paused, resume/running, shutdown (ACPI power button;
+# SeaBIOS does not answer it, so the domain keeps running), destroy/shut
+# off, undefine.  Skipped loudly where libvirt is not installed or no mount
+# namespace can be made.
+cd "$(dirname "$0")/../.." || exit 1
+if [ -z "$KVMPC_LIBVIRT_NS" ]; then
+	for t in libvirtd virsh unshare; do
+		if ! command -v $t >/dev/null 2>&1; then
+			echo "1..0 # SKIP $t not installed (libvirt-daemon-system, libvirt-clients: sh scripts/setup.sh)"
+			exit 0
+		fi
+	done
+	if ! unshare -m --propagation private true 2>/dev/null; then
+		echo "1..0 # SKIP cannot make a private mount namespace for libvirtd (needs root)"
+		exit 0
+	fi
+	KVMPC=$(readlink -f "${KVMPC:-./kvmpc}")
+	export KVMPC KVMPC_LIBVIRT_NS=1
+	exec unshare -m --propagation private sh "$0" "$@"
+fi
+. tests/boot/lib.sh
+need_kvm
+need_tools identify
+
+for d in /etc/libvirt /var/lib/libvirt /run/libvirt /var/cache/libvirt /var/log/libvirt; do
+	mkdir -p "$d" && mount -t tmpfs tmpfs "$d" || skip_all "cannot mount a tmpfs over $d"
+done
+mkdir -p /etc/libvirt/qemu /var/log/libvirt/qemu
+# the domain runs as root without confinement or cgroups: nothing on the
+# host to label, own or account, and no virtlogd
+cat >/etc/libvirt/qemu.conf <<EOF
+user = "root"
+group = "root"
+dynamic_ownership = 0
+remember_owner = 0
+security_driver = "none"
+cgroup_controllers = [ ]
+stdio_handler = "file"
+namespaces = [ ]
+EOF
+cat >/etc/libvirt/libvirtd.conf <<EOF
+log_filters = "1:qemu.qemu_monitor_json 3:*"
+log_outputs = "1:file:/var/log/libvirt/libvirtd.log"
+EOF
+
+NAME=kvmpc-virsh-test
+V="virsh -q -c qemu:///system"
+cleanup() {
+	$V destroy $NAME >/dev/null 2>&1
+	[ -f /run/libvirt/qemu/$NAME.pid ] && kill "$(cat /run/libvirt/qemu/$NAME.pid)" 2>/dev/null
+	lib_cleanup
+}
+trap cleanup EXIT
+
+libvirtd -p /run/libvirt/test-libvirtd.pid >"$T/libvirtd.out" 2>&1 &
+track $!
+wait_until "libvirtd's socket" test -S /run/libvirt/libvirt-sock ||
+	{ notok "libvirtd starts" "$T/libvirtd.out"; done_testing; exit 1; }
+
+# run CMD..., its output in $T/out; show libvirt's logs when it fails
+v() { $V "$@" >"$T/out" 2>&1; }
+fail_logs() {
+	cat "$T/out" /var/log/libvirt/qemu/$NAME.log 2>/dev/null >"$T/why"
+	grep -a 'error :' /var/log/libvirt/libvirtd.log 2>/dev/null | tail -5 >>"$T/why"
+	echo "$T/why"
+}
+
+v domcapabilities --emulatorbin "$KVMPC" --virttype kvm
+check "the capability probe passes: domcapabilities for kvm on pc-i440fx-7.2" \
+	'grep -q "<domain>kvm</domain>" "$T/out" && grep -q "<machine>pc-i440fx-7.2</machine>" "$T/out"' \
+	"$(fail_logs)"
+
+cat >"$T/dom.xml" <<EOF
+<domain type='kvm' xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'>
+  <name>$NAME</name>
+  <memory unit='MiB'>64</memory>
+  <vcpu>1</vcpu>
+  <os><type arch='x86_64' machine='pc'>hvm</type><boot dev='hd'/></os>
+  <features><acpi/></features>
+  <on_poweroff>destroy</on_poweroff>
+  <devices>
+    <emulator>$KVMPC</emulator>
+    <controller type='usb' model='none'/>
+    <memballoon model='none'/>
+    <video><model type='vga'/></video>
+  </devices>
+  <qemu:commandline>
+    <qemu:arg value='-chardev'/>
+    <qemu:arg value='file,id=seabios,path=$T/seabios.log'/>
+    <qemu:arg value='-device'/>
+    <qemu:arg value='isa-debugcon,iobase=0x402,chardev=seabios'/>
+  </qemu:commandline>
+</domain>
+EOF
+v define "$T/dom.xml"
+check "virsh define" '[ $? = 0 ]' "$(fail_logs)"
+v start $NAME
+check "virsh start" '[ $? = 0 ]' "$(fail_logs)"
+state() { $V domstate $NAME 2>/dev/null | grep -qx "$1"; }
+check "domstate: running" 'state running' "$(fail_logs)"
+check "SeaBIOS runs to 'No bootable device'" 'wait_for "$T/seabios.log" "No bootable device"' \
+	"$T/seabios.log"
+
+v screenshot $NAME "$T/shot.png"
+# a text screen: 720x400 and more than one colour (the words are there)
+check "virsh screenshot: SeaBIOS's text screen as a PNG ($(identify -format '%m %wx%h, %k colours' "$T/shot.png" 2>/dev/null))" \
+	'[ "$(identify -format "%m %w %h" "$T/shot.png" 2>/dev/null)" = "PNG 720 400" ] &&
+	 [ "$(identify -format "%k" "$T/shot.png")" -gt 1 ]' "$(fail_logs)"
+
+v suspend $NAME
+check "virsh suspend: domstate paused" '[ $? = 0 ] && state paused' "$(fail_logs)"
+v resume $NAME
+check "virsh resume: domstate running" '[ $? = 0 ] && state running' "$(fail_logs)"
+v shutdown $NAME
+check "virsh shutdown: the power button is pressed (SeaBIOS ignores it: still running)" \
+	'[ $? = 0 ] && state running' "$(fail_logs)"
+v destroy $NAME
+check "virsh destroy: domstate shut off" '[ $? = 0 ] && state "shut off"' "$(fail_logs)"
+check "the emulator process is gone" \
+	'! pgrep -f "guest=$NAME" >/dev/null' "$(fail_logs)"
+v undefine $NAME
+check "virsh undefine" '[ $? = 0 ] && ! $V dominfo $NAME >/dev/null 2>&1' "$(fail_logs)"
+done_testing
