@@ -21,6 +21,7 @@
 #include "core/device.h"
 #include "core/machine.h"
 #include "hw/pci/pci.h"
+#include "hw/usb/usb.h"
 #include "config.h"
 
 #define HMP_LINE_MAX 4096
@@ -210,6 +211,26 @@ static void info_kvm(struct machine *m, GString *out)
 			       m->cfg->accel == ACCEL_KVM ? "enabled" : "disabled");
 }
 
+/* The devices on the USB ports, in QEMU's words (kvmpc has no hubs). */
+static void info_usb(struct machine *m, GString *out)
+{
+	if (!usb_bus_present(m)) {
+		g_string_append(out, "Error: USB support not enabled\n");
+		return;
+	}
+	for (guint i = 0; i < m->usb->ports->len; i++) {
+		struct usb_port *p = m->usb->ports->pdata[i];
+		struct usb_device *d = p->dev;
+
+		if (!d)
+			continue;
+		g_string_append_printf(out, "  Device 0.%d, Port %d, Speed %s Mb/s, Product %s%s%s\n",
+				       d->addr, p->index, d->speed == USB_SPEED_LOW ? "1.5" : "12",
+				       d->product, d->dev.id ? ", ID: " : "",
+				       d->dev.id ? d->dev.id : "");
+	}
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(struct machine *m, GString *out);
@@ -224,6 +245,7 @@ static const struct {
 	{ "pci", hmp_info_pci, "show PCI info" },
 	{ "qtree", info_qtree, "show device tree" },
 	{ "status", info_status, "show the current VM status (running|paused)" },
+	{ "usb", info_usb, "show guest USB devices" },
 	{ "version", info_version, "show the version of QEMU" },
 };
 

@@ -665,10 +665,20 @@ static void test_cmdline(void)
 {
 	/* -usbdevice and -machine usb=on build the same machine as -usb -device */
 	struct vm *vm = vm_start("-machine usb=on -usbdevice tablet");
+	char *r;
 
 	g_assert_cmphex(qtest_pci_readl(vm->q, UHCI_DEVFN, 0), ==, 0x70208086);
 	uhci_enable_pci(vm);
 	g_assert_cmphex(qtest_inw(vm->q, IOBASE + 0x10), ==, 0x0083);
+	vm_stop(vm);
+
+	/* HMP info usb lists the devices by port, with their ids */
+	vm = vm_start("-usb -device usb-tablet,id=tab");
+	r = qmp(vm, "{\"execute\": \"human-monitor-command\", "
+		"\"arguments\": {\"command-line\": \"info usb\"}}\n");
+	g_assert_nonnull(strstr(r, "\"  Device 0.0, Port 1, Speed 12 Mb/s, Product QEMU USB Tablet, "
+				"ID: tab\\r\\n\""));
+	g_free(r);
 	vm_stop(vm);
 }
 
