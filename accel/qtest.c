@@ -621,6 +621,8 @@ int qtest_server_start(struct machine *m, const char *spec, const char *log_path
 	if (ret < 0)
 		goto fail;
 	s->chr = chardev_new_legacy(m, spec, NULL, err);
+	if (!s->chr && err && !*err) /* "none": no chardev, no error */
+		error_setg(err, "'%s' is not a valid char driver", spec);
 	if (!s->chr) {
 		ret = -EINVAL;
 		goto fail;

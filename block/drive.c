@@ -219,13 +219,22 @@ static int drive_read_flags(struct drive_info *d, struct opts *o, GError **err)
 		d->format = g_strdup(v);
 	}
 	d->id = g_strdup(opts_get(o, "id"));
+	if (d->id && !opts_id_wellformed(d->id)) {
+		g_set_error(err, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+			    "Parameter 'id' expects an identifier");
+		return -EINVAL;
+	}
 	d->file = g_strdup(opts_get(o, "file"));
 	if (d->file && !*d->file)
 		g_clear_pointer(&d->file, g_free);
 	if (d->media == DRIVE_MEDIA_CDROM)
 		d->read_only = true;
 	/* Accepted for compatibility, no effect here. */
-	opts_get(o, "aio");
+	v = opts_get(o, "aio");
+	if (v && strcmp(v, "threads") && strcmp(v, "native") && strcmp(v, "io_uring")) {
+		g_set_error(err, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "invalid aio option");
+		return -EINVAL;
+	}
 	opts_get(o, "discard");
 	opts_get(o, "werror");
 	opts_get(o, "rerror");

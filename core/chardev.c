@@ -706,7 +706,7 @@ static struct chardev *chr_create(struct machine *m, struct opts *o, const char 
 	if (chr_spec_parse(o, &sp, err) < 0 || opts_check_unused(o, "chardev", err) < 0)
 		goto out;
 	if (id && chardev_find(m, id)) {
-		chr_error(err, "duplicate ID '%s'", id);
+		error_setg(err, "Duplicate ID '%s' for chardev", id); /* QEMU's words */
 		goto out;
 	}
 	if (!sigpipe_ignored) {
@@ -738,8 +738,11 @@ struct chardev *chardev_new_opts(struct machine *m, const char *optstr, GError *
 	if (!o)
 		return NULL;
 	id = opts_get(o, "id");
-	if (!id || !*id) {
-		chr_error(err, "'id' is required");
+	if (!id || !opts_id_wellformed(id)) {
+		if (id)
+			error_setg(err, "-chardev %s: Parameter 'id' expects an identifier", optstr);
+		else
+			chr_error(err, "'id' is required");
 		opts_free(o);
 		return NULL;
 	}

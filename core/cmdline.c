@@ -27,6 +27,31 @@ struct option_def {
 	int (*handler)(struct machine_config *cfg, const char *arg, GError **err);
 };
 
+/* slots= and maxmem= are checked as QEMU 7.2 does; kvmpc has no memory hotplug. */
+static int m_check_hotplug(struct opts *o, const char *arg, uint64_t size, GError **err)
+{
+	uint64_t slots, maxmem;
+
+	if (opts_get_u64(o, "slots", 0, &slots, err) < 0 ||
+	    opts_get_size(o, "maxmem", 0, &maxmem, err) < 0) {
+		g_prefix_error(err, "-m %s: ", arg);
+		return -1;
+	}
+	if (opts_check_unused(o, "-m", err) < 0)
+		return -1;
+	if (opts_has(o, "slots") && !opts_has(o, "maxmem")) {
+		error_setg(err, "slots specified but no max-size");
+		return -1;
+	}
+	if (opts_has(o, "maxmem") && maxmem < size) {
+		error_setg(err, "invalid value of maxmem: maximum memory size (0x%llx) must be at "
+			   "least the initial memory size (0x%llx)", (unsigned long long)maxmem,
+			   (unsigned long long)size);
+		return -1;
+	}
+	return 0;
+}
+
 static int opt_m(struct machine_config *cfg, const char *arg, GError **err)
 {
 	struct opts *o = opts_parse(arg, "size", err);
@@ -36,10 +61,12 @@ static int opt_m(struct machine_config *cfg, const char *arg, GError **err)
 	if (!o)
 		return -1;
 	size = opts_get(o, "size");
-	opts_get(o, "slots");
-	opts_get(o, "maxmem");
 	if (!size || parse_size(size, true, &v) < 0) {
 		error_setg(err, "-m %s: invalid RAM size", arg);
+		opts_free(o);
+		return -1;
+	}
+	if (m_check_hotplug(o, arg, v, err) < 0) {
 		opts_free(o);
 		return -1;
 	}
@@ -62,7 +89,11 @@ static int smp_get(struct opts *o, const char *key, unsigned *out, GError **err)
 
 	if (opts_get_u64(o, key, 0, &v, err) < 0)
 		return -1;
-	if (v > MAX_CPUS) {
+	if (v > MAX_CPUS && (!strcmp(key, "cpus") || !strcmp(key, "maxcpus"))) {
+		error_setg(err, "Invalid SMP CPUs %llu. The max CPUs supported by machine "
+			   "'pc-i440fx-7.2' is %d", (unsigned long long)v, MAX_CPUS);
+		return -1;
+	} else if (v > MAX_CPUS) {
 		error_setg(err, "-smp: %s=%llu exceeds the maximum of %d", key,
 			   (unsigned long long)v, MAX_CPUS);
 		return -1;
@@ -71,36 +102,80 @@ static int smp_get(struct opts *o, const char *key, unsigned *out, GError **err)
 	return 0;
 }
 
+/*
+ * Fill in what -smp left out as QEMU 7.2's pc machine does (cores are
+ * preferred over sockets, threads come last), then check the product.
+ */
+static int smp_resolve(unsigned *cpus, unsigned *sockets, unsigned *cores, unsigned *threads,
+		       unsigned *maxcpus, GError **err)
+{
+	if (!*cpus && !*maxcpus) {
+		*sockets = *sockets ? *sockets : 1;
+		*cores = *cores ? *cores : 1;
+		*threads = *threads ? *threads : 1;
+	} else {
+		*maxcpus = *maxcpus ? *maxcpus : *cpus;
+		if (!*cores) {
+			*sockets = *sockets ? *sockets : 1;
+			*threads = *threads ? *threads : 1;
+			*cores = *maxcpus / (*sockets * *threads);
+		} else if (!*sockets) {
+			*threads = *threads ? *threads : 1;
+			*sockets = *maxcpus / (*cores * *threads);
+		}
+		if (!*threads)
+			*threads = *maxcpus / (*sockets * *cores);
+	}
+	if (!*maxcpus)
+		*maxcpus = *sockets * *cores * *threads;
+	if (!*cpus)
+		*cpus = *maxcpus;
+	if (*sockets * *cores * *threads != *maxcpus) {
+		error_setg(err, "Invalid CPU topology: product of the hierarchy must match maxcpus: "
+			   "sockets (%u) * dies (1) * cores (%u) * threads (%u) != maxcpus (%u)",
+			   *sockets, *cores, *threads, *maxcpus);
+		return -1;
+	}
+	if (*maxcpus < *cpus) {
+		error_setg(err, "Invalid CPU topology: maxcpus must be equal to or greater than smp: "
+			   "sockets (%u) * dies (1) * cores (%u) * threads (%u) == maxcpus (%u) "
+			   "< smp_cpus (%u)", *sockets, *cores, *threads, *maxcpus, *cpus);
+		return -1;
+	}
+	if (*maxcpus > MAX_CPUS) {
+		error_setg(err, "Invalid SMP CPUs %u. The max CPUs supported by machine "
+			   "'pc-i440fx-7.2' is %d", *maxcpus, MAX_CPUS);
+		return -1;
+	}
+	return 0;
+}
+
 static int opt_smp(struct machine_config *cfg, const char *arg, GError **err)
 {
 	struct opts *o = opts_parse(arg, "cpus", err);
-	unsigned cpus, sockets, cores, threads, maxcpus;
+	unsigned cpus, sockets, cores, threads, maxcpus, dies;
 	int ret = -1;
 
 	if (!o)
 		return -1;
 	if (smp_get(o, "cpus", &cpus, err) || smp_get(o, "sockets", &sockets, err) ||
+	    smp_get(o, "dies", &dies, err) ||
 	    smp_get(o, "cores", &cores, err) || smp_get(o, "threads", &threads, err) ||
 	    smp_get(o, "maxcpus", &maxcpus, err) || opts_check_unused(o, "-smp", err))
 		goto out;
-	threads = threads ? threads : 1;
-	cores = cores ? cores : 1;
-	if (!sockets)
-		sockets = MAX(1u, (MAX(cpus, maxcpus) + cores * threads - 1) / (cores * threads));
-	if (!cpus)
-		cpus = opts_has(o, "cpus") ? 0 : sockets * cores * threads;
-	if (!maxcpus)
-		maxcpus = MAX(cpus, sockets * cores * threads);
-	if (cpus == 0) {
-		error_setg(err, "-smp %s: the number of CPUs must be at least 1", arg);
+	/* QEMU 7.2 warns and carries on; kvmpc keeps refusing an explicit 0 */
+	if ((opts_has(o, "cpus") && !cpus) || (opts_has(o, "sockets") && !sockets) ||
+	    (opts_has(o, "cores") && !cores) || (opts_has(o, "threads") && !threads) ||
+	    (opts_has(o, "maxcpus") && !maxcpus) || (opts_has(o, "dies") && !dies)) {
+		error_setg(err, "-smp %s: CPU topology parameters must be greater than zero", arg);
 		goto out;
 	}
-	if (maxcpus < cpus || sockets * cores * threads < maxcpus || maxcpus > MAX_CPUS) {
-		error_setg(err, "-smp %s: inconsistent topology (cpus=%u maxcpus=%u, "
-			   "sockets*cores*threads=%u)", arg, cpus, maxcpus,
-			   sockets * cores * threads);
+	if (dies > 1) {
+		error_setg(err, "-smp %s: kvmpc has one die per socket", arg);
 		goto out;
 	}
+	if (smp_resolve(&cpus, &sockets, &cores, &threads, &maxcpus, err) < 0)
+		goto out;
 	cfg->smp_cpus = cpus;
 	cfg->sockets = sockets;
 	cfg->cores = cores;
@@ -136,6 +211,7 @@ static int set_accel(struct machine_config *cfg, const char *name, GError **err)
 		error_setg(err, "-accel: no accelerator given (kvm, qtest)");
 		return -1;
 	}
+	cfg->accel_set = true;
 	if (!strcmp(name, "kvm") || g_str_has_prefix(name, "kvm:")) {
 		/* "kvm:tcg" (libvirt's probe): KVM first; kvmpc has no fallback */
 		cfg->accel = ACCEL_KVM;
@@ -197,6 +273,25 @@ static int machine_pc_opts(struct machine_config *cfg, struct opts *o, GError **
 	return 0;
 }
 
+/* hpet=, smm= are on/off (smm also auto) in QEMU; checked, not used here */
+static int machine_bool_opts(struct opts *o, GError **err)
+{
+	static const char *const keys[] = { "hpet", "smm" };
+	bool b;
+
+	for (unsigned i = 0; i < G_N_ELEMENTS(keys); i++) {
+		const char *v = opts_get(o, keys[i]);
+		if (!v || parse_bool(v, &b) == 0 || (i == 1 && !strcmp(v, "auto")))
+			continue;
+		if (i == 1)
+			error_setg(err, "Parameter 'smm' does not accept value '%s'", v);
+		else
+			error_setg(err, "Parameter '%s' expects 'on' or 'off'", keys[i]);
+		return -1;
+	}
+	return 0;
+}
+
 /* -machine usb=on|off */
 static int opt_usb_value(struct machine_config *cfg, const char *v, GError **err)
 {
@@ -241,8 +336,8 @@ static int opt_machine(struct machine_config *cfg, const char *arg, GError **err
 		goto out;
 	if (opt_usb_value(cfg, opts_get(o, "usb"), err) < 0)
 		goto out;
-	opts_get(o, "smm");
-	opts_get(o, "hpet");
+	if (machine_bool_opts(o, err) < 0)
+		goto out;
 	if (opts_get_bool(o, "dump-guest-core", true, &cfg->dump_guest_core, err) < 0)
 		goto out;
 	ret = opts_check_unused(o, "-machine", err);
@@ -259,6 +354,23 @@ static int opt_accel(struct machine_config *cfg, const char *arg, GError **err)
 	if (!o)
 		return -1;
 	ret = set_accel(cfg, opts_get(o, "accel"), err);
+	/* kernel-irqchip= is a property of QEMU's kvm accelerator: only "on" here */
+	if (ret == 0 && opts_has(o, "kernel-irqchip")) {
+		static const char *const irqchip[] = { "off", "on", "split", NULL };
+		int chip = machine_choice(o, "kernel-irqchip", irqchip, 1, err);
+		if (chip == 0 || chip == 2)
+			error_setg(err, "-accel %s: not supported by kvmpc (it needs KVM's "
+				   "in-kernel PIC, IOAPIC and LAPIC: kernel-irqchip=on)", arg);
+		if (chip != 1)
+			ret = -1;
+	}
+	for (unsigned i = 0; ret == 0 && i < o->keys->len; i++) {
+		if (GPOINTER_TO_INT(g_ptr_array_index(o->used, i)))
+			continue;
+		error_setg(err, "-accel %s: Property '%s-accel.%s' not found", arg,
+			   opts_get(o, "accel"), (char *)g_ptr_array_index(o->keys, i));
+		ret = -1;
+	}
 	opts_free(o);
 	return ret;
 }
@@ -266,6 +378,7 @@ static int opt_accel(struct machine_config *cfg, const char *arg, GError **err)
 static int opt_enable_kvm(struct machine_config *cfg, const char *arg, GError **err)
 {
 	cfg->accel = ACCEL_KVM;
+	cfg->accel_set = true;
 	return 0;
 }
 
@@ -314,6 +427,21 @@ static int opt_display(struct machine_config *cfg, const char *arg, GError **err
 		error_setg(err, "-display %s: unsupported display (none, sdl)", t ? t : arg);
 		opts_free(o);
 		return -1;
+	}
+	/* sdl reads its own sub-options (ui/sdl.c); the others take only the common ones */
+	if (strcmp(t, "sdl")) {
+		static const char *const common[] = { "full-screen", "window-close", "show-cursor",
+						      "gl" };
+		for (unsigned i = 0; i < G_N_ELEMENTS(common); i++)
+			opts_get(o, common[i]);
+		for (unsigned i = 0; i < o->keys->len; i++) {
+			if (GPOINTER_TO_INT(g_ptr_array_index(o->used, i)))
+				continue;
+			error_setg(err, "-display %s: Parameter '%s' is unexpected", arg,
+				   (char *)g_ptr_array_index(o->keys, i));
+			opts_free(o);
+			return -1;
+		}
 	}
 	opts_free(o);
 	return opt_str(&cfg->display, arg);
@@ -411,11 +539,50 @@ static int opt_global(struct machine_config *cfg, const char *arg, GError **err)
 	return global_parse(cfg, arg, err);
 }
 
+static char *device_opts_id(const char *arg)
+{
+	struct opts *o = opts_parse(arg, "driver", NULL);
+	char *id = NULL;
+
+	if (o && opts_has(o, "id"))
+		id = g_strdup(opts_get(o, "id"));
+	opts_free(o);
+	return id;
+}
+
+/* A -device id is an identifier and unique among -device ids, checked as QEMU parses. */
+static int device_check_id(struct machine_config *cfg, const char *arg, GError **err)
+{
+	char *id = device_opts_id(arg);
+	int ret = 0;
+
+	if (!id)
+		return 0;
+	if (!opts_id_wellformed(id)) {
+		error_setg(err, "Parameter 'id' expects an identifier");
+		ret = -1;
+	}
+	for (unsigned i = 0; !ret && i < cfg->devices->len; i++) {
+		char *other = device_opts_id(g_ptr_array_index(cfg->devices, i));
+		if (other && !strcmp(other, id)) {
+			error_setg(err, "Duplicate ID '%s' for device", id);
+			ret = -1;
+		}
+		g_free(other);
+	}
+	g_free(id);
+	return ret;
+}
+
 static int opt_device(struct machine_config *cfg, const char *arg, GError **err)
 {
 	if (!strcmp(arg, "help") || !strcmp(arg, "?")) {
 		cfg->device_help = true; /* main prints its class table */
 		return 1;
+	}
+	if (device_check_id(cfg, arg, err) < 0) {
+		g_prefix_error(err, "-device %s: ", arg); /* QEMU names the option */
+		return -1;
 	}
 	g_ptr_array_add(cfg->devices, g_strdup(arg));
 	return 0;
@@ -745,6 +912,13 @@ static int resolve_bios(struct machine_config *cfg, GError **err)
 
 static int finish_config(struct machine_config *cfg, GError **err)
 {
+	/* as in QEMU, -qtest alone selects the qtest accelerator */
+	if (cfg->qtest && !cfg->accel_set)
+		cfg->accel = ACCEL_QTEST;
+	if (cfg->qtest && cfg->accel != ACCEL_QTEST) {
+		error_setg(err, "-qtest %s: kvmpc serves qtest only with -accel qtest", cfg->qtest);
+		return -1;
+	}
 	if (cfg->accel == ACCEL_QTEST && !cfg->qtest) {
 		error_setg(err, "-accel qtest needs -qtest DEV");
 		return -1;

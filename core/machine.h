@@ -34,6 +34,7 @@ struct machine_config {
 	char *bios;             /* path after -L lookup */
 	GPtrArray *bios_dirs;   /* -L, then the default */
 	enum accel_type accel;
+	bool accel_set;         /* -accel, -machine accel= or -enable-kvm given */
 	char *cpu_spec;         /* -cpu as given, parsed by the accelerator */
 	char *cpu_model;        /* host, max, qemu64 */
 	GPtrArray *cpu_feats;   /* "+avx", "-sse4.2" */

@@ -149,7 +149,7 @@ int parse_size(const char *s, bool mib_default, uint64_t *out)
 		return 0;
 	}
 	v = strtod(s, &end);
-	if (errno || end == s || v < 0)
+	if (errno || end == s || !(v >= 0)) /* also NaN */
 		return -EINVAL;
 	switch (*end) {
 	case 0: mult = mib_default ? 1ULL << 20 : 1; break;
@@ -225,6 +225,16 @@ int opts_get_bool(struct opts *o, const char *key, bool def, bool *out, GError *
 		return -EINVAL;
 	}
 	return 0;
+}
+
+bool opts_id_wellformed(const char *id)
+{
+	if (!id || !g_ascii_isalpha(id[0]))
+		return false;
+	for (const char *p = id + 1; *p; p++)
+		if (!g_ascii_isalnum(*p) && !strchr("-._", *p))
+			return false;
+	return true;
 }
 
 int opts_check_unused(struct opts *o, const char *what, GError **err)

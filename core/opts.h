@@ -28,6 +28,8 @@ void opts_set(struct opts *o, const char *key, const char *val);
 int opts_get_u64(struct opts *o, const char *key, uint64_t def, uint64_t *out, GError **err);
 int opts_get_size(struct opts *o, const char *key, uint64_t def, uint64_t *out, GError **err);
 int opts_get_bool(struct opts *o, const char *key, bool def, bool *out, GError **err);
+/* QEMU's rule for a user-given id: a letter, then letters, digits, '-', '.', '_'. */
+bool opts_id_wellformed(const char *id);
 /* Error naming the first key nobody asked for (a typo), or 0. */
 int opts_check_unused(struct opts *o, const char *what, GError **err);
 

@@ -204,6 +204,10 @@ static int net_parse_netdev(struct machine *m, const char *str, GError **err)
 		error_setg(err, "-netdev %s: needs a type and id=", str);
 		goto out;
 	}
+	if (!opts_id_wellformed(id)) {
+		error_setg(err, "-netdev %s: Parameter 'id' expects an identifier", str);
+		goto out;
+	}
 	if (net_find(m, id)) {
 		error_setg(err, "Duplicate ID '%s' for netdev", id);
 		goto out;

@@ -164,7 +164,9 @@ static void test_errors(void)
 
 	g_assert_nonnull(chardev_new_opts(m, "null,id=n0", &err));
 	g_assert_no_error(err);
-	expect_error(m, false, "null,id=n0", "chardev: duplicate ID 'n0'");
+	expect_error(m, false, "null,id=n0", "Duplicate ID 'n0' for chardev");
+	expect_error(m, false, "null,id=0n", "-chardev null,id=0n: Parameter 'id' expects an identifier");
+	expect_error(m, false, "null,id=", "-chardev null,id=: Parameter 'id' expects an identifier");
 	g_assert_true(chardev_new_legacy(m, "chardev:n0", NULL, &err) == chardev_find(m, "n0"));
 	g_assert_cmpstr(chardev_id(chardev_find(m, "n0")), ==, "n0");
 	g_assert_null(chardev_new_legacy(m, "none", NULL, &err));
