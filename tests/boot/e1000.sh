@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
 # e1000 with user-mode networking under KVM: after SeaBIOS (which runs the
-# e1000's option ROM when there is one), the e1k payload resets the NIC,
+# e1000's option ROM when there is one), the pcinic payload resets the NIC,
 # reads the MAC and the 0xBABA checksum from the EEPROM, the PHY id over
 # MDIC, gets slirp's ARP reply and reads a random file from slirp's TFTP
 # server (restrict=on: slirp and nothing else); its byte count and CRC-32
@@ -13,7 +13,7 @@
 cd "$(dirname "$0")/../.." || exit 1
 . tests/boot/lib.sh
 need_kvm "e1000 boot tests need KVM"
-[ -f tests/guest/e1k.elf ] || skip_all "tests/guest/e1k.elf not built (make guests)"
+[ -f tests/guest/pcinic.elf ] || skip_all "tests/guest/pcinic.elf not built (make guests)"
 
 mkdir "$T/tftp"
 head -c 40000 /dev/urandom >"$T/tftp/blob.bin"
@@ -25,7 +25,7 @@ run() {
 	shift 3
 	timeout "$WAIT_SECS" $vmm -m 512 -nodefaults -display none -serial file:"$T/$name.serial" \
 		-device isa-debug-exit,iobase=0xf4,iosize=4 "$@" \
-		-kernel tests/guest/e1k.elf -append "$append" >"$T/$name.out" 2>&1
+		-kernel tests/guest/pcinic.elf -append "$append" >"$T/$name.out" 2>&1
 	echo $? >"$T/$name.rc"
 }
 

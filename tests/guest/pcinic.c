@@ -1,18 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * "e1k" payload: a minimal e1000 (82540EM) driver run after SeaBIOS, as the
- * Intel drivers bring the chip up: a CTRL.RST reset, the MAC from the
- * EEPROM through EERD with the 0xBABA checksum checked, the PHY id over
- * MDIC, link from STATUS, legacy receive descriptors and interrupt causes
- * read from ICR.  It prints "e1k: mac ..", "e1k: eeprom ok", "e1k: phy
- * 01410c20", sends an ARP request for the gateway with a legacy descriptor
- * and prints "e1k: arp reply from 52:55:a:0:2:2".  With tftp=FILE it then
- * reads FILE from slirp's TFTP server (10.0.2.2:69, octet mode, each
- * block ACKed) and prints "e1k: tftp FILE bytes=N crc32=XXXXXXXX"; with
- * csum=1 every datagram leaves its IP and UDP checksums to the NIC (a
- * context descriptor and a data descriptor with IXSM|TXSM), which slirp
- * would drop if they were wrong.  Exits 0 on success.  Left out:
- * interrupts (it polls the descriptors), retransmission.
+ * "pcinic" payload: minimal drivers for the e1000 (82540EM) and the
+ * rtl8139, run after SeaBIOS; the first of the two found is used and
+ * names the lines printed ("e1k:" or "rtl:").  e1000, as the Intel drivers
+ * bring it up: a CTRL.RST reset, the MAC from the EEPROM through EERD with
+ * the 0xBABA checksum checked ("e1k: eeprom ok"), the PHY id over MDIC
+ * ("e1k: phy 01410c20"), link from STATUS, legacy descriptors.  rtl8139,
+ * as Windows' and the BSDs' C-mode drivers: a CR reset, the MAC from the
+ * 93C46 EEPROM bit-banged through 9346CR ("rtl: eeprom ok" when it equals
+ * IDR0-5 and word 0 is 0x8129), the link from BMSR ("rtl: bmsr 782d"), the
+ * four transmit slots and the receive ring buffer with WRAP.  Then both:
+ * "NIC: mac ..", an ARP request for the gateway and "NIC: arp reply from
+ * 52:55:a:0:2:2".  With tftp=FILE it reads FILE from slirp's TFTP server
+ * (10.0.2.2:69, octet mode, each block ACKed) and prints "NIC: tftp FILE
+ * bytes=N crc32=XXXXXXXX"; with csum=1 on the e1000 every datagram leaves
+ * its IP and UDP checksums to the NIC (a context descriptor and a data
+ * descriptor with IXSM|TXSM), which slirp would drop if they were wrong.
+ * Exits 0 on success.  Left out: interrupts (it polls), retransmission.
  * Command line: tftp=FILE csum=1.
  */
 #include "rt.h"
@@ -45,9 +49,19 @@
 
 static uint32_t devfn, pm_timer;
 static volatile uint8_t *regs;
+static uint16_t iobase;
 static uint8_t mac[6];
 static unsigned tdt, rx_next;
 static int offload;
+static const char *tag = "e1k";
+
+/* The driver of the NIC found (e1000 or rtl8139). */
+struct nic_ops {
+	int (*tx)(uint8_t *f, uint32_t len, int csum);
+	volatile uint8_t *(*rx)(uint32_t *len, uint64_t ticks);
+	void (*release)(void);
+};
+static const struct nic_ops *nic;
 
 static uint32_t pci_read(uint32_t reg)
 {
@@ -111,7 +125,7 @@ static int phy_read(unsigned reg, uint16_t *v)
 	return 0;
 }
 
-static int init_device(void)
+static int e1k_init(void)
 {
 	uint16_t w, sum = 0, id1, id2;
 
@@ -130,12 +144,12 @@ static int init_device(void)
 		}
 		sum += w;
 	}
-	rt_printf("e1k: mac %x:%x:%x:%x:%x:%x\n", mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
 	if (sum != 0xbaba) {
 		rt_printf("e1k: eeprom checksum %x\n", sum);
 		return -3;
 	}
 	rt_printf("e1k: eeprom ok\n");
+	rt_printf("e1k: mac %x:%x:%x:%x:%x:%x\n", mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
 	if (phy_read(2, &id1) < 0 || phy_read(3, &id2) < 0)
 		return -4;
 	rt_printf("e1k: phy %08x\n", (uint32_t)id1 << 16 | id2);
@@ -184,7 +198,7 @@ static void tx_put(uint32_t w0, uint32_t w1, uint32_t lower, uint32_t upper)
 }
 
 /* Queue the frame at f and wait for the NIC to report it sent (DD). */
-static int tx_frame(uint8_t *f, uint32_t len, int csum)
+static int e1k_tx(uint8_t *f, uint32_t len, int csum)
 {
 	unsigned last;
 
@@ -202,8 +216,8 @@ static int tx_frame(uint8_t *f, uint32_t len, int csum)
 	return poll(tx_done, last, SEC);
 }
 
-/* Next received frame, or NULL after ticks; release it with rx_release(). */
-static volatile uint8_t *rx_frame(uint32_t *len, uint64_t ticks)
+/* Next received frame, or NULL after ticks; release it with e1k_release(). */
+static volatile uint8_t *e1k_rx(uint32_t *len, uint64_t ticks)
 {
 	volatile uint8_t *d = (volatile uint8_t *)(RX_RING + 16 * rx_next);
 
@@ -213,12 +227,119 @@ static volatile uint8_t *rx_frame(uint32_t *len, uint64_t ticks)
 	return (volatile uint8_t *)(RX_BUF + RXSZ * rx_next);
 }
 
-static void rx_release(void)
+static void e1k_release(void)
 {
 	*(volatile uint8_t *)(RX_RING + 16 * rx_next + 12) = 0;
 	wr(RDT, rx_next);
 	rx_next = (rx_next + 1) % NRX;
 }
+
+static const struct nic_ops e1k_ops = { e1k_tx, e1k_rx, e1k_release };
+
+/* ---- rtl8139 (C mode) ---- */
+
+#define RTL_RING 8192u
+
+static unsigned rtl_slot, rtl_rd;
+
+static int rtl_reset_done(uint32_t unused) { return !(inb(iobase + 0x37) & 0x10); }
+static int rtl_tx_done(uint32_t slot) { return inl(iobase + 0x10 + 4 * slot) & 0x8000; }
+static int rtl_rx_ready(uint32_t unused) { return !(inb(iobase + 0x37) & 0x01); }
+
+/* 93C46 READ: start bit and opcode 110, six address bits, 16 bits out. */
+static uint16_t rtl_eeprom(unsigned addr)
+{
+	uint32_t cmd = 6u << 6 | addr;
+	uint16_t v = 0;
+
+	outb(iobase + 0x50, 0x88);
+	for (int i = 8; i >= 0; i--) {
+		uint8_t di = (cmd >> i) & 1 ? 0x02 : 0;
+
+		outb(iobase + 0x50, 0x88 | di);
+		outb(iobase + 0x50, 0x8c | di);
+	}
+	outb(iobase + 0x50, 0x88);
+	for (int i = 0; i < 16; i++) {
+		outb(iobase + 0x50, 0x8c);
+		v = v << 1 | (inb(iobase + 0x50) & 1);
+		outb(iobase + 0x50, 0x88);
+	}
+	outb(iobase + 0x50, 0x00);
+	return v;
+}
+
+static int rtl_init(void)
+{
+	int same = rtl_eeprom(0) == 0x8129;
+
+	outb(iobase + 0x37, 0x10);
+	if (poll(rtl_reset_done, 0, SEC) < 0)
+		return -1;
+	for (unsigned i = 0; i < 3; i++) {
+		uint16_t w = rtl_eeprom(7 + i);
+
+		mac[2 * i] = w;
+		mac[2 * i + 1] = w >> 8;
+	}
+	for (unsigned i = 0; i < 6; i++)
+		same &= inb(iobase + i) == mac[i];
+	if (!same)
+		return -2;
+	rt_printf("rtl: eeprom ok\n");
+	rt_printf("rtl: mac %x:%x:%x:%x:%x:%x\n", mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+	rt_printf("rtl: bmsr %x\n", inw(iobase + 0x64));
+	if (inb(iobase + 0x58) & 0x04)
+		return -3; /* MSR: link down */
+	outw(iobase + 0x3c, 0);
+	outb(iobase + 0x37, 0x0c);               /* RE, TE */
+	outl(iobase + 0x30, RX_BUF);
+	outl(iobase + 0x44, 0x8a);               /* 8 KiB ring, WRAP, APM, AB */
+	outl(iobase + 0x40, 0x03000600);
+	rtl_slot = rtl_rd = 0;
+	return 0;
+}
+
+static int rtl_tx(uint8_t *f, uint32_t len, int csum)
+{
+	unsigned n = rtl_slot;
+
+	if (csum) {   /* no offload in C mode: finish the sums here */
+		put16(f + 24, ~sum16(f + 14, 20, 0));
+		put16(f + 40, ~sum16(f + 34, len - 34, 0)); /* the field holds the pseudo sum */
+	}
+	if (len < 60) {
+		memset(f + len, 0, 60 - len);
+		len = 60;
+	}
+	rtl_slot = (n + 1) & 3;
+	outl(iobase + 0x20 + 4 * n, (uint32_t)f);
+	outl(iobase + 0x10 + 4 * n, len);
+	return poll(rtl_tx_done, n, SEC);
+}
+
+static volatile uint8_t *rtl_rx(uint32_t *len, uint64_t ticks)
+{
+	volatile uint8_t *h = (volatile uint8_t *)(RX_BUF + rtl_rd);
+
+	if (poll(rtl_rx_ready, 0, ticks) < 0)
+		return 0;
+	*len = (h[2] | h[3] << 8) - 4;
+	if (!(h[0] & 1) || *len > 1514)
+		*len = 0;
+	return h + 4;
+}
+
+static void rtl_release(void)
+{
+	volatile uint8_t *h = (volatile uint8_t *)(RX_BUF + rtl_rd);
+
+	rtl_rd = (rtl_rd + 4 + (h[2] | h[3] << 8) + 3) & ~3u;
+	rtl_rd %= RTL_RING;
+	outw(iobase + 0x38, rtl_rd - 16);
+}
+
+static const struct nic_ops rtl_ops = { rtl_tx, rtl_rx, rtl_release };
 
 static int arp(void)
 {
@@ -238,18 +359,18 @@ static int arp(void)
 	memcpy(f + 22, mac, 6);
 	memcpy(f + 28, "\x0a\x00\x02\x0f", 4);
 	memcpy(f + 38, "\x0a\x00\x02\x02", 4);
-	if (tx_frame(f, 42, 0) < 0)
+	if (nic->tx(f, 42, 0) < 0)
 		return -1;
 	for (;;) {
-		if (!(r = rx_frame(&len, 5 * SEC)))
+		if (!(r = nic->rx(&len, 5 * SEC)))
 			return -1;
 		if (len >= 42 && r[12] == 8 && r[13] == 6 && r[21] == 2)
 			break;
-		rx_release();
+		nic->release();
 	}
-	rt_printf("e1k: arp reply from %x:%x:%x:%x:%x:%x\n", r[22], r[23], r[24], r[25], r[26],
+	rt_printf("%s: arp reply from %x:%x:%x:%x:%x:%x\n", tag, r[22], r[23], r[24], r[25], r[26],
 		  r[27]);
-	rx_release();
+	nic->release();
 	return 0;
 }
 
@@ -282,7 +403,7 @@ static int send_tftp(const uint8_t *data, uint32_t n)
 		put16(ip + 10, ~sum16(ip, 20, 0));
 		put16(udp + 6, ~sum16(udp, udplen, sum16(ip + 12, 8, 17 + udplen)));
 	}
-	return tx_frame(f, 42 + n, offload);
+	return nic->tx(f, 42 + n, offload);
 }
 
 static uint32_t crc_table[256];
@@ -337,21 +458,21 @@ static int tftp_get(const char *file)
 	if (send_tftp(pkt, 9 + fl) < 0)
 		return -1;
 	while (!done) {
-		if (!(f = rx_frame(&len, 5 * SEC))) {
-			rt_printf("e1k: tftp timeout at block %u\n", expect);
+		if (!(f = nic->rx(&len, 5 * SEC))) {
+			rt_printf("%s: tftp timeout at block %u\n", tag, expect);
 			return -1;
 		}
 		if (!(d = tftp_payload(f, len, &n))) {
-			rx_release();
+			nic->release();
 			continue;
 		}
 		op = d[0] << 8 | d[1];
 		if (op == 5) {
-			rt_printf("e1k: tftp error %u\n", d[2] << 8 | d[3]);
+			rt_printf("%s: tftp error %u\n", tag, d[2] << 8 | d[3]);
 			return -1;
 		}
 		if (op != 3 || n > 4 + 512) {
-			rx_release();
+			nic->release();
 			continue;
 		}
 		if ((uint16_t)(d[2] << 8 | d[3]) == expect) {
@@ -363,11 +484,11 @@ static int tftp_get(const char *file)
 		put16(pkt, 4); /* ACK the block we got (a repeat is ACKed again) */
 		pkt[2] = d[2];
 		pkt[3] = d[3];
-		rx_release();
+		nic->release();
 		if (send_tftp(pkt, 4) < 0)
 			return -1;
 	}
-	rt_printf("e1k: tftp %s bytes=%u crc32=%08x\n", file, bytes, ~crc);
+	rt_printf("%s: tftp %s bytes=%u crc32=%08x\n", tag, file, bytes, ~crc);
 	return 0;
 }
 
@@ -382,14 +503,21 @@ uint32_t guest_main(uint32_t magic, const struct mb_info *mbi)
 		cmdline = (const char *)mbi->cmdline;
 	offload = rt_cmdline_num(cmdline, "csum", 0);
 	for (devfn = 0; devfn < 256; devfn += 8)
-		if (pci_read(0) == 0x100e8086u)
+		if (pci_read(0) == 0x100e8086u || pci_read(0) == 0x813910ecu)
 			break;
 	if (devfn == 256) {
-		rt_printf("e1k: no e1000\n");
+		rt_printf("pcinic: no e1000 or rtl8139\n");
 		return 1;
 	}
+	if (pci_read(0) == 0x813910ecu) {
+		tag = "rtl";
+		nic = &rtl_ops;
+		iobase = pci_read(0x10) & 0xfffc;
+	} else {
+		nic = &e1k_ops;
+		regs = (volatile uint8_t *)(pci_read(0x10) & ~0xfu);
+	}
 	pci_write16(0x04, 0x7);
-	regs = (volatile uint8_t *)(pci_read(0x10) & ~0xfu);
 	{
 		uint32_t save = devfn;
 
@@ -397,12 +525,13 @@ uint32_t guest_main(uint32_t magic, const struct mb_info *mbi)
 		pm_timer = (pci_read(0x40) & 0xffc0) + 8;
 		devfn = save;
 	}
-	if ((ret = init_device()) < 0) {
-		rt_printf("e1k: init failed (%d)\n", ret);
+	ret = nic == &rtl_ops ? rtl_init() : e1k_init();
+	if (ret < 0) {
+		rt_printf("%s: init failed (%d)\n", tag, ret);
 		return 1;
 	}
 	if (arp() < 0) {
-		rt_printf("e1k: no ARP reply\n");
+		rt_printf("%s: no ARP reply\n", tag);
 		return 1;
 	}
 	if (rt_cmdline_get(cmdline, "tftp", file, sizeof(file)) == 0)
