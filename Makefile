@@ -7,7 +7,7 @@ ifeq ($(CC),)
 CC = cc
 endif
 
-SRC_DIRS = core accel system hw/i386 hw/pci hw/isa hw/char hw/rtc hw/input hw/usb \
+SRC_DIRS = core accel system hw/i386 hw/pci hw/isa hw/char hw/rtc hw/timer hw/input hw/usb \
 	hw/nvram hw/acpi hw/misc hw/ide hw/display hw/virtio hw/net block net ui
 ALL_SRCS = $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.c))
 ifneq ($(CONFIG_SDL),yes)

@@ -26,6 +26,11 @@ static int kvm_ops_ioeventfd(struct machine *m, int fd, uint64_t addr, unsigned 
 	return kvm_ioeventfd(m->kvm, fd, addr, len, pio, datamatch, data, assign);
 }
 
+static int kvm_ops_pit_hpet_legacy(struct machine *m, bool legacy)
+{
+	return kvm_pit_hpet_legacy(m->kvm, legacy);
+}
+
 /* KVM hands out the slot's whole log and clears it; OR it into bitmap. */
 static int kvm_ops_get_dirty_log(struct machine *m, struct mem_region *r, unsigned long *bitmap)
 {
@@ -56,4 +61,5 @@ const struct accel_ops kvm_accel_ops = {
 	.ioeventfd = kvm_ops_ioeventfd,
 	.get_dirty_log = kvm_ops_get_dirty_log,
 	.vcpu_thread_id = kvm_vcpu_thread_id,
+	.pit_hpet_legacy = kvm_ops_pit_hpet_legacy,
 };

@@ -92,6 +92,28 @@ void kvm_set_irq(struct kvm_accel *k, int gsi, int level)
 		log_cat(LOG_INT, "KVM_IRQ_LINE %d: %s", gsi, strerror(errno));
 }
 
+/*
+ * The in-kernel PIT stops raising IRQ 0 while the HPET's legacy route owns
+ * it (KVM_PIT_FLAGS_HPET_LEGACY; KVM then drops its channel 0 timer) and
+ * restarts when the route is given back, as QEMU's kvm-pit does.
+ */
+int kvm_pit_hpet_legacy(struct kvm_accel *k, bool legacy)
+{
+	struct kvm_pit_state2 st;
+
+	if (k->m->cfg->no_pit)
+		return -ENOTSUP;
+	if (ioctl(k->vm_fd, KVM_GET_PIT2, &st) < 0)
+		return -errno;
+	if (legacy)
+		st.flags |= KVM_PIT_FLAGS_HPET_LEGACY;
+	else
+		st.flags &= ~KVM_PIT_FLAGS_HPET_LEGACY;
+	if (ioctl(k->vm_fd, KVM_SET_PIT2, &st) < 0)
+		return -errno;
+	return 0;
+}
+
 static int kvm_fail(GError **err, const char *what)
 {
 	int e = errno;

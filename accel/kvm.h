@@ -56,6 +56,7 @@ void kvm_reset(struct machine *m);
 /* Stop and join the vCPU threads (lock NOT held). */
 void kvm_vcpus_stop(struct machine *m);
 void kvm_set_irq(struct kvm_accel *k, int gsi, int level);
+int kvm_pit_hpet_legacy(struct kvm_accel *k, bool legacy);
 /* Dirty bitmap (one bit per 4 KiB page) for a region with dirty_log; 0 or -errno. */
 int kvm_get_dirty_log(struct kvm_accel *k, int slot, unsigned long *bitmap);
 

@@ -308,6 +308,21 @@ static int opt_usb_value(struct machine_config *cfg, const char *v, GError **err
 	return 0;
 }
 
+/* -machine hpet=on|off (checked by machine_bool_opts); -no-hpet is off. */
+static int opt_machine_hpet(struct machine_config *cfg, const char *v, GError **err)
+{
+	bool on;
+
+	if (!v)
+		return 0;
+	if (parse_bool(v, &on) < 0) {
+		error_setg(err, "Parameter 'hpet' expects 'on' or 'off'");
+		return -1;
+	}
+	cfg->no_hpet = !on;
+	return 0;
+}
+
 static int opt_machine(struct machine_config *cfg, const char *arg, GError **err)
 {
 	struct opts *o = opts_parse(arg, "type", err);
@@ -336,7 +351,7 @@ static int opt_machine(struct machine_config *cfg, const char *arg, GError **err
 		goto out;
 	if (opt_usb_value(cfg, opts_get(o, "usb"), err) < 0)
 		goto out;
-	if (machine_bool_opts(o, err) < 0)
+	if (machine_bool_opts(o, err) < 0 || opt_machine_hpet(cfg, opts_get(o, "hpet"), err) < 0)
 		goto out;
 	if (opts_get_bool(o, "dump-guest-core", true, &cfg->dump_guest_core, err) < 0)
 		goto out;
@@ -470,6 +485,11 @@ static int opt_nodefaults(struct machine_config *c, const char *a, GError **e)
 static int opt_no_reboot(struct machine_config *c, const char *a, GError **e)
 {
 	return opt_flag(&c->no_reboot);
+}
+
+static int opt_no_hpet(struct machine_config *c, const char *a, GError **e)
+{
+	return opt_flag(&c->no_hpet);
 }
 
 static int opt_no_shutdown(struct machine_config *c, const char *a, GError **e)
@@ -841,6 +861,7 @@ static const struct option_def option_defs[] = {
 	{ "object", true, opt_object }, { "uuid", true, opt_uuid },
 	{ "audiodev", true, opt_audiodev }, { "overcommit", true, opt_overcommit },
 	{ "msg", true, opt_msg },
+	{ "no-hpet", false, opt_no_hpet },
 };
 
 static int opt_help(struct machine_config *c, const char *a, GError **e)
@@ -850,8 +871,9 @@ static int opt_help(struct machine_config *c, const char *a, GError **e)
 	       "-m SIZE             RAM size (default 128M; suffixes K, M, G, T)\n"
 	       "-smp N[,sockets=S,cores=C,threads=T,maxcpus=M]\n"
 	       "-cpu host|max|qemu64[,+feat,-feat]\n"
-	       "-machine pc|none[,accel=kvm|qtest][,pit=on|off][,vmport=off|auto]\n"
+	       "-machine pc|none[,accel=kvm|qtest][,pit=on|off][,vmport=off|auto][,hpet=on|off]\n"
 	       "            [,kernel-irqchip=on]   -enable-kvm   -accel kvm|qtest\n"
+	       "-no-hpet            no HPET (the default machine has one at 0xfed00000)\n"
 	       "-bios FILE  -L DIR  BIOS image (default bios-256k.bin from /usr/share/seabios)\n"
 	       "-hda/-hdb/-hdc/-hdd FILE  -cdrom FILE  -drive file=...,if=ide|virtio,...\n"
 	       "-snapshot  -boot [order=cdn][,once=d][,menu=on][,splash-time=MS][,strict=on]\n"

@@ -82,6 +82,13 @@ int machine_signal_msi(struct machine *m, uint64_t addr, uint32_t data)
 	return m->accel->signal_msi(m, addr, data);
 }
 
+int machine_pit_set_hpet_legacy(struct machine *m, bool legacy)
+{
+	if (!m->accel || !m->accel->pit_hpet_legacy)
+		return -ENOTSUP;
+	return m->accel->pit_hpet_legacy(m, legacy);
+}
+
 bool machine_has_ioeventfd(struct machine *m)
 {
 	return m->accel && m->accel->ioeventfd;

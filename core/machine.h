@@ -45,6 +45,7 @@ struct machine_config {
 	char *debugcon;         /* -debugcon spec */
 	bool nographic, display_none, nodefaults, no_reboot, no_shutdown;
 	bool start_paused;      /* -S */
+	bool no_hpet;           /* -no-hpet, -machine hpet=off */
 	char *name;
 	char *qtest;            /* -qtest spec */
 	char *qtest_log;
@@ -121,6 +122,8 @@ struct accel_ops {
 	int (*get_dirty_log)(struct machine *m, struct mem_region *r, unsigned long *bitmap);
 	/* host thread id of vCPU index, or 0 if unknown */
 	int (*vcpu_thread_id)(struct machine *m, int index);
+	/* see machine_pit_set_hpet_legacy() */
+	int (*pit_hpet_legacy)(struct machine *m, bool legacy);
 };
 
 /*
@@ -241,6 +244,12 @@ int machine_get_dirty_log(struct machine *m, struct mem_region *r, unsigned long
 bool machine_has_dirty_log(struct machine *m);
 /* Host thread id of vCPU index (the process id when there is none). */
 int machine_vcpu_thread_id(struct machine *m, int index);
+/*
+ * The HPET's legacy replacement route took IRQ 0 (legacy) or gave it back:
+ * the accelerator's PIT stops or resumes driving its output.  -ENOTSUP
+ * when the accelerator has no PIT (qtest, unit tests).
+ */
+int machine_pit_set_hpet_legacy(struct machine *m, bool legacy);
 /* Press the board's power button; -ENOTSUP without one. */
 int machine_power_button(struct machine *m);
 

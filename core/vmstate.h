@@ -42,6 +42,8 @@ struct vmstate_desc {
 	{ #f, offsetof(st, f), VMS_U16, sizeof(((st *)0)->f) / 2 }
 #define VMSTATE_U32_ARRAY(st, f) \
 	{ #f, offsetof(st, f), VMS_U32, sizeof(((st *)0)->f) / 4 }
+#define VMSTATE_U64_ARRAY(st, f) \
+	{ #f, offsetof(st, f), VMS_U64, sizeof(((st *)0)->f) / 8 }
 #define VMSTATE_END { NULL, 0, 0, 0 }
 
 void vmstate_save(const struct vmstate_desc *d, const void *obj, GByteArray *out);

@@ -2,7 +2,7 @@
 /*
  * The devices of the i440FX PC, created in the order SeaBIOS meets them:
  * PCI host bridge 00:00.0, PIIX3 ISA bridge 00:01.0, IDE 00:01.1, PIIX4
- * PM 00:01.3, VGA 00:02.0; ISA RTC, i8042, UARTs, debug console; then the
+ * PM 00:01.3, VGA 00:02.0; the HPET, ISA RTC, i8042, UARTs, debug console; then the
  * boot configuration (bootorder, direct kernel boot).
  */
 #include <string.h>
@@ -12,6 +12,7 @@
 #include "hw/nvram/fw_cfg.h"
 #include "hw/char/serial.h"
 #include "hw/rtc/mc146818.h"
+#include "hw/timer/hpet.h"
 #include "hw/misc/debugcon.h"
 #include "hw/pci/pci.h"
 #include "hw/pci/i440fx.h"
@@ -126,6 +127,13 @@ int pc_devices_init(struct machine *m, GError **err)
 		return -1;
 	if (m->cfg->rtc && rtc_parse_option(&rc, m->cfg->rtc, err) < 0)
 		return -1;
+	/* the HPET's legacy route gates the RTC's IRQ 8 (docs/machine-contract.md §6.13) */
+	if (!m->cfg->no_hpet) {
+		pc->hpet = hpet_create(m, err);
+		if (!pc->hpet)
+			return -1;
+		rc.out = hpet_rtc_input(pc->hpet);
+	}
 	pc->rtc = rtc_create(m, &rc, err);
 	if (!pc->rtc)
 		return -1;

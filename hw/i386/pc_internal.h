@@ -18,6 +18,7 @@ struct pc_machine {
 	struct mem_region port92_region;
 	uint8_t port92;
 	struct rtc *rtc;
+	struct hpet *hpet; /* NULL with -no-hpet */
 	struct i8042 *i8042;
 	struct piix4_pm *pm;
 	struct vga_pci *vga;

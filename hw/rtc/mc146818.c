@@ -551,7 +551,7 @@ static int rtc_realize(struct device *dev, GError **err)
 		s->cfg.iobase = 0x70;
 		s->cfg.irq = 8;
 	}
-	s->irq = machine_gsi(m, s->cfg.irq);
+	s->irq = s->cfg.out ? s->cfg.out : machine_gsi(m, s->cfg.irq);
 	timer_init(&s->timer, &m->clock, rtc_timer_cb, s);
 	s->cmos[RTC_REG_A] = 0x26;
 	s->cmos[RTC_REG_B] = RTC_B_24H;

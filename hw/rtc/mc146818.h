@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <glib.h>
 #include "core/device.h"
+#include "core/irq.h"
 
 struct machine;
 struct rtc;
@@ -79,6 +80,7 @@ struct rtc;
 struct rtc_config {
 	uint16_t iobase;	/* 0x70 */
 	int irq;		/* ISA IRQ, 8 */
+	struct irq_line *out;	/* drive this instead of IRQ irq (the HPET's gate), or NULL */
 	bool utc;		/* start from host UTC (true) or host local time */
 	bool has_base_time;	/* start from base_time instead of the host */
 	int64_t base_time;	/* seconds since 1970-01-01 00:00:00 shown at start */

@@ -40,6 +40,7 @@ struct qtest {
 	GString *rx; /* bytes received, not yet consumed */
 	char *reply; /* last reply line */
 	bool irq[QTEST_MAX_IRQ];
+	unsigned irq_raises[QTEST_MAX_IRQ]; /* raise lines seen, for edge pulses */
 };
 
 static int64_t now_ms(void)
@@ -271,8 +272,10 @@ static bool handle_irq_line(struct qtest *q, const char *line)
 
 	if (!g_str_has_prefix(line, "IRQ "))
 		return false;
-	if (sscanf(line, "IRQ raise %d", &n) == 1 && n >= 0 && n < QTEST_MAX_IRQ)
+	if (sscanf(line, "IRQ raise %d", &n) == 1 && n >= 0 && n < QTEST_MAX_IRQ) {
 		q->irq[n] = true;
+		q->irq_raises[n]++;
+	}
 	else if (sscanf(line, "IRQ lower %d", &n) == 1 && n >= 0 && n < QTEST_MAX_IRQ)
 		q->irq[n] = false;
 	else
@@ -505,6 +508,13 @@ bool qtest_get_irq(struct qtest *q, int n)
 	/* A side-effect-free round trip collects IRQ lines sent meanwhile. */
 	qtest_cmd(q, "endianness");
 	return q->irq[n];
+}
+
+unsigned qtest_irq_raises(struct qtest *q, int n)
+{
+	g_assert(n >= 0 && n < QTEST_MAX_IRQ);
+	qtest_cmd(q, "endianness");
+	return q->irq_raises[n];
 }
 
 /* ---- PCI ---- */

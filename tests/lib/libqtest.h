@@ -65,6 +65,8 @@ int64_t qtest_clock_set(struct qtest *q, int64_t ns);
 /* IRQ lines as seen by the IOAPIC inputs ("ioapic"). */
 void qtest_irq_intercept_in(struct qtest *q, const char *path);
 bool qtest_get_irq(struct qtest *q, int n);
+/* How many times line n went up since the start (counts edge pulses too). */
+unsigned qtest_irq_raises(struct qtest *q, int n);
 
 /* PCI config through 0xcf8/0xcfc, bus 0. */
 uint32_t qtest_pci_readl(struct qtest *q, int devfn, int off);

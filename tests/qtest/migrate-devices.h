@@ -30,7 +30,7 @@ static const char *const mig_classes[] = {
 	"i440FX-pcihost", "PIIX3", "piix3-ide", "PIIX4_PM", "VGA", "mc146818rtc", "i8042",
 	"ps2-kbd", "ps2-mouse", "isa-serial", "isa-debugcon", "isa-debug-exit",
 	"pc-testdev", "pci-testdev", "ide-hd", "ide-cd", "virtio-blk-pci",
-	"virtio-net-pci", "virtio-rng-pci", "virtio-balloon-pci", "fw_cfg_io", NULL,
+	"virtio-net-pci", "virtio-rng-pci", "virtio-balloon-pci", "fw_cfg_io", "hpet", NULL,
 };
 
 #define MIG_VGA_LFB 0xe0000000u
@@ -100,6 +100,14 @@ static inline void mig_program_isa(struct qtest *q)
 	qtest_outb(q, 0x92, 0x02);
 	qtest_outb(q, 0x4d0, 0x20);      /* ELCR */
 	qtest_outb(q, 0x4d1, 0x0e);
+	qtest_writeq(q, 0xfed000f0, 0x123456789ULL); /* HPET: counter, comparators */
+	qtest_writeq(q, 0xfed00108, 0x5000000000ULL);
+	qtest_writel(q, 0xfed00100, 0x0a0e);         /* level, enabled, periodic, route 5 */
+	qtest_writel(q, 0xfed00108, 0x4000);         /* period */
+	qtest_writel(q, 0xfed00120, 0x0104);         /* 32-bit one-shot */
+	qtest_writel(q, 0xfed00128, 0x77777777);
+	qtest_writeq(q, 0xfed00150, 0xfee0000000000041ULL);
+	qtest_writel(q, 0xfed00010, 0x3);            /* running, legacy route */
 }
 
 static inline void mig_probe_isa(struct qtest *q, GString *out)
@@ -134,6 +142,8 @@ static inline void mig_probe_isa(struct qtest *q, GString *out)
 	P(out, "port92=%#x", qtest_inb(q, 0x92));
 	P(out, "elcr=%#x", qtest_inb(q, 0x4d0) | qtest_inb(q, 0x4d1) << 8);
 	P(out, "debugcon=%#x", qtest_inb(q, 0x402));
+	for (int off = 0; off < 0x160; off += 4)
+		P(out, "hpet[%#x]=%#x", off, qtest_readl(q, 0xfed00000 + off));
 }
 
 /* ---- VGA and VBE -------------------------------------------------------- */
