@@ -200,6 +200,8 @@ static bool kvm_handle_exit(struct kvm_vcpu *cpu, int ret, int err)
 	struct machine *m = cpu->k->m;
 	struct kvm_run *run = cpu->run;
 
+	/* writes the guest made before this exit come first */
+	kvm_flush_coalesced(cpu->k);
 	if (ret < 0) {
 		if (err == EINTR || err == EAGAIN)
 			return true;

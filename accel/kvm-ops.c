@@ -50,6 +50,16 @@ static int kvm_ops_get_dirty_log(struct machine *m, struct mem_region *r, unsign
 	return ret;
 }
 
+static int kvm_ops_coalesce_mmio(struct machine *m, uint64_t addr, uint64_t size)
+{
+	return kvm_coalesce_mmio(m->kvm, addr, size);
+}
+
+static void kvm_ops_flush_coalesced(struct machine *m)
+{
+	kvm_flush_coalesced(m->kvm);
+}
+
 const struct accel_ops kvm_accel_ops = {
 	.name = "kvm",
 	.irqchip_in_kernel = true,
@@ -62,4 +72,6 @@ const struct accel_ops kvm_accel_ops = {
 	.get_dirty_log = kvm_ops_get_dirty_log,
 	.vcpu_thread_id = kvm_vcpu_thread_id,
 	.pit_hpet_legacy = kvm_ops_pit_hpet_legacy,
+	.coalesce_mmio = kvm_ops_coalesce_mmio,
+	.flush_coalesced = kvm_ops_flush_coalesced,
 };

@@ -258,6 +258,7 @@ int kvm_vcpus_create(struct machine *m, GError **err)
 	for (int i = 0; i < k->nvcpus; i++)
 		if (kvm_vcpu_create(k, i, err) < 0)
 			return -EINVAL;
+	kvm_coalesce_init(k);
 	kvm_state_register(k);
 	return 0;
 }
@@ -273,6 +274,7 @@ void kvm_vcpus_pause(struct machine *m)
 		kvm_vcpu_kick(k->vcpus[i]);
 	while (k->nparked < k->nvcpus)
 		g_cond_wait(&k->parked_cond, &m->lock);
+	kvm_flush_coalesced(k);
 }
 
 void kvm_vcpus_resume(struct machine *m)

@@ -39,6 +39,9 @@ struct kvm_accel {
 	int nparked;
 	GCond parked_cond;  /* a vCPU parked */
 	GCond resume_cond;  /* pause_req cleared or quit */
+	/* coalesced MMIO ring (accel/kvm-coalesce.c); NULL without one */
+	struct kvm_coalesced_mmio_ring *coalesced_ring;
+	bool flushing;
 };
 
 /* The hooks it registers on the machine (accel/kvm-ops.c). */
@@ -59,6 +62,11 @@ void kvm_set_irq(struct kvm_accel *k, int gsi, int level);
 int kvm_pit_hpet_legacy(struct kvm_accel *k, bool legacy);
 /* Dirty bitmap (one bit per 4 KiB page) for a region with dirty_log; 0 or -errno. */
 int kvm_get_dirty_log(struct kvm_accel *k, int slot, unsigned long *bitmap);
+
+/* Coalesced MMIO (accel/kvm-coalesce.c); lock held for the flush. */
+void kvm_coalesce_init(struct kvm_accel *k);
+int kvm_coalesce_mmio(struct kvm_accel *k, uint64_t addr, uint64_t size);
+void kvm_flush_coalesced(struct kvm_accel *k);
 
 /* vCPU side (accel/kvm-cpu.c) */
 int kvm_vcpu_create(struct kvm_accel *k, int index, GError **err);

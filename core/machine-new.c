@@ -114,6 +114,19 @@ int machine_get_dirty_log(struct machine *m, struct mem_region *r, unsigned long
 	return m->accel->get_dirty_log(m, r, bitmap);
 }
 
+int machine_coalesce_mmio(struct machine *m, uint64_t addr, uint64_t size)
+{
+	if (!m->accel || !m->accel->coalesce_mmio)
+		return -ENOTSUP;
+	return m->accel->coalesce_mmio(m, addr, size);
+}
+
+void machine_flush_coalesced(struct machine *m)
+{
+	if (m->accel && m->accel->flush_coalesced)
+		m->accel->flush_coalesced(m);
+}
+
 int machine_vcpu_thread_id(struct machine *m, int index)
 {
 	int tid = 0;

@@ -124,6 +124,9 @@ struct accel_ops {
 	int (*vcpu_thread_id)(struct machine *m, int index);
 	/* see machine_pit_set_hpet_legacy() */
 	int (*pit_hpet_legacy)(struct machine *m, bool legacy);
+	/* see machine_coalesce_mmio() and machine_flush_coalesced() */
+	int (*coalesce_mmio)(struct machine *m, uint64_t addr, uint64_t size);
+	void (*flush_coalesced)(struct machine *m);
 };
 
 /*
@@ -241,6 +244,17 @@ bool machine_has_ioeventfd(struct machine *m);
  * since the last call; r must be a RAM region mapped with dirty logging.
  */
 int machine_get_dirty_log(struct machine *m, struct mem_region *r, unsigned long *bitmap);
+
+/*
+ * Let the accelerator buffer guest writes to [addr, addr+size) of the
+ * memory space and deliver them later, in order, before any other exit
+ * is handled (reads are never buffered).  For write-mostly MMIO whose
+ * writes have no side effect the guest could observe without a read.
+ * 0, or -ENOTSUP (then every write is delivered at once, as before).
+ */
+int machine_coalesce_mmio(struct machine *m, uint64_t addr, uint64_t size);
+/* Lock held: deliver the buffered writes now (before reading the state they change). */
+void machine_flush_coalesced(struct machine *m);
 bool machine_has_dirty_log(struct machine *m);
 /* Host thread id of vCPU index (the process id when there is none). */
 int machine_vcpu_thread_id(struct machine *m, int index);

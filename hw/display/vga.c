@@ -722,6 +722,10 @@ int vga_map_legacy(struct vga_state *s, GError **err)
 	int ret;
 
 	ret = as_add(&m->mem, &s->legacy, 0xa0000);
+	/* the window is write-mostly: let the accelerator batch the writes
+	 * (the renderer flushes them before it reads VRAM) */
+	if (!ret)
+		machine_coalesce_mmio(m, 0xa0000, 0x20000);
 	if (!ret)
 		ret = as_add(&m->io, &s->io_vga, 0x3b0);
 	if (!ret)

@@ -602,6 +602,7 @@ void vga_render_update(struct vga_state *s)
 
 	if (!s->con)
 		return;
+	machine_flush_coalesced(s->m); /* window writes the guest made so far */
 	s->full_update = false;
 	if (!(s->ar_index & 0x20))
 		mode = GMODE_BLANK; /* palette access: the screen shows the border */
