@@ -750,6 +750,87 @@ out:
 	g_rmdir(dir);
 }
 
+/* ---- hostile guests ---- */
+
+/* The guest-error log (-d guest_errors -D FILE) holds text. */
+static bool log_has(const char *path, const char *text)
+{
+	g_autofree char *log = NULL;
+
+	return g_file_get_contents(path, &log, NULL, NULL) && strstr(log, text);
+}
+
+/*
+ * Each hostile ring or descriptor costs its frame and logs a guest error;
+ * the rings move on, nothing reaches the loopback receiver, and a sane
+ * frame afterwards still goes through.
+ */
+static void test_hostile(void)
+{
+	g_autofree char *dir = g_dir_make_tmp("kvmpc-e1000-XXXXXX", NULL);
+	g_autofree char *path = g_build_filename(dir, "log", NULL);
+	g_autofree char *extra = g_strdup_printf(" -d guest_errors -D %s", path);
+	uint8_t f[2048];
+	struct nic n;
+	struct qtest *q = nic_start(&n, extra);
+
+	if (qtest_is_qemu(q)) {
+		qtest_quit(q);
+		g_test_skip("kvmpc's guest-error log");
+		goto out;
+	}
+	rings_init(&n, 0x2 | 0x8 | 0x8000 | 0x04000000);
+	phy_write(&n, 0, 0x1140 | 0x4000);                /* loopback */
+	/* a data buffer outside guest RAM */
+	tx_desc(&n, 0xfffffffffffff000ull, 100 | TXD_EOP | TXD_RS, 0);
+	tx_kick(&n);
+	g_assert_true(log_has(path, "e1000: DMA to 0xfffffffffffff000 outside RAM"));
+	/* two 64 KiB buffers of one frame: more than the NIC gathers */
+	tx_desc(&n, TX_BUF, 0xffff | TXD_RS, 0);
+	tx_desc(&n, TX_BUF, 0xffff | TXD_EOP | TXD_RS, 0);
+	tx_kick(&n);
+	g_assert_true(log_has(path, "transmit packet over"));
+	/* TSO with a 255-byte header and MSS 0 over a 100-byte packet */
+	qtest_writeq(q, TX_RING + 16 * n.tdt, 14 | 24 << 8 | 33ull << 16 | 34ull << 32 |
+		     50ull << 40);
+	qtest_writel(q, TX_RING + 16 * n.tdt + 8, 100 | TXD_DEXT | TXD_TSE | TXC_IP | TXC_TCP);
+	qtest_writel(q, TX_RING + 16 * n.tdt + 12, 255 << 8);
+	n.tdt++;
+	tx_desc(&n, TX_BUF, 100 | TXD_DEXT | TXD_DATA | TXD_TSE | TXD_EOP | TXD_RS, 0x3 << 8);
+	tx_kick(&n);
+	g_assert_true(log_has(path, "TSO context (hdr_len 255, mss 0"));
+	/* a checksum offset past the frame */
+	qtest_writeq(q, TX_RING + 16 * n.tdt, 14 | 250 << 8 | 33ull << 16 | 34ull << 32 |
+		     240ull << 40);
+	qtest_writel(q, TX_RING + 16 * n.tdt + 8, TXD_DEXT | TXC_IP);
+	qtest_writel(q, TX_RING + 16 * n.tdt + 12, 0);
+	n.tdt++;
+	tx_desc(&n, TX_BUF, 60 | TXD_DEXT | TXD_DATA | TXD_EOP | TXD_RS, 0x3 << 8);
+	tx_kick(&n);
+	g_assert_true(log_has(path, "e1000: checksum at"));
+	g_assert_cmpuint(rd(&n, GPRC), ==, 1);            /* only that last frame came back */
+	/* TDT past the ring: refused, TDH stays */
+	wr(&n, TDT, NTX + 3);
+	g_assert_cmpuint(rd(&n, TDH), ==, n.tdt);
+	g_assert_true(log_has(path, "outside a 16-descriptor ring"));
+	/* no receive ring (RDLEN 0): slirp's reply waits until there is one */
+	phy_write(&n, 0, 0x1140);
+	n.rx_next = rd(&n, RDH);
+	wr(&n, RDLEN, 0);
+	wr(&n, TDT, n.tdt);
+	tx_legacy(&n, f, arp_request(f));
+	wr(&n, RDT, 3);
+	g_assert_cmpuint(rd(&n, GPRC), ==, 0);
+	wr(&n, RDLEN, NRX * 16);
+	wr(&n, RDT, (n.rx_next + NRX - 1) % NRX);
+	g_assert_cmpuint(rx_frame(&n, f), >=, 60);
+	g_assert_cmphex(get16(f + 20), ==, 2);
+	qtest_quit(q);
+out:
+	g_unlink(path);
+	g_rmdir(dir);
+}
+
 /* ---- hostile storm ---- */
 
 static uint32_t rnd(uint64_t *s)
@@ -844,6 +925,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/e1000/tftp-csum", test_tftp_csum);
 	g_test_add_func("/e1000/tso-loopback", test_tso_loopback);
 	g_test_add_func("/e1000/migrate", test_migrate);
+	g_test_add_func("/e1000/hostile", test_hostile);
 	g_test_add_func("/e1000/storm", test_storm);
 	return g_test_run();
 }
