@@ -43,7 +43,6 @@ int kvm_vcpu_create(struct kvm_accel *k, int index, GError **err)
 		error_setg(err, "mmap vcpu: %s", strerror(errno));
 		return -errno;
 	}
-	k->vcpus[index] = cpu;
 	if (kvm_cpuid_setup(k, cpu, err) < 0)
 		return -EINVAL;
 	if (ioctl(cpu->fd, KVM_GET_REGS, &cpu->init_regs) < 0 ||
@@ -54,6 +53,7 @@ int kvm_vcpu_create(struct kvm_accel *k, int index, GError **err)
 			    strerror(errno));
 		return -errno;
 	}
+	k->vcpus[k->nvcpus++] = cpu;
 	return 0;
 }
 
@@ -253,12 +253,12 @@ void *kvm_vcpu_thread(void *arg)
 	struct machine *m = k->m;
 	sigset_t set;
 
+	g_atomic_int_set(&cpu->tid, gettid()); /* kvm_cpu_hotplug waits for it */
 	sandbox_thread_enter(SANDBOX_ROLE_VCPU);
 	sigemptyset(&set);
 	sigaddset(&set, SIGUSR1);
 	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
 	machine_lock(m);
-	cpu->tid = gettid();
 	for (;;) {
 		int ret, err;
 
@@ -285,9 +285,45 @@ int kvm_vcpu_thread_id(struct machine *m, int index)
 {
 	struct kvm_accel *k = m->kvm;
 
-	if (!k || index < 0 || index >= k->nvcpus || !k->vcpus[index]->tid)
-		return getpid();
-	return k->vcpus[index]->tid;
+	for (int i = 0; k && i < k->nvcpus; i++)
+		if (k->vcpus[i]->index == index && k->vcpus[i]->tid)
+			return k->vcpus[i]->tid;
+	return getpid();
+}
+
+/* The thread of a vCPU; SIGUSR1 stays blocked in the creating thread. */
+static void kvm_vcpu_start_thread(struct kvm_vcpu *cpu)
+{
+	if (pthread_create(&cpu->thread, NULL, kvm_vcpu_thread, cpu) == 0)
+		cpu->thread_started = true;
+	else
+		error_report("cannot start vcpu %d thread", cpu->index);
+}
+
+/*
+ * device_add of a CPU (lock held, main loop): a new KVM vCPU with the
+ * same CPUID rules, whose thread parks if the machine is paused.  KVM makes
+ * every vCPU but 0 wait for INIT/SIPI, so the guest starts it.
+ */
+int kvm_cpu_hotplug(struct machine *m, int index, GError **err)
+{
+	struct kvm_accel *k = m->kvm;
+
+	if (!k || k->nvcpus >= k->max_vcpus) {
+		error_setg(err, "no room for another vCPU");
+		return -ENOSPC;
+	}
+	if (kvm_vcpu_create(k, index, err) < 0)
+		return -EINVAL;
+	if (k->started) {
+		struct kvm_vcpu *cpu = k->vcpus[k->nvcpus - 1];
+
+		kvm_vcpu_start_thread(cpu);
+		/* query-cpus-fast right after device_add names the new thread */
+		for (int i = 0; i < 10000 && cpu->thread_started && !g_atomic_int_get(&cpu->tid); i++)
+			g_usleep(100);
+	}
+	return 0;
 }
 
 void kvm_vcpus_start(struct machine *m)
@@ -301,11 +337,7 @@ void kvm_vcpus_start(struct machine *m)
 	sigemptyset(&set);
 	sigaddset(&set, SIGUSR1);
 	pthread_sigmask(SIG_BLOCK, &set, &old);
-	for (int i = 0; i < k->nvcpus; i++) {
-		struct kvm_vcpu *cpu = k->vcpus[i];
-		if (pthread_create(&cpu->thread, NULL, kvm_vcpu_thread, cpu) == 0)
-			cpu->thread_started = true;
-		else
-			error_report("cannot start vcpu %d thread", i);
-	}
+	for (int i = 0; i < k->nvcpus; i++)
+		kvm_vcpu_start_thread(k->vcpus[i]);
+	k->started = true;
 }

@@ -74,4 +74,5 @@ const struct accel_ops kvm_accel_ops = {
 	.pit_hpet_legacy = kvm_ops_pit_hpet_legacy,
 	.coalesce_mmio = kvm_ops_coalesce_mmio,
 	.flush_coalesced = kvm_ops_flush_coalesced,
+	.cpu_hotplug = kvm_cpu_hotplug,
 };

@@ -252,10 +252,11 @@ int kvm_vcpus_create(struct machine *m, GError **err)
 {
 	struct kvm_accel *k = m->kvm;
 
-	k->nvcpus = m->cfg->smp_cpus;
+	k->nvcpus = 0;
+	k->max_vcpus = MAX(m->cfg->maxcpus, m->cfg->smp_cpus);
 	k->pause_req = true; /* parked until the machine first resumes */
-	k->vcpus = g_new0(struct kvm_vcpu *, k->nvcpus);
-	for (int i = 0; i < k->nvcpus; i++)
+	k->vcpus = g_new0(struct kvm_vcpu *, k->max_vcpus);
+	for (unsigned i = 0; i < m->cfg->smp_cpus; i++)
 		if (kvm_vcpu_create(k, i, err) < 0)
 			return -EINVAL;
 	kvm_coalesce_init(k);

@@ -32,8 +32,9 @@ struct kvm_accel {
 	struct kvm_pit_state2 init_pit;
 	bool has_pit; /* false with -machine pit=off */
 	/* vCPUs and the pause protocol (all under the machine lock) */
-	struct kvm_vcpu **vcpus;
-	int nvcpus;
+	struct kvm_vcpu **vcpus; /* in creation order; ->index is the APIC id */
+	int nvcpus, max_vcpus;
+	bool started;            /* kvm_vcpus_start ran: new vCPUs get a thread now */
 	bool pause_req;
 	bool quit;
 	int nparked;
@@ -51,6 +52,8 @@ extern const struct accel_ops kvm_accel_ops;
 int kvm_accel_init(struct machine *m, GError **err);
 int kvm_vcpus_create(struct machine *m, GError **err);
 void kvm_vcpus_start(struct machine *m);
+/* accel_ops.cpu_hotplug: create vCPU index and start its thread. */
+int kvm_cpu_hotplug(struct machine *m, int index, GError **err);
 /* Lock held.  Returns when every vCPU is out of KVM_RUN and parked. */
 void kvm_vcpus_pause(struct machine *m);
 void kvm_vcpus_resume(struct machine *m);

@@ -35,7 +35,7 @@ void device_print_help(const struct device_class *const *classes)
 	const char *last_bus = "";
 
 	for (int i = 0; classes[i]; i++)
-		if (classes[i]->user_creatable)
+		if (classes[i]->user_creatable && !classes[i]->cpu)
 			g_ptr_array_add(list, (gpointer)classes[i]);
 	g_ptr_array_sort(list, cmp_class);
 	for (unsigned i = 0; i < list->len; i++) {
@@ -142,13 +142,26 @@ static const struct device_class *device_class_from_opts(struct machine *m, stru
 		error_setg(err, "'%s' is not a valid device model name", driver);
 		return NULL;
 	}
-	/* one PCI bus, pci.0; other devices read bus= themselves (ide.N) */
-	bus = cls->bus && !strcmp(cls->bus, "PCI") ? opts_get(o, "bus") : NULL;
-	if (bus && strcmp(bus, "pci.0")) {
+	/* one PCI bus, pci.0; CPUs sit on none; others read bus= (ide.N) */
+	bus = (cls->bus && !strcmp(cls->bus, "PCI")) || cls->cpu ? opts_get(o, "bus") : NULL;
+	if (bus && (cls->cpu || strcmp(bus, "pci.0"))) {
 		error_setg(err, "Bus '%s' not found", bus);
 		return NULL;
 	}
 	return cls;
+}
+
+/* A property nobody read: QEMU's "Property 'TYPE.NAME' not found". */
+int device_check_unused(struct opts *o, const char *type, GError **err)
+{
+	for (unsigned i = 0; i < o->keys->len; i++) {
+		if (GPOINTER_TO_INT(g_ptr_array_index(o->used, i)))
+			continue;
+		error_setg(err, "Property '%s.%s' not found", type,
+			   (const char *)g_ptr_array_index(o->keys, i));
+		return -EINVAL;
+	}
+	return 0;
 }
 
 static struct device *device_from_opts(struct machine *m, struct opts *o, bool hotplug,
@@ -165,7 +178,7 @@ static struct device *device_from_opts(struct machine *m, struct opts *o, bool h
 		error_setg(err, "Duplicate device ID '%s'", id);
 		return NULL;
 	}
-	if (hotplug && (!cls->bus || strcmp(cls->bus, "PCI"))) {
+	if (hotplug && !cls->cpu && (!cls->bus || strcmp(cls->bus, "PCI"))) {
 		error_setg(err, "Bus '%s' does not support hotplugging",
 			   cls->bus ? "isa.0" : "main-system-bus");
 		return NULL;
@@ -174,7 +187,7 @@ static struct device *device_from_opts(struct machine *m, struct opts *o, bool h
 			  err);
 	if (!d)
 		return NULL;
-	if (opts_check_unused(o, cls->name, err) < 0) {
+	if (device_check_unused(o, cls->name, err) < 0) {
 		if (hotplug)
 			device_destroy(d);
 		return NULL;
@@ -237,8 +250,8 @@ int device_unplug_request(struct device *dev, GError **err)
 		error_setg(err, "Device '%s' does not support hotplugging", dev->cls->name);
 		return -ENOTSUP;
 	}
-	if (!dev->cls->bus || strcmp(dev->cls->bus, "PCI") || !m->board ||
-	    !m->board->unplug_request) {
+	if ((!dev->cls->cpu && (!dev->cls->bus || strcmp(dev->cls->bus, "PCI"))) ||
+	    !m->board || !m->board->unplug_request) {
 		error_setg(err, "Bus '%s' does not support hotplugging",
 			   dev->cls->bus ? "isa.0" : "main-system-bus");
 		return -ENOTSUP;

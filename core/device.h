@@ -32,6 +32,8 @@ struct device_class {
 	bool user_creatable;
 	/* false: device_del refuses it (chipset functions, VGA), as QEMU */
 	bool no_hotplug;
+	/* a vCPU (hw/i386/pc-cpu.c): device_add only, not in -device help */
+	bool cpu;
 	/* QOM child QEMU reports deleted before the device ("virtio-backend") */
 	const char *qom_child;
 	int (*realize)(struct device *dev, GError **err);
@@ -88,6 +90,8 @@ int device_realize(struct device *dev, GError **err);
 /* Free a device that was never realized (its id and instance). */
 void device_free(struct device *dev);
 void device_reset(struct device *dev);
+/* A property nobody read: QEMU's "Property 'TYPE.NAME' not found", -EINVAL. */
+int device_check_unused(struct opts *o, const char *type, GError **err);
 /* Create, realize and register from "-device TYPE,k=v" */
 struct device *device_create_from_opts(struct machine *m, struct opts *o, GError **err);
 

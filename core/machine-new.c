@@ -44,6 +44,9 @@ struct machine *machine_new(struct machine_config *cfg)
 		cfg->accel = ACCEL_QTEST;
 	}
 	m->cfg = cfg;
+	m->cpu_order = g_array_new(FALSE, FALSE, sizeof(int));
+	for (unsigned i = 0; i < cfg->smp_cpus && i < MACHINE_MAX_CPUS; i++)
+		machine_cpu_set_present(m, i);
 	g_mutex_init(&m->lock);
 	m->ctx = g_main_context_default();
 	m->loop = g_main_loop_new(m->ctx, FALSE);
@@ -134,6 +137,28 @@ int machine_vcpu_thread_id(struct machine *m, int index)
 	if (m->accel && m->accel->vcpu_thread_id)
 		tid = m->accel->vcpu_thread_id(m, index);
 	return tid > 0 ? tid : getpid();
+}
+
+int machine_cpu_hotplug(struct machine *m, int index, GError **err)
+{
+	if (!m->accel || !m->accel->cpu_hotplug)
+		return 0; /* qtest: no vCPU runs anyway */
+	return m->accel->cpu_hotplug(m, index, err);
+}
+
+bool machine_cpu_present(struct machine *m, unsigned index)
+{
+	return index < MACHINE_MAX_CPUS && (m->cpu_present[index / 8] >> (index % 8) & 1);
+}
+
+void machine_cpu_set_present(struct machine *m, unsigned index)
+{
+	int i = index;
+
+	if (index >= MACHINE_MAX_CPUS || machine_cpu_present(m, index))
+		return;
+	m->cpu_present[index / 8] |= 1u << (index % 8);
+	g_array_append_val(m->cpu_order, i);
 }
 
 int machine_power_button(struct machine *m)

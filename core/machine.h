@@ -24,6 +24,7 @@ enum accel_type { ACCEL_KVM, ACCEL_QTEST };
 
 #define MAX_SERIAL 4
 #define NUM_GSI 24
+#define MACHINE_MAX_CPUS 256
 
 /* -smp's limit (also query-machines' cpu-max) */
 #define MACHINE_MAX_CPUS 255
@@ -127,6 +128,8 @@ struct accel_ops {
 	/* see machine_coalesce_mmio() and machine_flush_coalesced() */
 	int (*coalesce_mmio)(struct machine *m, uint64_t addr, uint64_t size);
 	void (*flush_coalesced)(struct machine *m);
+	/* create and start vCPU index (its APIC id) while the machine runs */
+	int (*cpu_hotplug)(struct machine *m, int index, GError **err);
 };
 
 /*
@@ -178,6 +181,13 @@ struct machine {
 	struct fw_cfg *fw_cfg;
 	struct pci_bus *pci;
 	GPtrArray *devices;      /* struct device *, in creation order */
+	/*
+	 * CPUs by index (= APIC id): present (the ACPI bitmap at 0xaf00), the
+	 * device_add'ed device of each (NULL: a -smp CPU), in plug order.
+	 */
+	uint8_t cpu_present[MACHINE_MAX_CPUS / 8];
+	struct device *cpu_dev[MACHINE_MAX_CPUS];
+	GArray *cpu_order;       /* int index, as query-cpus-fast lists them */
 	unsigned anon_devices;   /* -device/device_add devices without an id */
 	GHashTable *chardevs;    /* id -> struct chardev * */
 	GPtrArray *anon_chardevs;
@@ -264,6 +274,11 @@ int machine_vcpu_thread_id(struct machine *m, int index);
  * when the accelerator has no PIT (qtest, unit tests).
  */
 int machine_pit_set_hpet_legacy(struct machine *m, bool legacy);
+/* Make vCPU index run (KVM); 0 without an accelerator hook (qtest). */
+int machine_cpu_hotplug(struct machine *m, int index, GError **err);
+bool machine_cpu_present(struct machine *m, unsigned index);
+/* Mark index present and list it last in cpu_order. */
+void machine_cpu_set_present(struct machine *m, unsigned index);
 /* Press the board's power button; -ENOTSUP without one. */
 int machine_power_button(struct machine *m);
 

@@ -28,6 +28,10 @@ extern const struct device_class usb_tablet_class;
 extern const struct device_class usb_mouse_class;
 extern const struct device_class usb_kbd_class;
 extern const struct device_class rtl8139_class;
+extern const struct device_class pc_cpu_qemu64_class;
+extern const struct device_class pc_cpu_host_class;
+extern const struct device_class pc_cpu_max_class;
+extern const struct device_class pc_cpu_kvm64_class;
 /* END extern declarations */
 
 const struct device_class *const device_classes[] = {
@@ -52,6 +56,10 @@ const struct device_class *const device_classes[] = {
 	&usb_mouse_class,
 	&usb_kbd_class,
 	&rtl8139_class,
+	&pc_cpu_qemu64_class,
+	&pc_cpu_host_class,
+	&pc_cpu_max_class,
+	&pc_cpu_kvm64_class,
 	/* END table */
 	NULL,
 };

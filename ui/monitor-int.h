@@ -84,6 +84,9 @@ extern bool qmp_migration_events;
 
 /* ui/qmp-schema.c: the events kvmpc emits, for query-qmp-schema. */
 JsonNode *qmp_query_qmp_schema(struct machine *m, JsonObject *a, GError **err);
+/* CPU index's socket-id/core-id/thread-id, and its QOM path (g_free). */
+JsonObject *qmp_cpu_props(struct machine *m, int index);
+char *qmp_cpu_qom_path(struct machine *m, int index);
 
 /* Reasons the monitor gives when it asks for a reset or shutdown. */
 extern const char MON_REASON_QUIT[];

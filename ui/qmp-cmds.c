@@ -212,19 +212,16 @@ static JsonNode *cmd_query_kvm(struct machine *m, JsonObject *a, GError **err)
 static JsonNode *cmd_query_cpus_fast(struct machine *m, JsonObject *a, GError **err)
 {
 	JsonArray *arr = json_array_new();
-	struct machine_config *c = m->cfg;
 
-	for (unsigned i = 0; !c->machine_none && i < c->smp_cpus; i++) {
-		JsonObject *o = json_object_new(), *props = json_object_new();
-		unsigned per_socket = MAX(1u, c->cores * c->threads);
-		int tid = machine_vcpu_thread_id(m, i);
+	/* as QEMU: in the order the CPUs were created, -smp's first */
+	for (unsigned n = 0; !m->cfg->machine_none && n < m->cpu_order->len; n++) {
+		int i = g_array_index(m->cpu_order, int, n);
+		JsonObject *o = json_object_new();
+		g_autofree char *path = qmp_cpu_qom_path(m, i);
 
-		json_object_set_int_member(o, "thread-id", tid);
-		json_object_set_int_member(props, "core-id", (i / MAX(1u, c->threads)) % MAX(1u, c->cores));
-		json_object_set_int_member(props, "thread-id", i % MAX(1u, c->threads));
-		json_object_set_int_member(props, "socket-id", i / per_socket);
-		json_object_set_object_member(o, "props", props);
-		json_object_set_string_member(o, "qom-path", "/machine/unattached/device[0]");
+		json_object_set_int_member(o, "thread-id", machine_vcpu_thread_id(m, i));
+		json_object_set_object_member(o, "props", qmp_cpu_props(m, i));
+		json_object_set_string_member(o, "qom-path", path);
 		json_object_set_int_member(o, "cpu-index", i);
 		json_object_set_string_member(o, "target", "x86_64");
 		json_array_add_object_element(arr, o);

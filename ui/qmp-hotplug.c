@@ -100,10 +100,56 @@ static JsonNode *cmd_device_del(struct machine *m, JsonObject *a, GError **err)
 	return hp_empty();
 }
 
+JsonObject *qmp_cpu_props(struct machine *m, int index)
+{
+	struct machine_config *c = m->cfg;
+	unsigned threads = MAX(1u, c->threads), cores = MAX(1u, c->cores);
+	JsonObject *p = json_object_new();
+
+	json_object_set_int_member(p, "core-id", index / threads % cores);
+	json_object_set_int_member(p, "thread-id", index % threads);
+	json_object_set_int_member(p, "socket-id", index / threads / cores);
+	return p;
+}
+
+char *qmp_cpu_qom_path(struct machine *m, int index)
+{
+	if (index >= 0 && index < MACHINE_MAX_CPUS && m->cpu_dev[index])
+		return device_qom_path(m->cpu_dev[index]);
+	return g_strdup_printf("/machine/unattached/device[%d]", index);
+}
+
+/* Every possible CPU, highest index first, as QEMU lists them. */
+static JsonNode *cmd_query_hotpluggable_cpus(struct machine *m, JsonObject *a, GError **err)
+{
+	JsonArray *arr = json_array_new();
+	g_autofree char *type = g_strdup_printf("%s-x86_64-cpu",
+						 m->cfg->cpu_model ? m->cfg->cpu_model : "qemu64");
+	JsonNode *n;
+
+	for (int i = (int)m->cfg->maxcpus - 1; i >= 0; i--) {
+		JsonObject *o = json_object_new();
+
+		json_object_set_object_member(o, "props", qmp_cpu_props(m, i));
+		json_object_set_int_member(o, "vcpus-count", 1);
+		if (machine_cpu_present(m, i)) {
+			g_autofree char *path = qmp_cpu_qom_path(m, i);
+
+			json_object_set_string_member(o, "qom-path", path);
+		}
+		json_object_set_string_member(o, "type", type);
+		json_array_add_object_element(arr, o);
+	}
+	n = json_node_init_array(json_node_alloc(), arr);
+	json_array_unref(arr);
+	return n;
+}
+
 const struct qmp_cmd qmp_hotplug_cmds[] = {
 	/* declared for query-qmp-schema (as QEMU's); the handler checks them */
 	{ "device_add", cmd_device_add, { { "driver", ARG_STR, false }, { "bus", ARG_STR, true },
 					  { "id", ARG_STR, true } }, .any_args = true },
+	{ "query-hotpluggable-cpus", cmd_query_hotpluggable_cpus, { { 0 } } },
 	{ "device_del", cmd_device_del, { { "id", ARG_STR, false } } },
 	{ NULL, NULL, { { 0 } } },
 };

@@ -19,8 +19,11 @@
  *  - GPE0 at 0xafe0 (status 2 bytes write-1-to-clear, enable 2 bytes), APM
  *    ports 0xb2 (0xf1 sets SCI_EN, 0xf0 clears it) and 0xb3 (scratch);
  *  - the hotplug ports of SeaBIOS's built-in DSDT/SSDT: PCI slot hot-plug at
- *    0xae00-0xae17 (hw/acpi/pcihp.c, GPE0 bit 1) and the CPU presence bitmap
- *    at 0xaf00-0xaf1f.
+ *    0xae00-0xae17 (hw/acpi/pcihp.c, GPE0 bit 1) and QEMU's legacy CPU
+ *    presence bitmap at 0xaf00-0xaf1f (one bit per APIC id, read-only;
+ *    device_add of a CPU sets its bit and GPE0 bit 2).  QEMU switches to
+ *    its "modern" CPU interface when 0 is written at 0xaf00; kvmpc has only
+ *    the legacy one that SeaBIOS's tables use.
  *
  * Left out: SMBus controller I/O, SMI, GLBCTL and the other PIIX4 PM I/O
  * registers (read as unassigned), S3 suspend, RTC and GPE event sources.
@@ -341,6 +344,11 @@ int piix4_pm_hotplug(struct piix4_pm *s, struct device *dev, GError **err)
 {
 	struct pci_device *d = container_of(dev, struct pci_device, dev);
 
+	if (dev->cls->cpu) {
+		/* the CPU set its present bit; _E02 rescans 0xaf00 */
+		pm_gpe_raise(s, PIIX4_GPE_CPU_HOTPLUG);
+		return 0;
+	}
 	if (!dev->cls->bus || strcmp(dev->cls->bus, "PCI") || d->bus != s->pcihp.bus) {
 		error_setg(err, "Bus 'pci.0' does not support hotplugging");
 		return -1;
@@ -353,19 +361,22 @@ int piix4_pm_unplug_request(struct piix4_pm *s, struct device *dev, GError **err
 {
 	struct pci_device *d = container_of(dev, struct pci_device, dev);
 
+	if (dev->cls->cpu) {
+		/* the legacy CPU interface of SeaBIOS's tables has no eject */
+		error_setg(err, "acpi: device unplug request for not supported device type: %s",
+			   dev->cls->name);
+		return -1;
+	}
 	return acpi_pcihp_unplug_request(&s->pcihp, d, err);
 }
 
+/* One bit per CPU index (= APIC id) present: -smp's and device_add'ed. */
 static uint64_t cpuhp_read(void *opaque, uint64_t off, unsigned size)
 {
 	struct piix4_pm *s = opaque;
-	struct machine_config *cfg = s->pci.dev.m->cfg;
-	unsigned n = cfg && cfg->smp_cpus ? cfg->smp_cpus : 1;
-	unsigned first = off * 8;
+	struct machine *m = s->pci.dev.m;
 
-	if (n <= first)
-		return 0;
-	return n - first >= 8 ? 0xff : (1u << (n - first)) - 1;
+	return off < sizeof(m->cpu_present) ? m->cpu_present[off] : 0;
 }
 
 static void cpuhp_write(void *opaque, uint64_t off, uint64_t val, unsigned size)

@@ -279,12 +279,27 @@ static int pc_power_button(struct machine *m)
 }
 
 /* device_add / device_del: PCI slots through the PIIX4 ACPI hot-plug block. */
+/*
+ * A CPU joins the count the firmware waits for after the next reset (fw_cfg
+ * 0x05 and CMOS 0x5f), as QEMU does, so SeaBIOS wakes it too.
+ */
+static void pc_cpu_count_update(struct machine *m)
+{
+	unsigned n = m->cpu_order->len;
+
+	if (m->fw_cfg)
+		fw_cfg_add_i16(m->fw_cfg, FW_CFG_NB_CPUS, n);
+	pc_cmos_set(m, 0x5f, n - 1);
+}
+
 static int pc_hotplug(struct machine *m, struct device *dev, GError **err)
 {
 	if (!m->pc || !m->pc->pm) {
 		error_setg(err, "Bus 'pci.0' does not support hotplugging");
 		return -ENODEV;
 	}
+	if (dev->cls->cpu)
+		pc_cpu_count_update(m);
 	return piix4_pm_hotplug(m->pc->pm, dev, err);
 }
 

@@ -6,7 +6,9 @@
  * space appearing on device_add and vanishing on eject, DEVICE_DELETED,
  * QEMU's error words, and hostile sequences: device_del while a virtio-blk
  * request is in flight, double eject, busy slots, 200 random add/del
- * rounds with the VMM's fd count and RSS compared before and after.
+ * rounds with the VMM's fd count and RSS compared before and after.  CPUs:
+ * device_add with socket/core/thread ids sets the bit at 0xaf00 and GPE0
+ * bit 2, query-hotpluggable-cpus/query-cpus-fast follow, errors as QEMU's.
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -557,6 +559,99 @@ static void test_hmp(void)
 	vm_stop(vm);
 }
 
+#define CPU_PRESENT 0xaf00
+#define GPE_CPU 0x04
+
+static void add_cpu_ok(struct vm *vm, const char *id, int socket, int core, int thread)
+{
+	g_autofree char *cmd = g_strdup_printf(
+		"{\"execute\": \"device_add\", \"arguments\": {\"driver\": "
+		"\"qemu64-x86_64-cpu\", \"id\": \"%s\", \"socket-id\": %d, \"core-id\": %d, "
+		"\"thread-id\": %d}}", id, socket, core, thread);
+
+	qmp_ok(vm, cmd);
+}
+
+/* The legacy CPU interface of SeaBIOS's tables: bitmap, GPE0 bit 2, SCI. */
+static void test_cpu_plug(void)
+{
+	struct vm *vm = vm_start("-smp 1,maxcpus=4 -cpu qemu64");
+	struct qtest *q = vm->q;
+	g_autofree char *fast = NULL, *hp = NULL;
+
+	qtest_irq_intercept_in(q, "ioapic");
+	g_assert_cmphex(qtest_inb(q, CPU_PRESENT), ==, 0x01);
+	qtest_outb(q, GPE_EN, GPE_CPU);
+	g_assert_false(qtest_get_irq(q, SCI_IRQ));
+	add_cpu_ok(vm, "c2", 0, 2, 0);
+	g_assert_cmphex(qtest_inb(q, CPU_PRESENT), ==, 0x05);
+	g_assert_cmphex(qtest_inb(q, GPE_STS), ==, GPE_CPU);
+	g_assert_true(qtest_get_irq(q, SCI_IRQ));
+	qtest_outb(q, GPE_STS, GPE_CPU); /* _E02 done */
+	g_assert_false(qtest_get_irq(q, SCI_IRQ));
+	add_cpu_ok(vm, "c1", 0, 1, 0);
+	g_assert_cmphex(qtest_inl(q, CPU_PRESENT), ==, 0x07);
+	g_assert_cmphex(qtest_inb(q, CPU_PRESENT + 0x1f), ==, 0);
+	/* writes do not clear presence (QEMU: 0 at 0xaf00 switches interface) */
+	qtest_outb(q, CPU_PRESENT + 1, 0xff);
+	g_assert_cmphex(qtest_inb(q, CPU_PRESENT), ==, 0x07);
+
+	hp = qmp(vm, "{\"execute\": \"query-hotpluggable-cpus\"}");
+	g_assert_nonnull(strstr(hp, "\"qom-path\": \"/machine/peripheral/c2\""));
+	g_assert_nonnull(strstr(hp, "\"qom-path\": \"/machine/unattached/device[0]\""));
+	g_assert_nonnull(strstr(hp, "\"type\": \"qemu64-x86_64-cpu\""));
+	/* highest first; core 3 is not plugged, so it has no qom-path */
+	g_assert_nonnull(strstr(hp, "{\"props\": {\"core-id\": 3, \"thread-id\": 0, "
+				"\"socket-id\": 0}, \"vcpus-count\": 1, \"type\""));
+	fast = qmp(vm, "{\"execute\": \"query-cpus-fast\"}");
+	g_assert_nonnull(strstr(fast, "\"qom-path\": \"/machine/peripheral/c2\", "
+				  "\"cpu-index\": 2"));
+	g_assert_nonnull(strstr(fast, "\"qom-path\": \"/machine/peripheral/c1\", "
+				  "\"cpu-index\": 1"));
+	g_assert_true(strstr(fast, "c2") < strstr(fast, "c1")); /* plug order */
+
+	/* no eject in the legacy interface: QEMU refuses, so do we */
+	qmp_err(vm, "{\"execute\": \"device_del\", \"arguments\": {\"id\": \"c1\"}}",
+		"acpi: device unplug request for not supported device type: qemu64-x86_64-cpu");
+	g_assert_cmphex(qtest_inb(q, CPU_PRESENT), ==, 0x07);
+	vm_stop(vm);
+}
+
+static void test_cpu_errors(void)
+{
+	struct vm *vm = vm_start("-smp 1,maxcpus=4 -cpu qemu64");
+	const char *pre = "{\"execute\": \"device_add\", \"arguments\": {\"driver\": "
+			  "\"qemu64-x86_64-cpu\"";
+	g_autofree char *c1 = g_strdup_printf("%s, \"socket-id\": 0, \"core-id\": 0, "
+					      "\"thread-id\": 0}}", pre);
+	g_autofree char *c2 = g_strdup_printf("%s, \"socket-id\": 0, \"core-id\": 4, "
+					      "\"thread-id\": 0}}", pre);
+	g_autofree char *c3 = g_strdup_printf("%s, \"socket-id\": 0, \"core-id\": 1}}", pre);
+	g_autofree char *c4 = g_strdup_printf("%s, \"socket-id\": 0, \"thread-id\": 0}}", pre);
+	g_autofree char *c5 = g_strdup_printf("%s, \"socket-id\": 1, \"core-id\": 0, "
+					      "\"thread-id\": 0}}", pre);
+	g_autofree char *c6 = g_strdup_printf("%s, \"core-id\": 1, \"thread-id\": 0}}", pre);
+	g_autofree char *c7 = g_strdup_printf("%s, \"socket-id\": 0, \"core-id\": 1, "
+					      "\"thread-id\": 1}}", pre);
+	g_autofree char *c8 = g_strdup_printf("%s, \"socket-id\": 0, \"core-id\": 1, "
+					      "\"thread-id\": 0, \"foo\": 1}}", pre);
+
+	qmp_err(vm, c1, "CPU[0] with APIC ID 0 exists");
+	qmp_err(vm, c2, "Invalid CPU core-id: 4 must be in range 0:3");
+	qmp_err(vm, c3, "CPU thread-id is not set");
+	qmp_err(vm, c4, "CPU core-id is not set");
+	qmp_err(vm, c5, "Invalid CPU socket-id: 1 must be in range 0:0");
+	qmp_err(vm, c6, "CPU socket-id is not set");
+	qmp_err(vm, c7, "Invalid CPU thread-id: 1 must be in range 0:0");
+	qmp_err(vm, c8, "Property 'qemu64-x86_64-cpu.foo' not found");
+	qmp_err(vm, "{\"execute\": \"device_add\", \"arguments\": {\"driver\": "
+		"\"max-x86_64-cpu\", \"socket-id\": 0, \"core-id\": 1, \"thread-id\": 0}}",
+		"Invalid CPU type, expected cpu type: 'qemu64-x86_64-cpu'");
+	g_assert_cmphex(qtest_inb(vm->q, CPU_PRESENT), ==, 0x01);
+	g_assert_cmphex(qtest_inb(vm->q, GPE_STS), ==, 0);
+	vm_stop(vm);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -567,5 +662,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/hotplug/pci/blk-io", test_blk_io);
 	g_test_add_func("/hotplug/pci/random-rounds", test_random_rounds);
 	g_test_add_func("/hotplug/pci/hmp", test_hmp);
+	g_test_add_func("/hotplug/cpu/plug", test_cpu_plug);
+	g_test_add_func("/hotplug/cpu/errors", test_cpu_errors);
 	return g_test_run();
 }
