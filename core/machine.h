@@ -24,7 +24,6 @@ enum accel_type { ACCEL_KVM, ACCEL_QTEST };
 
 #define MAX_SERIAL 4
 #define NUM_GSI 24
-#define MACHINE_MAX_CPUS 256
 
 /* -smp's limit (also query-machines' cpu-max) */
 #define MACHINE_MAX_CPUS 255
@@ -185,7 +184,7 @@ struct machine {
 	 * CPUs by index (= APIC id): present (the ACPI bitmap at 0xaf00), the
 	 * device_add'ed device of each (NULL: a -smp CPU), in plug order.
 	 */
-	uint8_t cpu_present[MACHINE_MAX_CPUS / 8];
+	uint8_t cpu_present[(MACHINE_MAX_CPUS + 7) / 8];
 	struct device *cpu_dev[MACHINE_MAX_CPUS];
 	GArray *cpu_order;       /* int index, as query-cpus-fast lists them */
 	unsigned anon_devices;   /* -device/device_add devices without an id */
