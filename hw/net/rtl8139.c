@@ -10,111 +10,21 @@
  * (MAR hash) and broadcast filters; ISR/IMR on INTx; the MII registers
  * (BMCR/BMSR/ANAR/ANLPAR) and MSR with link changes from set_link; the
  * config registers behind the 9346CR write enable; TCTR; TCR loopback;
- * the option ROM (efi-rtl8139.rom by default, romfile=).  Left out: the
- * C+ descriptor mode (CpCmd is kept but rings are not walked: Linux's
- * 8139cp, chosen for revision 0x20, finds no traffic), the TimerInt
- * interrupt, tally counters, power management, EEPROM writes.
+ * the option ROM (efi-rtl8139.rom by default, romfile=).  The C+
+ * descriptor mode that Linux's 8139cp uses for revision 0x20 lives in
+ * rtl8139-cplus.c.  Left out: the TimerInt interrupt, power management,
+ * EEPROM writes, the high-priority transmit queue.
  */
 #include <errno.h>
 #include <string.h>
 #include <zlib.h>
-#include "hw/net/nic.h"
-#include "hw/pci/pci.h"
+#include "hw/net/rtl8139-int.h"
 #include "net/net.h"
 #include "core/device.h"
 #include "core/log.h"
 #include "core/machine.h"
 #include "core/opts.h"
 #include "core/timer.h"
-
-#define RTL_IDR      0x00
-#define RTL_MAR      0x08
-#define RTL_TSD      0x10
-#define RTL_TSAD     0x20
-#define RTL_RBSTART  0x30
-#define RTL_CR       0x37
-#define RTL_CAPR     0x38
-#define RTL_CBR      0x3a
-#define RTL_IMR      0x3c
-#define RTL_ISR      0x3e
-#define RTL_TCR      0x40
-#define RTL_RCR      0x44
-#define RTL_TCTR     0x48
-#define RTL_MPC      0x4c
-#define RTL_9346CR   0x50
-#define RTL_CONFIG0  0x51
-#define RTL_CONFIG1  0x52
-#define RTL_MSR      0x58
-#define RTL_CONFIG3  0x59
-#define RTL_CONFIG4  0x5a
-#define RTL_HLTCLK   0x5b
-#define RTL_MULINT   0x5c
-#define RTL_RERID    0x5e
-#define RTL_TSAD_ALL 0x60
-#define RTL_BMCR     0x62
-#define RTL_BMSR     0x64
-#define RTL_ANAR     0x66
-#define RTL_ANLPAR   0x68
-#define RTL_ANER     0x6a
-#define RTL_CSCR     0x74
-#define RTL_CONFIG5  0xd8
-#define RTL_CPCMD    0xe0
-
-#define CR_RST   0x10
-#define CR_RE    0x08
-#define CR_TE    0x04
-#define CR_BUFE  0x01
-#define ISR_ROK  0x0001
-#define ISR_TOK  0x0004
-#define ISR_RXOVW 0x0010
-#define ISR_LINK 0x0020
-#define TSD_SIZE 0x1fff
-#define TSD_OWN  0x2000
-#define TSD_TOK  0x8000
-#define RCR_AAP  0x01
-#define RCR_APM  0x02
-#define RCR_AM   0x04
-#define RCR_AB   0x08
-#define RCR_WRAP 0x80
-#define RX_ROK   0x0001
-#define RX_BAR   0x2000
-#define RX_PAM   0x4000
-#define RX_MAR   0x8000
-#define TCR_LOOPBACK 0x00060000
-#define TCR_HWVER 0x74800000 /* RTL8139C+ */
-#define BMSR_LINK 0x0004
-#define RTL_REVID 0x20
-
-struct rtl_eeprom {
-	uint16_t words[64];
-	uint8_t cs, sk, di, dout;
-	uint8_t mode;   /* 0 idle, 1 waiting for the start bit, 2 command, 3 data out */
-	uint8_t tick;
-	uint16_t shift;
-};
-
-struct rtl8139 {
-	struct pci_device pci;
-	const char *netdev, *mac_str, *romfile;
-	int devfn;
-	struct netdev *nd;
-	struct mem_region io, mmio;
-	struct nic_rom rom;
-	struct nic_bh tx_bh;
-	uint8_t macaddr[6];
-	uint8_t link_down;
-
-	uint8_t idr[6], mar[8];
-	uint32_t tsd[4], tsad[4];
-	uint32_t rbstart, tcr, rcr, mpc;
-	uint32_t rx_size, rx_read, rx_write; /* ring size, CAPR + 16, CBR */
-	uint16_t imr, isr, mulint, bmcr, bmsr, anar, anlpar, aner, cscr, cpcmd;
-	uint8_t cr, cfg9346, config0, config1, config3, config4, config5, clock_on;
-	uint8_t tx_next;
-	int64_t tctr_base;
-	struct rtl_eeprom ee;
-	uint8_t buf[8192 + 8];
-};
 
 /* ---- EEPROM (93C46, 64 x 16 bits) ---- */
 
@@ -171,7 +81,7 @@ static void rtl_ee_wires(struct rtl_eeprom *e, uint8_t val)
 
 /* ---- interrupts, link ---- */
 
-static void rtl_update_irq(struct rtl8139 *s)
+void rtl_update_irq(struct rtl8139 *s)
 {
 	pci_set_irq(&s->pci, (s->isr & s->imr) != 0);
 }
@@ -222,11 +132,12 @@ static void rtl_reset_regs(struct rtl8139 *s)
 	s->anar = s->anlpar = 0x05e1;
 	s->aner = 0x0001;
 	s->tctr_base = vclock_ns(&s->pci.dev.m->clock);
+	rtl_cp_reset(s);
 }
 
 /* ---- transmit ---- */
 
-static bool rtl_dma(struct rtl8139 *s, uint64_t addr, void *buf, size_t len, bool write)
+bool rtl_dma(struct rtl8139 *s, uint64_t addr, void *buf, size_t len, bool write)
 {
 	struct machine *m = s->pci.dev.m;
 
@@ -255,21 +166,27 @@ static bool rtl_dma(struct rtl8139 *s, uint64_t addr, void *buf, size_t len, boo
 
 static bool rtl_receive(void *opaque, const uint8_t *frame, size_t len);
 
+void rtl_send(struct rtl8139 *s, const uint8_t *buf, size_t len)
+{
+	struct iovec v = { (void *)buf, len };
+
+	s->tally_tx++;
+	if ((s->tcr & TCR_LOOPBACK) == TCR_LOOPBACK)
+		rtl_receive(s, buf, len);
+	else if (s->nd && !s->link_down)
+		net_send(s->nd, &v, 1);
+}
+
 /* Send slot n if the driver handed it over (OWN clear); true when sent. */
 static bool rtl_tx_one(struct rtl8139 *s, unsigned n)
 {
 	uint32_t size = s->tsd[n] & TSD_SIZE;
-	struct iovec v = { s->buf, size };
 
 	if (!(s->cr & CR_TE) || (s->tsd[n] & TSD_OWN))
 		return false;
 	s->tsd[n] |= TSD_OWN;
-	if (size && rtl_dma(s, s->tsad[n], s->buf, size, false)) {
-		if ((s->tcr & TCR_LOOPBACK) == TCR_LOOPBACK)
-			rtl_receive(s, s->buf, size);
-		else if (s->nd && !s->link_down)
-			net_send(s->nd, &v, 1);
-	}
+	if (size && rtl_dma(s, s->tsad[n], s->buf, size, false))
+		rtl_send(s, s->buf, size);
 	s->tsd[n] |= TSD_TOK;
 	s->isr |= ISR_TOK;
 	return true;
@@ -310,8 +227,8 @@ static bool rtl_can_receive(void *opaque)
 {
 	struct rtl8139 *s = opaque;
 
-	if (!s->clock_on || !(s->cr & CR_RE))
-		return true; /* frames are dropped */
+	if (!s->clock_on || !(s->cr & CR_RE) || (s->cpcmd & CPCMD_RXEN))
+		return true; /* frames are dropped, or go to the C+ ring, or are missed */
 	return rtl_rx_free(s) >= 1536 + 16;
 }
 
@@ -388,12 +305,17 @@ static bool rtl_receive(void *opaque, const uint8_t *frame, size_t len)
 		return true;
 	if (!(s->pci.config[PCI_COMMAND] & PCI_COMMAND_MASTER))
 		return false;
+	if (s->cpcmd & CPCMD_RXEN) {
+		rtl_cp_receive(s, frame, len, status);
+		return true;
+	}
 	if (rtl_rx_free(s) < len + 8 + 16) {
 		s->isr |= ISR_RXOVW;
 		s->mpc = (s->mpc + 1) & 0xffffff;
 		rtl_update_irq(s);
 		return true;
 	}
+	s->tally_rx++;
 	status |= RX_ROK;
 	hdr[0] = status;
 	hdr[1] = status >> 8;
@@ -425,6 +347,10 @@ static void rtl_cr_write(struct rtl8139 *s, uint8_t val)
 		val &= ~CR_RST;
 	}
 	s->cr = val & (CR_RE | CR_TE);
+	if (val & CR_RE)
+		s->cp_rx_cur = 0;
+	if (val & CR_TE)
+		s->cp_tx_cur = 0;
 	if ((s->cr & CR_RE) && s->nd)
 		net_frontend_ready(s->nd);
 }
@@ -476,6 +402,8 @@ static uint32_t rtl_read(struct rtl8139 *s, unsigned a, unsigned size)
 	if (size == 4) {
 		switch (a) {
 		case RTL_RBSTART: return s->rbstart;
+		case RTL_RDSAR: return s->rdsar[0];
+		case RTL_RDSAR + 4: return s->rdsar[1];
 		case RTL_TCR: return s->tcr;
 		case RTL_RCR: return s->rcr;
 		case RTL_MPC: return s->mpc;
@@ -546,6 +474,10 @@ static void rtl_writeb(struct rtl8139 *s, unsigned a, uint8_t val)
 			s->config4 = (s->config4 & 0x0a) | (val & ~0x0a);
 		break;
 	case RTL_CONFIG5: s->config5 = (s->config5 & 0x80) | (val & 0x7f); break;
+	case RTL_TXPOLL:
+		if (val & 0x40) /* normal priority queue */
+			nic_bh_schedule(&s->cp_bh);
+		break;
 	case RTL_HLTCLK:
 		if (val == 'R')
 			s->clock_on = 1;
@@ -569,7 +501,11 @@ static void rtl_write16(struct rtl8139 *s, unsigned a, uint16_t val)
 	case RTL_BMCR: return; /* speed, duplex and autoneg are fixed; reset self-clears */
 	case RTL_BMSR: s->bmsr = (s->bmsr & 0xff3f) | (val & 0x00c0); return;
 	case RTL_ANAR: s->anar = val; return;
-	case RTL_CPCMD: s->cpcmd = val & 0x007b; return;
+	case RTL_CPCMD:
+		s->cpcmd = val & 0x007b;
+		s->cplus = 1;
+		return;
+	case RTL_INTRMIT: return;
 	case RTL_CSCR: return;
 	}
 	rtl_writeb(s, a, val);
@@ -578,6 +514,10 @@ static void rtl_write16(struct rtl8139 *s, unsigned a, uint16_t val)
 
 static void rtl_write32(struct rtl8139 *s, unsigned a, uint32_t val)
 {
+	if (a >= RTL_TSD && a < RTL_TSD + 16 && !(a & 3) && s->cplus) {
+		s->tsd[(a - RTL_TSD) / 4] = a == RTL_TSD ? rtl_cp_dtccr(s, val) : val;
+		return;
+	}
 	if (a >= RTL_TSD && a < RTL_TSD + 16 && !(a & 3)) {
 		unsigned n = (a - RTL_TSD) / 4;
 
@@ -591,6 +531,8 @@ static void rtl_write32(struct rtl8139 *s, unsigned a, uint32_t val)
 	}
 	switch (a) {
 	case RTL_RBSTART: s->rbstart = val; return;
+	case RTL_RDSAR: s->rdsar[0] = val; return;
+	case RTL_RDSAR + 4: s->rdsar[1] = val; return;
 	case RTL_MPC: s->mpc = 0; return;
 	case RTL_TCTR: s->tctr_base = vclock_ns(&s->pci.dev.m->clock); return;
 	case RTL_TCR:
@@ -688,6 +630,7 @@ static int rtl_realize(struct device *dev, GError **err)
 	c[PCI_CAPABILITY_LIST] = 0xdc; /* as QEMU: a pointer, no list bit */
 	s->pci.config_write = rtl_config_write;
 	nic_bh_init(&s->tx_bh, m, rtl_transmit, s);
+	nic_bh_init(&s->cp_bh, m, rtl_cp_transmit, s);
 	mr_init_io(&s->io, "rtl8139.io", 0x100, &rtl_ops, s);
 	pci_register_bar(&s->pci, 0, PCI_BAR_IO, false, &s->io);
 	mr_init_io(&s->mmio, "rtl8139.mmio", 0x100, &rtl_ops, s);
@@ -714,6 +657,7 @@ static void rtl_unrealize(struct device *dev)
 	struct rtl8139 *s = container_of(dev, struct rtl8139, pci.dev);
 
 	nic_bh_cancel(&s->tx_bh);
+	nic_bh_cancel(&s->cp_bh);
 	as_del(&s->io);
 	as_del(&s->mmio);
 	rtl_release(s);
@@ -727,6 +671,7 @@ static int rtl_post_load(void *opaque)
 	s->rx_read &= s->rx_size - 1;
 	s->rx_write &= s->rx_size - 1;
 	s->tx_next &= 3;
+	s->cp_txlen = 0;
 	s->ee.mode = MIN(s->ee.mode, 3);
 	pci_device_post_load(&s->pci);
 	rtl_update_irq(s);
@@ -752,6 +697,8 @@ static const struct vmstate_field rtl_fields[] = {
 	VMSTATE_U8(struct rtl8139, ee.sk), VMSTATE_U8(struct rtl8139, ee.dout),
 	VMSTATE_U8(struct rtl8139, ee.mode), VMSTATE_U8(struct rtl8139, ee.tick),
 	VMSTATE_U16(struct rtl8139, ee.shift),
+	VMSTATE_U8(struct rtl8139, cplus), VMSTATE_U32_ARRAY(struct rtl8139, rdsar),
+	VMSTATE_U32(struct rtl8139, cp_tx_cur), VMSTATE_U32(struct rtl8139, cp_rx_cur),
 	VMSTATE_END,
 };
 

@@ -6,8 +6,10 @@
  * the TSAD summary, set_link from QMP; on kvmpc (QEMU's stopped VM moves no
  * frames to the guest) slirp's ARP replies in the receive ring, enough of
  * them to wrap it, each with its header, length and CRC-32; multicast
- * filtering through MAR in TCR loopback; a seeded storm of hostile
- * registers and addresses after which the NIC still works.
+ * filtering through MAR in TCR loopback; in C+ mode slirp's ARP replies in
+ * receive descriptors, the tally dump, and (loopback) IP/UDP checksums,
+ * large send and VLAN tags; a seeded storm of hostile registers,
+ * descriptors and addresses after which the NIC still works.
  */
 #include <string.h>
 #include <zlib.h>
@@ -386,6 +388,209 @@ static void test_cmdline(void)
 	}
 }
 
+/* ---- C+ mode ---- */
+
+#define CP_RX 0x300000
+#define CP_TX 0x301000
+#define CP_RXBUF 0x310000
+#define CP_OWN 0x80000000u
+#define CP_EOR 0x40000000u
+#define CP_FS 0x20000000u
+#define CP_LS 0x10000000u
+
+struct cp {
+	struct rtl r;
+	unsigned tx, rx;
+};
+
+static void cp_start(struct cp *c, struct qtest *q, uint32_t rcr, uint16_t cpcmd)
+{
+	memset(c, 0, sizeof(*c));
+	rtl_attach(&c->r, q);
+	for (unsigned i = 0; i < 4; i++) {
+		qtest_writel(q, CP_RX + 16 * i, CP_OWN | (i == 3 ? CP_EOR : 0) | 2048);
+		qtest_writel(q, CP_RX + 16 * i + 4, 0);
+		qtest_writeq(q, CP_RX + 16 * i + 8, CP_RXBUF + 2048 * i);
+		qtest_writel(q, CP_TX + 16 * i, 0);
+	}
+	ww(&c->r, 0xe0, cpcmd);
+	wl(&c->r, 0xe4, CP_RX);
+	wl(&c->r, 0xe8, 0);
+	wl(&c->r, 0x20, CP_TX);
+	wl(&c->r, 0x24, 0);
+	wb(&c->r, 0x37, 0x0c);
+	wl(&c->r, 0x44, rcr);
+}
+
+/* One frame in one descriptor with the given offload bits; TxPoll; handed back. */
+static void cp_tx(struct cp *c, const uint8_t *f, size_t len, uint32_t flags, uint32_t dw1)
+{
+	uint64_t d = CP_TX + 16 * c->tx;
+
+	qtest_memwrite(c->r.q, TXBUF, f, len);
+	qtest_writel(c->r.q, d + 4, dw1);
+	qtest_writeq(c->r.q, d + 8, TXBUF);
+	qtest_writel(c->r.q, d, CP_OWN | CP_FS | CP_LS | (c->tx == 3 ? CP_EOR : 0) | flags | len);
+	wb(&c->r, 0xd9, 0x40);
+	g_assert_cmphex(qtest_readl(c->r.q, d) & CP_OWN, ==, 0);
+	c->tx = (c->tx + 1) & 3;
+}
+
+/* Next received frame (CRC checked and stripped); its dw0/dw1 in *dw. */
+static size_t cp_rx(struct cp *c, uint8_t *buf, uint32_t *dw)
+{
+	uint64_t d = CP_RX + 16 * c->rx;
+	gint64 end = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
+	uint32_t len, crc;
+
+	while ((dw[0] = qtest_readl(c->r.q, d)) & CP_OWN) {
+		g_assert_cmpint(g_get_monotonic_time(), <, end);
+		g_usleep(500);
+	}
+	dw[1] = qtest_readl(c->r.q, d + 4);
+	g_assert_cmphex(dw[0] & (CP_FS | CP_LS), ==, CP_FS | CP_LS);
+	len = (dw[0] & 0x1fff) - 4;
+	g_assert_cmpuint(len, <=, 1600);
+	qtest_memread(c->r.q, CP_RXBUF + 2048 * c->rx, buf, len);
+	crc = qtest_readl(c->r.q, CP_RXBUF + 2048 * c->rx + len);
+	g_assert_cmphex(crc, ==, crc32(0, buf, len));
+	qtest_writel(c->r.q, d, CP_OWN | (c->rx == 3 ? CP_EOR : 0) | 2048);
+	c->rx = (c->rx + 1) & 3;
+	return len;
+}
+
+static uint16_t sum16(const uint8_t *p, size_t len, uint32_t s)
+{
+	for (size_t i = 0; i + 1 < len; i += 2)
+		s += p[i] << 8 | p[i + 1];
+	if (len & 1)
+		s += p[len - 1] << 8;
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return s;
+}
+
+/* An IPv4 frame to dst of protocol proto with l4 bytes after the header, sums 0. */
+static void ipv4(uint8_t *f, const uint8_t *dst, uint8_t proto, size_t l4)
+{
+	memset(f, 0, 34);
+	memcpy(f, dst, 6);
+	memcpy(f + 6, mac, 6);
+	put16(f + 12, 0x0800);
+	f[14] = 0x45;
+	put16(f + 16, 20 + l4);
+	put16(f + 18, 0x77);
+	f[22] = 64;
+	f[23] = proto;
+	memcpy(f + 26, "\x0a\x00\x02\x0f\x0a\x00\x02\x02", 8);
+}
+
+static bool l4_ok(const uint8_t *f, size_t len)
+{
+	size_t l4 = len - 34;
+
+	return sum16(f + 34, l4, sum16(f + 26, 8, f[23] + l4)) == 0xffff;
+}
+
+/* C+ rings: slirp's ARP reply in a receive descriptor, with PAM, length and CRC. */
+static void test_cplus_arp(void)
+{
+	struct rtl r;
+	struct qtest *q = rtl_start(&r, NULL);
+	struct cp c;
+	uint8_t f[1600];
+	uint32_t dw[2];
+
+	if (qtest_is_qemu(q)) {
+		qtest_quit(q);
+		g_test_skip("QEMU -S: no frames reach the guest while the VM is stopped");
+		return;
+	}
+	cp_start(&c, q, 0x0a, 0x0003);
+	g_assert_cmphex(rw(&c.r, 0xe0), ==, 0x0003);
+	for (int i = 0; i < 6; i++) {                  /* round the 4-entry rings */
+		cp_tx(&c, f, arp_request(f, (const uint8_t *)"\xff\xff\xff\xff\xff\xff"), 0, 0);
+		g_assert_cmpuint(cp_rx(&c, f, dw), >=, 60);
+		g_assert_cmphex(dw[0] & 0x07000000, ==, 0x02000000); /* PAM */
+		g_assert_cmpmem(f, 6, mac, 6);
+		g_assert_cmphex(f[21], ==, 2);
+	}
+	g_assert_cmphex(rw(&c.r, 0x3e) & 0x05, ==, 0x05);
+	/* tally counters dumped through DTCCR */
+	wl(&c.r, 0x14, 0);
+	wl(&c.r, 0x10, 0x380000 | 0x08);
+	g_assert_cmphex(rl(&c.r, 0x10), ==, 0x380000);
+	g_assert_cmpuint(qtest_readq(q, 0x380000), ==, 6);     /* TxOk */
+	g_assert_cmpuint(qtest_readq(q, 0x380008), ==, 6);     /* RxOk */
+	qtest_quit(q);
+}
+
+/* C+ offloads through TCR loopback: checksums, large send, VLAN tag in and out. */
+static void test_cplus_offload(void)
+{
+	struct rtl r;
+	struct qtest *q = rtl_start(&r, NULL);
+	static uint8_t big[54 + 2500];
+	struct cp c;
+	uint8_t f[1600];
+	uint32_t dw[2];
+	size_t len;
+
+	if (qtest_is_qemu(q)) {
+		qtest_quit(q);
+		g_test_skip("QEMU -S: even loopback frames wait for the VM to run");
+		return;
+	}
+	cp_start(&c, q, 0x0f, 0x0043);                 /* all phys; RxVLAN, RX, TX */
+	wl(&c.r, 0x40, 0x00060000);
+	/* UDP with IPCS | UDPCS */
+	ipv4(f, mac, 17, 8 + 100);
+	put16(f + 34, 1000);
+	put16(f + 36, 69);
+	put16(f + 38, 108);
+	put16(f + 40, 0);
+	for (int i = 0; i < 100; i++)
+		f[42 + i] = i;
+	cp_tx(&c, f, 142, 0x00040000 | 0x00020000, 0);
+	len = cp_rx(&c, f, dw);
+	g_assert_cmpuint(len, ==, 142);
+	g_assert_cmphex(sum16(f + 14, 20, 0), ==, 0xffff);
+	g_assert_true(l4_ok(f, len));
+	/* large send: 54-byte TCP/IPv4 header, 2500 bytes, MSS 1000 */
+	ipv4(big, mac, 6, 20 + 2500);
+	put16(big + 34, 1234);
+	put16(big + 36, 80);
+	put16(big + 38, 0x1111);
+	put16(big + 40, 0x2222);
+	big[46] = 0x50;
+	big[47] = 0x19;                                  /* ACK PSH FIN */
+	for (int i = 0; i < 2500; i++)
+		big[54 + i] = i * 3;
+	cp_tx(&c, big, sizeof(big), 0x08000000 | 1000 << 16, 0);
+	for (unsigned k = 0; k < 3; k++) {
+		unsigned seg = k < 2 ? 1000 : 500;
+
+		len = cp_rx(&c, f, dw);
+		g_assert_cmpuint(len, ==, 54 + seg);
+		g_assert_cmpuint(f[16] << 8 | f[17], ==, 40 + seg);
+		g_assert_cmpuint(f[18] << 8 | f[19], ==, 0x77 + k);
+		g_assert_cmphex(sum16(f + 14, 20, 0), ==, 0xffff);
+		g_assert_true(l4_ok(f, len));
+		g_assert_cmphex((uint32_t)f[38] << 24 | f[39] << 16 | f[40] << 8 | f[41], ==,
+				0x11112222 + 1000 * k);
+		g_assert_cmphex(f[47], ==, k == 2 ? 0x19 : 0x10);
+		g_assert_cmpmem(f + 54, seg, big + 54 + 1000 * k, seg);
+	}
+	/* VLAN: TAGC inserts 0x0123, RxVLAN takes it back out into dw1 */
+	len = arp_request(f, mac);
+	cp_tx(&c, f, len, 0, 0x00020000 | 0x2301);
+	len = cp_rx(&c, f, dw);
+	g_assert_cmphex(dw[1], ==, 0x00010000 | 0x2301);
+	g_assert_cmphex(f[12] << 8 | f[13], ==, 0x0806);
+	g_assert_cmpuint(len, ==, 60);
+	qtest_quit(q);
+}
+
 static uint32_t rnd(uint64_t *s)
 {
 	*s = *s * 6364136223846793005ull + 1442695040888963407ull;
@@ -395,7 +600,8 @@ static uint32_t rnd(uint64_t *s)
 static void test_storm(void)
 {
 	static const unsigned regs[] = { 0x10, 0x14, 0x18, 0x1c, 0x20, 0x24, 0x28, 0x2c, 0x30,
-					 0x37, 0x38, 0x3c, 0x3e, 0x40, 0x44, 0x50, 0x5b, 0xe0 };
+					 0x37, 0x38, 0x3c, 0x3e, 0x40, 0x44, 0x50, 0x5b, 0xe0,
+					 0xd9, 0xe4, 0xe8 };
 	static const uint32_t addrs[] = { 0, 0xfffff000, 0xffffffff, MMIO, 0x7ffe000, 0xa0000 };
 	struct rtl r;
 	struct qtest *q = rtl_start(&r, NULL);
@@ -421,6 +627,16 @@ static void test_storm(void)
 		}
 		if (i % 500 == 0)
 			wl(&r, 0x40, 0x00060000);
+		if (rnd(&seed) % 16 == 0) { /* C+ descriptors with wild sizes and addresses */
+			uint64_t d = (rnd(&seed) & 1 ? CP_TX : CP_RX) + 16 * (rnd(&seed) % 4);
+
+			qtest_writel(q, d, rnd(&seed) | (rnd(&seed) & 1 ? CP_OWN : 0));
+			qtest_writel(q, d + 4, rnd(&seed));
+			qtest_writeq(q, d + 8, rnd(&seed) & 1 ? addrs[rnd(&seed) % G_N_ELEMENTS(addrs)] :
+				     TXBUF + (rnd(&seed) & 0xffff));
+			wl(&r, rnd(&seed) & 1 ? 0x20 : 0xe4, d & ~0xfffull);
+			wb(&r, 0xd9, 0x40);
+		}
 	}
 	g_assert_cmphex(rb(&r, 0x5e), ==, 0x20);
 	wb(&r, 0x5b, 'R');
@@ -449,6 +665,8 @@ int main(int argc, char **argv)
 	g_test_add_func("/rtl8139/cmdline", test_cmdline);
 	g_test_add_func("/rtl8139/arp-wrap", test_arp_wrap);
 	g_test_add_func("/rtl8139/multicast-loopback", test_multicast_loopback);
+	g_test_add_func("/rtl8139/cplus-arp", test_cplus_arp);
+	g_test_add_func("/rtl8139/cplus-offload", test_cplus_offload);
 	g_test_add_func("/rtl8139/storm", test_storm);
 	return g_test_run();
 }
