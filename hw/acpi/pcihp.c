@@ -5,7 +5,10 @@
  *
  *  - every register is a 32-bit port; other access sizes read 0 and are
  *    ignored, as QEMU's (4-byte only) region does;
- *  - 0xae00 UP: slots hot-added since the last read; reading clears it;
+ *  - 0xae00 UP: slots hot-added; kept until the slot is ejected (QEMU's
+ *    legacy PIIX4 mode, which SeaBIOS's DSDT needs: its _E01 handler reads
+ *    UP again for every slot), or cleared by each read with PIIX4_PM's
+ *    acpi-pci-hotplug-with-bridge-support=on (QEMU 7.2's default);
  *  - 0xae04 DOWN: slots whose removal was requested (device_del); stays set
  *    until the slot is ejected;
  *  - 0xae08 EJ: reads 0; a write ejects the lowest slot set in the value:
@@ -84,7 +87,8 @@ static uint64_t pcihp_read(void *opaque, uint64_t off, unsigned size)
 	switch (off) {
 	case PCIHP_UP:
 		v = hp->up;
-		hp->up = 0;
+		if (hp->up_read_clears)
+			hp->up = 0;
 		break;
 	case PCIHP_DOWN:
 		v = hp->down;

@@ -25,6 +25,7 @@ struct acpi_pcihp {
 	struct mem_region region;
 	void (*notify)(void *opaque); /* raise the hot-plug GPE */
 	void *opaque;
+	bool up_read_clears; /* QEMU's bridge-support mode; off: legacy PIIX4 */
 	/* saved state */
 	uint32_t up, down;   /* slots plugged / asked to go, as the guest sees them */
 	uint32_t select;     /* bus select; only bus 0 (the root) exists */

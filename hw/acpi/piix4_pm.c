@@ -520,12 +520,35 @@ static int pm_sleep_states(struct piix4_pm *s, GError **err)
 	return 0;
 }
 
+/*
+ * acpi-pci-hotplug-with-bridge-support: QEMU 7.2 defaults it on, and its
+ * own DSDT reads the "up" register once per event, which then clears.
+ * SeaBIOS's built-in DSDT re-reads it for every slot, so kvmpc defaults to
+ * off: QEMU's legacy PIIX4 behaviour, "up" kept until the slot is ejected.
+ */
+static int pm_pcihp_mode(struct piix4_pm *s, GError **err)
+{
+	const char *key = "acpi-pci-hotplug-with-bridge-support";
+	const char *v = opts_get(device_props(&s->pci.dev), key);
+	bool on = false;
+
+	if (v && parse_bool(v, &on) < 0) {
+		char *msg = g_strdup_printf("Parameter '%s' expects 'on' or 'off'", key);
+
+		global_value_error(err, "PIIX4_PM", key, v, msg);
+		g_free(msg);
+		return -1;
+	}
+	s->pcihp.up_read_clears = on;
+	return 0;
+}
+
 static int piix4_pm_realize(struct device *dev, GError **err)
 {
 	struct piix4_pm *s = container_of(dev, struct piix4_pm, pci.dev);
 	struct pci_device *d = &s->pci;
 
-	if (pm_sleep_states(s, err) < 0)
+	if (pm_sleep_states(s, err) < 0 || pm_pcihp_mode(s, err) < 0)
 		return -1;
 
 	s->sci = machine_gsi(dev->m, s->cfg.sci_irq);
