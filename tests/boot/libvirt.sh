@@ -4,13 +4,17 @@
 # domain, in a private mount namespace (tmpfs over /etc/libvirt,
 # /var/lib/libvirt, /run/libvirt, /var/cache/libvirt, /var/log/libvirt)
 # so the host's libvirt configuration is never read or touched.  The
-# capability probe must pass (virsh domcapabilities), then: define, start,
-# domstate running, SeaBIOS reaches "No bootable device" (its debug port,
-# added with <qemu:commandline>), screenshot (a PNG of SeaBIOS's text
-# screen), suspend/paused, resume/running, shutdown (ACPI power button;
-# SeaBIOS does not answer it, so the domain keeps running), destroy/shut
-# off, undefine.  Skipped loudly where libvirt is not installed or no mount
-# namespace can be made.
+# capability probe must pass (virsh domcapabilities), then, with a domain
+# whose kernel is tests/guest/pwrbtn.elf (SeaBIOS boots it; it waits for
+# the ACPI power button and then enters S5; its and SeaBIOS's reports come
+# through a debug port added with <qemu:commandline>): define, start,
+# domstate running, the guest armed, screenshot (a PNG of SeaBIOS's text
+# screen), suspend/paused, resume/running, shutdown (the guest sees the
+# button and powers off: shut off), start again, destroy/shut off, the
+# emulator process gone, undefine.  The same sequence runs with QEMU 7.2 as
+# the emulator, for reference.  Skipped loudly where libvirt is not
+# installed or no mount namespace can be made.  The same sequence runs with
+# QEMU 7.2 as the emulator for reference.
 cd "$(dirname "$0")/../.." || exit 1
 if [ -z "$KVMPC_LIBVIRT_NS" ]; then
 	for t in libvirtd virsh unshare; do
@@ -30,6 +34,8 @@ fi
 . tests/boot/lib.sh
 need_kvm
 need_tools identify
+PAYLOAD=$(pwd)/tests/guest/pwrbtn.elf
+[ -f "$PAYLOAD" ] || skip_all "tests/guest/pwrbtn.elf not built (make tests-build)"
 
 for d in /etc/libvirt /var/lib/libvirt /run/libvirt /var/cache/libvirt /var/log/libvirt; do
 	mkdir -p "$d" && mount -t tmpfs tmpfs "$d" || skip_all "cannot mount a tmpfs over $d"
@@ -52,11 +58,12 @@ log_filters = "1:qemu.qemu_monitor_json 3:*"
 log_outputs = "1:file:/var/log/libvirt/libvirtd.log"
 EOF
 
-NAME=kvmpc-virsh-test
 V="virsh -q -c qemu:///system"
 cleanup() {
-	$V destroy $NAME >/dev/null 2>&1
-	[ -f /run/libvirt/qemu/$NAME.pid ] && kill "$(cat /run/libvirt/qemu/$NAME.pid)" 2>/dev/null
+	for _n in kvmpc-virsh-kvmpc kvmpc-virsh-qemu; do
+		$V destroy $_n >/dev/null 2>&1
+		[ -f /run/libvirt/qemu/$_n.pid ] && kill "$(cat /run/libvirt/qemu/$_n.pid)" 2>/dev/null
+	done
 	lib_cleanup
 }
 trap cleanup EXIT
@@ -74,59 +81,77 @@ fail_logs() {
 	echo "$T/why"
 }
 
-v domcapabilities --emulatorbin "$KVMPC" --virttype kvm
-check "the capability probe passes: domcapabilities for kvm on pc-i440fx-7.2" \
-	'grep -q "<domain>kvm</domain>" "$T/out" && grep -q "<machine>pc-i440fx-7.2</machine>" "$T/out"' \
-	"$(fail_logs)"
+state() { $V domstate $NAME 2>/dev/null | grep -qx "$1"; }
 
-cat >"$T/dom.xml" <<EOF
+# run_domain TAG EMULATOR: the whole virsh sequence with that emulator
+run_domain() {
+	TAG=$1 EMU=$2
+	NAME=kvmpc-virsh-$TAG
+	v domcapabilities --emulatorbin "$EMU" --virttype kvm
+	check "$TAG: the capability probe passes: domcapabilities for kvm on pc-i440fx-7.2" \
+		'grep -q "<domain>kvm</domain>" "$T/out" && grep -q "<machine>pc-i440fx-7.2</machine>" "$T/out"' \
+		"$(fail_logs)"
+
+	cat >"$T/$TAG.xml" <<EOF
 <domain type='kvm' xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'>
   <name>$NAME</name>
   <memory unit='MiB'>64</memory>
   <vcpu>1</vcpu>
-  <os><type arch='x86_64' machine='pc'>hvm</type><boot dev='hd'/></os>
+  <os><type arch='x86_64' machine='pc'>hvm</type><kernel>$PAYLOAD</kernel></os>
   <features><acpi/></features>
   <on_poweroff>destroy</on_poweroff>
   <devices>
-    <emulator>$KVMPC</emulator>
+    <emulator>$EMU</emulator>
     <controller type='usb' model='none'/>
     <memballoon model='none'/>
     <video><model type='vga'/></video>
   </devices>
   <qemu:commandline>
     <qemu:arg value='-chardev'/>
-    <qemu:arg value='file,id=seabios,path=$T/seabios.log'/>
+    <qemu:arg value='file,id=seabios,path=$T/$TAG-debug.log,append=on'/>
     <qemu:arg value='-device'/>
     <qemu:arg value='isa-debugcon,iobase=0x402,chardev=seabios'/>
   </qemu:commandline>
 </domain>
 EOF
-v define "$T/dom.xml"
-check "virsh define" '[ $? = 0 ]' "$(fail_logs)"
-v start $NAME
-check "virsh start" '[ $? = 0 ]' "$(fail_logs)"
-state() { $V domstate $NAME 2>/dev/null | grep -qx "$1"; }
-check "domstate: running" 'state running' "$(fail_logs)"
-check "SeaBIOS runs to 'No bootable device'" 'wait_for "$T/seabios.log" "No bootable device"' \
-	"$T/seabios.log"
+	v define "$T/$TAG.xml"
+	check "$TAG: virsh define" '[ $? = 0 ]' "$(fail_logs)"
+	v start $NAME
+	check "$TAG: virsh start" '[ $? = 0 ]' "$(fail_logs)"
+	check "$TAG: domstate: running" 'state running' "$(fail_logs)"
+	check "$TAG: SeaBIOS boots the guest; it waits for the power button" \
+		'wait_for "$T/$TAG-debug.log" "pwrbtn: armed"' "$T/$TAG-debug.log"
 
-v screenshot $NAME "$T/shot.png"
-# a text screen: 720x400 and more than one colour (the words are there)
-check "virsh screenshot: SeaBIOS's text screen as a PNG ($(identify -format '%m %wx%h, %k colours' "$T/shot.png" 2>/dev/null))" \
-	'[ "$(identify -format "%m %w %h" "$T/shot.png" 2>/dev/null)" = "PNG 720 400" ] &&
-	 [ "$(identify -format "%k" "$T/shot.png")" -gt 1 ]' "$(fail_logs)"
+	v screenshot $NAME "$T/$TAG-shot.png"
+	# a text screen: 720x400 and more than one colour (SeaBIOS's words are there)
+	check "$TAG: virsh screenshot: SeaBIOS's text screen as a PNG ($(identify -format '%m %wx%h, %k colours' "$T/$TAG-shot.png" 2>/dev/null))" \
+		'[ "$(identify -format "%m %w %h" "$T/$TAG-shot.png" 2>/dev/null)" = "PNG 720 400" ] &&
+		 [ "$(identify -format "%k" "$T/$TAG-shot.png")" -gt 1 ]' "$(fail_logs)"
 
-v suspend $NAME
-check "virsh suspend: domstate paused" '[ $? = 0 ] && state paused' "$(fail_logs)"
-v resume $NAME
-check "virsh resume: domstate running" '[ $? = 0 ] && state running' "$(fail_logs)"
-v shutdown $NAME
-check "virsh shutdown: the power button is pressed (SeaBIOS ignores it: still running)" \
-	'[ $? = 0 ] && state running' "$(fail_logs)"
-v destroy $NAME
-check "virsh destroy: domstate shut off" '[ $? = 0 ] && state "shut off"' "$(fail_logs)"
-check "the emulator process is gone" \
-	'! pgrep -f "guest=$NAME" >/dev/null' "$(fail_logs)"
-v undefine $NAME
-check "virsh undefine" '[ $? = 0 ] && ! $V dominfo $NAME >/dev/null 2>&1' "$(fail_logs)"
+	v suspend $NAME
+	check "$TAG: virsh suspend: domstate paused" '[ $? = 0 ] && state paused' "$(fail_logs)"
+	v resume $NAME
+	check "$TAG: virsh resume: domstate running" '[ $? = 0 ] && state running' "$(fail_logs)"
+	v shutdown $NAME
+	check "$TAG: virsh shutdown: the guest sees the power button" \
+		'[ $? = 0 ] && wait_for "$T/$TAG-debug.log" "pwrbtn: pressed"' "$(fail_logs)"
+	check "$TAG: ... and powers off: domstate shut off" 'wait_until "shut off" state "shut off"' \
+		"$(fail_logs)"
+	v start $NAME
+	check "$TAG: virsh start again" '[ $? = 0 ] && wait_for "$T/$TAG-debug.log" "pwrbtn: armed" 2' \
+		"$(fail_logs)"
+	v destroy $NAME
+	check "$TAG: virsh destroy: domstate shut off" '[ $? = 0 ] && state "shut off"' "$(fail_logs)"
+	check "$TAG: the emulator process is gone" \
+		'! pgrep -f "guest=$NAME" >/dev/null' "$(fail_logs)"
+	v undefine $NAME
+	check "$TAG: virsh undefine" '[ $? = 0 ] && ! $V dominfo $NAME >/dev/null 2>&1' "$(fail_logs)"
+}
+
+run_domain kvmpc "$KVMPC"
+if command -v "$QEMU" >/dev/null; then
+	run_domain qemu "$(command -v "$QEMU")"
+else
+	skip "$QEMU not installed: no reference run"
+fi
 done_testing
