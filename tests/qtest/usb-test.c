@@ -259,9 +259,9 @@ static void run_queue(struct vm *vm, int n)
 }
 
 /*
- * A control transfer on ep0 of addr: setup, IN data in 8-byte packets
- * (when wlength > 0 and the request is IN), status.  Returns the bytes
- * received (copied to out), or -1 when a TD failed.
+ * A control transfer on ep0 of addr: setup, wLength bytes of data in
+ * 8-byte packets (IN into buf, or OUT from buf), status.  Returns the
+ * bytes moved, or -1 when a TD failed.
  */
 static int control(struct vm *vm, int addr, const uint8_t setup[8], uint8_t *out)
 {
@@ -273,11 +273,13 @@ static int control(struct vm *vm, int addr, const uint8_t setup[8], uint8_t *out
 	qtest_memwrite(vm->q, BUF, setup, 8);
 	td_write(vm, n, (TDS + 32) | LINK_VF, TD_ACTIVE | 3u << 27, 0x2d, addr, 0, 0, 8);
 	n++;
-	for (int i = 0; in && i < ndata; i++, n++) {
+	for (int i = 0; i < ndata; i++, n++) {
 		int len = MIN(8, wlength - 8 * i);
 
-		td_write(vm, n, (TDS + 32 * (n + 1)) | LINK_VF, TD_ACTIVE | 3u << 27, 0x69, addr,
-			 0, (i + 1) & 1, len);
+		if (!in)
+			qtest_memwrite(vm->q, BUF + 64 * n, out + 8 * i, len);
+		td_write(vm, n, (TDS + 32 * (n + 1)) | LINK_VF, TD_ACTIVE | 3u << 27,
+			 in ? 0x69 : 0xe1, addr, 0, (i + 1) & 1, len);
 	}
 	td_write(vm, n, LINK_T, TD_ACTIVE | TD_IOC | 3u << 27, in ? 0xe1 : 0x69, addr, 0, 1, 0);
 	n++;
@@ -290,7 +292,8 @@ static int control(struct vm *vm, int addr, const uint8_t setup[8], uint8_t *out
 		if (i > 0 && i < n - 1) {
 			int act = (c + 1) & 0x7ff;
 
-			qtest_memread(vm->q, BUF + 64 * i, out + got, act);
+			if (in)
+				qtest_memread(vm->q, BUF + 64 * i, out + got, act);
 			got += act;
 			if (act < 8)
 				break;
@@ -553,6 +556,13 @@ static void test_keyboard(void)
 	g_assert_cmpint(buf[0], ==, 1); /* report protocol after reset */
 	set_request(vm, 1, 0x21, 0x0b, 0); /* boot protocol, as SeaBIOS asks */
 	set_request(vm, 1, 0x21, 0x0a, 0);
+	/* LEDs: SET_REPORT with a one-byte OUT data stage */
+	uint8_t leds[8] = { 0x21, 0x09, 0, 2, 0, 0, 1, 0 }, caps = 0x02;
+	g_assert_cmpint(control(vm, 1, leds, &caps), ==, 1);
+	/* GET_IDLE reads back SET_IDLE's 0 */
+	uint8_t getidle[8] = { 0xa1, 2, 0, 0, 0, 0, 1, 0 };
+	g_assert_cmpint(control(vm, 1, getidle, buf), ==, 1);
+	g_assert_cmpint(buf[0], ==, 0);
 
 	/* shift-a: one report per key event, in order */
 	qmp_ok(vm, "{\"execute\": \"send-key\", \"arguments\": {\"keys\": ["
@@ -582,6 +592,26 @@ static void test_mouse(void)
 	g_assert_cmpint(get_desc(vm, 0, 2, 0, 255, buf), ==, sizeof(mouse_conf));
 	ASSERT_BYTES(buf, sizeof(mouse_conf), mouse_conf);
 	g_assert_cmpint(get_desc(vm, 0, 0x22, 0, 255, buf), ==, -1); /* not a device desc */
+	set_request(vm, 0, 0x00, 5, 1);
+	set_request(vm, 1, 0x00, 9, 1);
+	/* the first poll makes it the relative pointer in front (of PS/2's) */
+	intr_td(vm, 0);
+	vm_frames(vm, 3);
+	g_assert_cmphex(td_ctrl(vm, 0) & TD_ACTIVE, ==, TD_ACTIVE);
+	qmp_ok(vm, "{\"execute\": \"input-send-event\", \"arguments\": {\"events\": ["
+		   "{\"type\": \"rel\", \"data\": {\"axis\": \"x\", \"value\": 5}},"
+		   "{\"type\": \"rel\", \"data\": {\"axis\": \"y\", \"value\": -3}},"
+		   "{\"type\": \"btn\", \"data\": {\"button\": \"right\", \"down\": true}}]}}\n");
+	static const uint8_t rel[] = { 0x02, 0x05, 0xfd, 0x00 };
+	g_assert_cmpint(intr_wait(vm, buf), ==, 4);
+	ASSERT_BYTES(buf, 4, rel);
+	/* HMP mouse_move goes there too, a positive dz is the wheel up */
+	intr_td(vm, 1);
+	g_autofree char *r = qmp(vm, "{\"execute\": \"human-monitor-command\", "
+				 "\"arguments\": {\"command-line\": \"mouse_move -7 9\"}}\n");
+	static const uint8_t hmp[] = { 0x02, 0xf9, 0x09, 0x00 };
+	g_assert_cmpint(intr_wait(vm, buf), ==, 4);
+	ASSERT_BYTES(buf, 4, hmp);
 	vm_stop(vm);
 }
 
@@ -689,7 +719,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/usb/uhci/cmdline", test_cmdline);
 	g_test_add_func("/usb/tablet/enumerate-and-report", test_tablet);
 	g_test_add_func("/usb/kbd/enumerate-and-report", test_keyboard);
-	g_test_add_func("/usb/mouse/config", test_mouse);
+	g_test_add_func("/usb/mouse/config-and-report", test_mouse);
 	g_test_add_func("/usb/uhci/hostile-schedules", test_hostile);
 	return g_test_run();
 }
