@@ -364,15 +364,8 @@ static void ahci_ncq_accept(struct ahci_port *p, const uint8_t *f, uint64_t ctba
 {
 	struct ide_unit *s = &p->bus.units[0];
 	uint32_t tag = f[12] >> 3;
-	struct ahci_ncq *q = &p->ncq[tag];
 	uint32_t count = f[3] | f[11] << 8;
 
-	q->lba = (uint64_t)f[4] | (uint64_t)f[5] << 8 | (uint64_t)f[6] << 16 |
-		 (uint64_t)f[8] << 24 | (uint64_t)f[9] << 32 | (uint64_t)f[10] << 40;
-	q->count = count ? count : 65536;
-	q->write = f[2] == ATA_WRITE_FPDMA;
-	q->ctba = ctba;
-	q->prdtl = prdtl;
 	if (s->kind != IDE_DISK || (p->ncq_queued & (1u << tag)) || p->ncq_tag == (int)tag) {
 		guest_error("ahci: port %d bad NCQ command (tag %u)", p->index, tag);
 		s->status = IDE_ST_DRDY | IDE_ST_ERR;
@@ -380,6 +373,12 @@ static void ahci_ncq_accept(struct ahci_port *p, const uint8_t *f, uint64_t ctba
 		ahci_write_sdb(p, 1u << tag);
 		return;
 	}
+	p->ncq_lba[tag] = (uint64_t)f[4] | (uint64_t)f[5] << 8 | (uint64_t)f[6] << 16 |
+			  (uint64_t)f[8] << 24 | (uint64_t)f[9] << 32 | (uint64_t)f[10] << 40;
+	p->ncq_count[tag] = count ? count : 65536;
+	p->ncq_write[tag] = f[2] == ATA_WRITE_FPDMA;
+	p->ncq_ctba[tag] = ctba;
+	p->ncq_prdtl[tag] = prdtl;
 	p->ncq_queued |= 1u << tag;
 }
 
@@ -387,29 +386,31 @@ static void ahci_ncq_accept(struct ahci_port *p, const uint8_t *f, uint64_t ctba
 static void ahci_ncq_start(struct ahci_port *p, int tag)
 {
 	struct ide_unit *s = &p->bus.units[0];
-	struct ahci_ncq *q = &p->ncq[tag];
+	uint64_t lba = p->ncq_lba[tag];
+	uint32_t count = p->ncq_count[tag];
+	bool write = p->ncq_write[tag];
 
 	p->ncq_queued &= ~(1u << tag);
 	p->ncq_tag = tag;
-	p->cur_ctba = q->ctba;
-	p->cur_prdtl = q->prdtl;
+	p->cur_ctba = p->ncq_ctba[tag];
+	p->cur_prdtl = p->ncq_prdtl[tag];
 	p->prd_idx = p->prd_off = 0;
 	p->xfer_bytes = 0;
 	s->error = 0;
-	if (q->lba > s->nb_sectors || q->count > s->nb_sectors - q->lba ||
-	    (q->write && blk_is_read_only(s->blk))) {
+	if (s->kind != IDE_DISK || lba > s->nb_sectors || !count || count > 65536 ||
+	    count > s->nb_sectors - lba || (write && blk_is_read_only(s->blk))) {
 		guest_error("ahci: port %d NCQ sector %llu+%u refused", p->index,
-			    (unsigned long long)q->lba, q->count);
+			    (unsigned long long)lba, count);
 		s->status = IDE_ST_DRDY | IDE_ST_ERR;
 		s->error = IDE_ER_IDNF;
 		return;
 	}
 	s->select |= IDE_DEV_LBA;
 	s->lba48 = true;
-	s->cur_lba = q->lba;
-	s->remaining = q->count;
-	s->dma_op = q->write ? IDE_DMA_WRITE : IDE_DMA_READ;
-	s->dma_bytes = q->count * IDE_SECTOR;
+	s->cur_lba = lba;
+	s->remaining = count;
+	s->dma_op = write ? IDE_DMA_WRITE : IDE_DMA_READ;
+	s->dma_bytes = count * IDE_SECTOR;
 	s->status = IDE_ST_BSY | IDE_ST_DRDY | IDE_ST_DRQ;
 	ide_dma_request(s);
 }

@@ -133,6 +133,7 @@ static void port_write_cmd(struct ahci_port *p, uint32_t val)
 		/* Stopping the engine drops the commands not yet running. */
 		p->cmd &= ~AHCI_CMD_CR;
 		p->ci = 0;
+		p->sact = 0;
 		p->ncq_queued = 0;
 	}
 	if (p->cmd & AHCI_CMD_FRE)
@@ -470,7 +471,13 @@ char *ahci_boot_path(struct machine *m, const struct drive_info *dr)
 	VMSTATE_BOOL(struct ahci, ports[i].bus.units[0].tray_open), \
 	VMSTATE_BOOL(struct ahci, ports[i].bus.units[0].tray_locked), \
 	UF8(i, cd_changed), UF8(i, media_event), \
-	VMSTATE_BOOL(struct ahci, ports[i].bus.units[0].wcache)
+	VMSTATE_BOOL(struct ahci, ports[i].bus.units[0].wcache), \
+	PF(i, ncq_queued), VMSTATE_U32(struct ahci, ports[i].ncq_tag), \
+	VMSTATE_U64_ARRAY(struct ahci, ports[i].ncq_lba), \
+	VMSTATE_U64_ARRAY(struct ahci, ports[i].ncq_ctba), \
+	VMSTATE_U32_ARRAY(struct ahci, ports[i].ncq_count), \
+	VMSTATE_U16_ARRAY(struct ahci, ports[i].ncq_prdtl), \
+	VMSTATE_U8_ARRAY(struct ahci, ports[i].ncq_write)
 
 static const struct vmstate_field ahci_fields[] = {
 	VMSTATE_U8_ARRAY(struct ahci, pci.config),
@@ -483,9 +490,35 @@ static const struct vmstate_field ahci_fields[] = {
 };
 
 /*
- * Commands in flight are not saved: the ports come back idle with the
- * registers as saved, and PxCI bits still set are issued again.
+ * A loaded state is guest data.  The command in the IDE core is not saved:
+ * a non-queued one is still in PxCI and runs again, the NCQ tag that was
+ * running goes back to the queue, and the unit is idle (not BSY/DRQ).
  */
+static void ahci_port_post_load(struct ahci_port *p)
+{
+	struct ide_unit *u = &p->bus.units[0];
+
+	p->bus.generation++;
+	p->bus.dma_inflight = false;
+	p->busy_slot = -1;
+	if (p->ncq_tag >= 0 && p->ncq_tag < AHCI_SLOTS)
+		p->ncq_queued |= 1u << p->ncq_tag;
+	p->ncq_tag = -1;
+	if (u->kind != IDE_DISK)
+		p->ncq_queued = 0;
+	p->stepping = p->kicked = p->stalled = false;
+	u->dma_op = IDE_DMA_NONE;
+	u->io_op = IDE_IO_NONE;
+	ide_transfer_stop(u);
+	if (u->kind == IDE_NONE)
+		u->status = 0;
+	else if (u->status & (IDE_ST_BSY | IDE_ST_DRQ))
+		u->status = IDE_ST_DRDY | IDE_ST_DSC;
+	if (u->kind != IDE_NONE)
+		ide_set_wcache(u, u->wcache);
+	ahci_port_kick(p);
+}
+
 static int ahci_post_load(void *opaque)
 {
 	struct ahci *s = opaque;
@@ -493,25 +526,15 @@ static int ahci_post_load(void *opaque)
 	pci_device_post_load(&s->pci);
 	s->ghc = (s->ghc & GHC_IE) | GHC_AE;
 	s->idp_index &= 0xffc;
-	for (int i = 0; i < AHCI_PORTS; i++) {
-		struct ahci_port *p = &s->ports[i];
-
-		p->bus.generation++;
-		p->bus.dma_inflight = false;
-		p->busy_slot = p->ncq_tag = -1;
-		p->ncq_queued = 0;
-		p->bus.units[0].dma_op = IDE_DMA_NONE;
-		p->bus.units[0].io_op = IDE_IO_NONE;
-		ide_set_wcache(&p->bus.units[0], p->bus.units[0].wcache);
-		ahci_port_kick(p);
-	}
+	for (int i = 0; i < AHCI_PORTS; i++)
+		ahci_port_post_load(&s->ports[i]);
 	ahci_update_irq(s);
 	return 0;
 }
 
 static const struct vmstate_desc ahci_vmstate = {
 	.name = "ahci",
-	.version = 1,
+	.version = 2,
 	.fields = ahci_fields,
 	.post_load = ahci_post_load,
 };

@@ -37,15 +37,6 @@
 
 struct ahci;
 
-/* A queued NCQ command (READ/WRITE FPDMA QUEUED), by tag. */
-struct ahci_ncq {
-	uint64_t lba;
-	uint64_t ctba;
-	uint32_t count;     /* sectors */
-	uint16_t prdtl;
-	uint8_t write;
-};
-
 struct ahci_port {
 	struct ahci *hba;
 	int index;
@@ -56,7 +47,11 @@ struct ahci_port {
 	int32_t busy_slot;            /* -1: none */
 	int32_t ncq_tag;              /* NCQ tag running in the core, -1: none */
 	uint32_t ncq_queued;          /* tags accepted, not started yet */
-	struct ahci_ncq ncq[AHCI_SLOTS];
+	/* Queued NCQ commands (READ/WRITE FPDMA QUEUED) by tag */
+	uint64_t ncq_lba[AHCI_SLOTS], ncq_ctba[AHCI_SLOTS];
+	uint32_t ncq_count[AHCI_SLOTS];   /* sectors */
+	uint16_t ncq_prdtl[AHCI_SLOTS];
+	uint8_t ncq_write[AHCI_SLOTS];
 	uint64_t cur_ctba;            /* command table of the running command */
 	uint16_t cur_prdtl;
 	uint32_t prd_idx, prd_off;    /* PRDT cursor: entry, bytes into it */
