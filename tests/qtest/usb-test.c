@@ -10,7 +10,8 @@
  * its report (with the IOC interrupt on the PIIX3-routed IRQ), the
  * usb-kbd's boot reports for send-key, and a storm of hostile schedules
  * (link cycles, huge lengths, pointers outside RAM) after which the
- * controller still runs and answers.
+ * controller still runs and answers; a VNC client's pointer reaches the
+ * tablet as an absolute position scaled as QEMU scales it.
  *
  * Everything runs against QEMU 7.2 too with the same assertions.  QEMU's
  * frame timer needs its virtual clock to run, so the QEMU leg gets a BIOS
@@ -539,6 +540,95 @@ static void test_tablet(void)
 	vm_stop(vm);
 }
 
+/* ---- a minimal RFB client: handshake, then pointer events ---------------- */
+
+static void rfb_read(int fd, void *buf, size_t len)
+{
+	for (size_t got = 0; got < len;) {
+		ssize_t n = read(fd, (char *)buf + got, len - got);
+
+		g_assert_cmpint(n, >, 0);
+		got += n;
+	}
+}
+
+/* Connect to the VNC server at path with security None; its screen size. */
+static int rfb_open(const char *path, int *w, int *h)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0), tries = 0;
+	uint8_t ver[12], n, types[32], one = 1, init[24], name[256];
+	uint32_t len;
+
+	strcpy(sa.sun_path, path);
+	while (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		g_assert_cmpint(++tries, <, 1000);
+		g_usleep(10000);
+	}
+	rfb_read(fd, ver, 12);
+	g_assert_cmpint(write(fd, "RFB 003.008\n", 12), ==, 12);
+	rfb_read(fd, &n, 1);
+	g_assert_cmpint(n, >, 0);
+	rfb_read(fd, types, n);
+	g_assert_nonnull(memchr(types, 1, n));
+	g_assert_cmpint(write(fd, &one, 1), ==, 1);
+	rfb_read(fd, &len, 4);
+	g_assert_cmpint(len, ==, 0);
+	g_assert_cmpint(write(fd, &one, 1), ==, 1); /* ClientInit: shared */
+	rfb_read(fd, init, 24);
+	*w = init[0] << 8 | init[1];
+	*h = init[2] << 8 | init[3];
+	len = (uint32_t)init[20] << 24 | init[21] << 16 | init[22] << 8 | init[23];
+	g_assert_cmpint(len, <, sizeof(name));
+	rfb_read(fd, name, len);
+	/* SetEncodings (Raw), as clients send: QEMU picks the pointer mode then */
+	static const uint8_t enc[8] = { 2, 0, 0, 1, 0, 0, 0, 0 };
+	g_assert_cmpint(write(fd, enc, 8), ==, 8);
+	return fd;
+}
+
+static void rfb_pointer(int fd, int mask, int x, int y)
+{
+	uint8_t m[6] = { 5, mask, x >> 8, x & 0xff, y >> 8, y & 0xff };
+
+	g_assert_cmpint(write(fd, m, 6), ==, 6);
+}
+
+/* VNC pointer events reach the tablet as absolute positions, QEMU-scaled. */
+static void test_tablet_vnc(void)
+{
+	g_autofree char *path = g_strdup_printf("%s/usb-vnc-%d.sock", g_get_tmp_dir(), getpid());
+	g_autofree char *args = g_strdup_printf("-usb -device usb-tablet -vga std -vnc unix:%s",
+						path);
+	struct vm *vm;
+	uint8_t buf[16], want[6];
+	int fd, w, h, x, y;
+
+	unlink(path);
+	vm = vm_start(args);
+	uhci_start(vm);
+	set_request(vm, 0, 0x00, 5, 1);
+	set_request(vm, 1, 0x00, 9, 1);
+	/* polled once: the tablet is the pointer device in front */
+	intr_td(vm, 0);
+	vm_frames(vm, 3);
+	fd = rfb_open(path, &w, &h);
+	x = w / 3;
+	y = h - 1;
+	rfb_pointer(fd, 1, x, y);
+	g_assert_cmpint(intr_wait(vm, buf), ==, 6);
+	want[0] = 1;
+	want[1] = (x * 0x7fff / w) & 0xff;
+	want[2] = (x * 0x7fff / w) >> 8;
+	want[3] = (y * 0x7fff / h) & 0xff;
+	want[4] = (y * 0x7fff / h) >> 8;
+	want[5] = 0;
+	ASSERT_BYTES(buf, 6, want);
+	close(fd);
+	vm_stop(vm);
+	unlink(path);
+}
+
 static void test_keyboard(void)
 {
 	struct vm *vm = vm_start("-usb -device usb-kbd");
@@ -718,6 +808,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/usb/uhci/reset-values", test_reset_values);
 	g_test_add_func("/usb/uhci/cmdline", test_cmdline);
 	g_test_add_func("/usb/tablet/enumerate-and-report", test_tablet);
+	g_test_add_func("/usb/tablet/vnc-pointer", test_tablet_vnc);
 	g_test_add_func("/usb/kbd/enumerate-and-report", test_keyboard);
 	g_test_add_func("/usb/mouse/config-and-report", test_mouse);
 	g_test_add_func("/usb/uhci/hostile-schedules", test_hostile);
