@@ -3,8 +3,11 @@
  * CPUID for each vCPU: starting from KVM_GET_SUPPORTED_CPUID, apply the
  * model's feature mask and the user's +feat/-feat, then fill in the APIC id
  * and topology (leaf 1 EBX, leaf 4, leaf 0xB) and the hypervisor bit.
- * Feature bit positions are from the Intel SDM Vol. 2A, CPUID.  Only a
- * commonly used subset of feature names is understood.
+ * Feature bit positions are from the Intel SDM Vol. 2A and AMD's APM Vol. 3,
+ * CPUID.  A +feat that KVM cannot give the guest is dropped with QEMU's
+ * warning, as QEMU does without "enforce".  Only a commonly used subset of
+ * QEMU's feature names is understood (no KVM paravirtual leaves, no
+ * level=, vendor=, model-id= or pmu= properties); others are refused.
  */
 #include <errno.h>
 #include <string.h>
@@ -22,6 +25,7 @@ struct feat {
 };
 
 static const struct feat feats[] = {
+	/* the first name of a bit is QEMU's, used in the warning */
 	{ "fpu", 1, EDX, 0 }, { "vme", 1, EDX, 1 }, { "de", 1, EDX, 2 },
 	{ "pse", 1, EDX, 3 }, { "tsc", 1, EDX, 4 }, { "msr", 1, EDX, 5 },
 	{ "pae", 1, EDX, 6 }, { "mce", 1, EDX, 7 }, { "cx8", 1, EDX, 8 },
@@ -31,7 +35,9 @@ static const struct feat feats[] = {
 	{ "mmx", 1, EDX, 23 }, { "fxsr", 1, EDX, 24 }, { "sse", 1, EDX, 25 },
 	{ "sse2", 1, EDX, 26 }, { "ss", 1, EDX, 27 }, { "ht", 1, EDX, 28 },
 	{ "pni", 1, ECX, 0 }, { "sse3", 1, ECX, 0 }, { "pclmulqdq", 1, ECX, 1 },
-	{ "monitor", 1, ECX, 3 }, { "ssse3", 1, ECX, 9 }, { "fma", 1, ECX, 12 },
+	{ "monitor", 1, ECX, 3 }, { "vmx", 1, ECX, 5 }, { "smx", 1, ECX, 6 },
+	{ "est", 1, ECX, 7 }, { "tm2", 1, ECX, 8 }, { "ssse3", 1, ECX, 9 },
+	{ "fma", 1, ECX, 12 }, { "xtpr", 1, ECX, 14 }, { "pdcm", 1, ECX, 15 },
 	{ "cx16", 1, ECX, 13 }, { "pcid", 1, ECX, 17 }, { "sse4.1", 1, ECX, 19 },
 	{ "sse4.2", 1, ECX, 20 }, { "x2apic", 1, ECX, 21 }, { "movbe", 1, ECX, 22 },
 	{ "popcnt", 1, ECX, 23 }, { "tsc-deadline", 1, ECX, 24 }, { "aes", 1, ECX, 25 },
@@ -41,12 +47,22 @@ static const struct feat feats[] = {
 	{ "smep", 7, EBX, 7 }, { "bmi2", 7, EBX, 8 }, { "erms", 7, EBX, 9 },
 	{ "invpcid", 7, EBX, 10 }, { "avx512f", 7, EBX, 16 }, { "rdseed", 7, EBX, 18 },
 	{ "adx", 7, EBX, 19 }, { "smap", 7, EBX, 20 }, { "sha-ni", 7, EBX, 29 },
-	{ "umip", 7, ECX, 2 }, { "pku", 7, ECX, 3 },
+	{ "hle", 7, EBX, 4 }, { "rtm", 7, EBX, 11 }, { "avx512dq", 7, EBX, 17 },
+	{ "clflushopt", 7, EBX, 23 }, { "clwb", 7, EBX, 24 }, { "avx512cd", 7, EBX, 28 },
+	{ "avx512bw", 7, EBX, 30 }, { "avx512vl", 7, EBX, 31 },
+	{ "umip", 7, ECX, 2 }, { "pku", 7, ECX, 3 }, { "rdpid", 7, ECX, 22 },
+	{ "md-clear", 7, EDX, 10 }, { "spec-ctrl", 7, EDX, 26 },
+	{ "arch-capabilities", 7, EDX, 29 }, { "ssbd", 7, EDX, 31 },
 	{ "syscall", 0x80000001, EDX, 11 }, { "nx", 0x80000001, EDX, 20 },
 	{ "pdpe1gb", 0x80000001, EDX, 26 }, { "rdtscp", 0x80000001, EDX, 27 },
 	{ "lm", 0x80000001, EDX, 29 }, { "lahf-lm", 0x80000001, ECX, 0 },
 	{ "svm", 0x80000001, ECX, 2 }, { "abm", 0x80000001, ECX, 5 },
 	{ "sse4a", 0x80000001, ECX, 6 }, { "3dnowprefetch", 0x80000001, ECX, 8 },
+	{ "cmp-legacy", 0x80000001, ECX, 1 }, { "misalignsse", 0x80000001, ECX, 7 },
+	{ "xop", 0x80000001, ECX, 11 }, { "fma4", 0x80000001, ECX, 16 },
+	{ "tbm", 0x80000001, ECX, 21 }, { "topoext", 0x80000001, ECX, 22 },
+	{ "mmxext", 0x80000001, EDX, 22 }, { "fxsr-opt", 0x80000001, EDX, 25 },
+	{ "3dnowext", 0x80000001, EDX, 30 }, { "3dnow", 0x80000001, EDX, 31 },
 };
 
 static const struct feat *feat_find(const char *name)
@@ -80,8 +96,13 @@ int cpu_model_parse(struct machine_config *cfg, const char *arg, GError **err)
 			*eq = 0;
 			sign = !strcmp(eq + 1, "on") ? '+' : !strcmp(eq + 1, "off") ? '-' : 0;
 		}
-		if (!sign || !feat_find(f)) {
-			error_setg(err, "-cpu: unknown feature '%s'", parts[i]);
+		if (!*f || !feat_find(f)) { /* QEMU's words: a property of the CPU object */
+			error_setg(err, "Property '%s-x86_64-cpu.%s' not found", parts[0], f);
+			ret = -EINVAL;
+			goto out;
+		}
+		if (!sign) {
+			error_setg(err, "Parameter '%s' expects 'on' or 'off'", f);
 			ret = -EINVAL;
 			goto out;
 		}
@@ -124,21 +145,22 @@ static void set_feat(struct kvm_cpuid2 *c, const struct feat *f, bool on)
 		*reg_of(e, f->reg) &= ~(1u << f->bit);
 }
 
-/* QEMU's qemu64 baseline: what an old 64-bit guest can rely on. */
+/* QEMU's qemu64 baseline (under KVM): what an old 64-bit guest can rely on. */
+static const char *const qemu64_feats[] = {
+	"fpu", "de", "pse", "tsc", "msr", "pae", "mce", "cx8", "apic", "sep",
+	"mtrr", "pge", "mca", "cmov", "pat", "pse36", "clflush", "mmx", "fxsr",
+	"sse", "sse2", "pni", "cx16", "hypervisor", "x2apic", "syscall", "nx",
+	"lm", "lahf-lm",
+};
+
 static void apply_qemu64(struct kvm_cpuid2 *c)
 {
-	static const char *const keep[] = {
-		"fpu", "de", "pse", "tsc", "msr", "pae", "mce", "cx8", "apic", "sep",
-		"mtrr", "pge", "mca", "cmov", "pat", "pse36", "clflush", "mmx", "fxsr",
-		"sse", "sse2", "pni", "cx16", "hypervisor", "x2apic", "syscall", "nx",
-		"lm", "lahf-lm",
-	};
 	struct kvm_cpuid_entry2 *e1 = leaf(c, 1, 0), *e7 = leaf(c, 7, 0);
 	struct kvm_cpuid_entry2 *ex = leaf(c, 0x80000001, 0);
 	uint32_t m1c = 0, m1d = 0, mxc = 0, mxd = 0;
 
-	for (size_t i = 0; i < G_N_ELEMENTS(keep); i++) {
-		const struct feat *f = feat_find(keep[i]);
+	for (size_t i = 0; i < G_N_ELEMENTS(qemu64_feats); i++) {
+		const struct feat *f = feat_find(qemu64_feats[i]);
 		uint32_t bit = 1u << f->bit;
 		if (f->leaf == 1)
 			*(f->reg == ECX ? &m1c : &m1d) |= bit;
@@ -196,14 +218,91 @@ static void apply_topology(struct kvm_cpuid2 *c, const struct machine_config *cf
 	}
 }
 
+/* QEMU's name for the bit (the first in the table) */
+static const struct feat *feat_canonical(const struct feat *f)
+{
+	for (size_t i = 0; i < G_N_ELEMENTS(feats); i++)
+		if (feats[i].leaf == f->leaf && feats[i].reg == f->reg && feats[i].bit == f->bit)
+			return &feats[i];
+	return f;
+}
+
+/*
+ * Can KVM give the guest this bit (c is KVM_GET_SUPPORTED_CPUID)?  The
+ * hypervisor, x2APIC and TSC-deadline bits come from the in-kernel LAPIC,
+ * HT from the topology kvmpc sets: QEMU counts them as supported too.
+ */
+static bool feat_supported(struct kvm_cpuid2 *c, const struct feat *f)
+{
+	struct kvm_cpuid_entry2 *e = leaf(c, f->leaf, 0);
+
+	if (f->leaf == 1 && ((f->reg == ECX && (f->bit == 31 || f->bit == 21 || f->bit == 24)) ||
+			     (f->reg == EDX && f->bit == 28)))
+		return true;
+	return e && (*reg_of(e, f->reg) & (1u << f->bit));
+}
+
+static void feat_warn_unsupported(const struct feat *f)
+{
+	static const char *const regs[] = { "EAX", "EBX", "ECX", "EDX" };
+
+	warn_report("host doesn't support requested feature: CPUID.%02XH:%s.%s [bit %d]",
+		    f->leaf, regs[f->reg], f->name, f->bit);
+}
+
+static bool model_is_qemu64(const struct machine_config *cfg)
+{
+	return cfg->cpu_model &&
+	       (!strcmp(cfg->cpu_model, "qemu64") || !strcmp(cfg->cpu_model, "kvm64"));
+}
+
+/*
+ * QEMU's warning for every feature asked for (the qemu64 baseline, then
+ * +feat/-feat, the last word winning) that c, still KVM_GET_SUPPORTED_CPUID,
+ * lacks: in QEMU's order of feature words, then by bit.
+ */
+static void warn_unsupported(struct kvm_cpuid2 *c, const struct machine_config *cfg)
+{
+	static const struct { uint32_t leaf; enum reg reg; } words[] = {
+		{ 1, EDX }, { 1, ECX }, { 7, EBX }, { 7, ECX }, { 7, EDX },
+		{ 0x80000001, EDX }, { 0x80000001, ECX },
+	};
+	bool want[G_N_ELEMENTS(feats)] = { false };
+
+	for (size_t i = 0; model_is_qemu64(cfg) && i < G_N_ELEMENTS(qemu64_feats); i++)
+		want[feat_canonical(feat_find(qemu64_feats[i])) - feats] = true;
+	for (unsigned i = 0; cfg->cpu_feats && i < cfg->cpu_feats->len; i++) {
+		const char *f = g_ptr_array_index(cfg->cpu_feats, i);
+		want[feat_canonical(feat_find(f + 1)) - feats] = f[0] == '+';
+	}
+	for (size_t w = 0; w < G_N_ELEMENTS(words); w++)
+		for (int bit = 0; bit < 32; bit++)
+			for (size_t i = 0; i < G_N_ELEMENTS(feats); i++)
+				if (want[i] && feats[i].leaf == words[w].leaf &&
+				    feats[i].reg == words[w].reg && feats[i].bit == bit &&
+				    !feat_supported(c, &feats[i]))
+					feat_warn_unsupported(&feats[i]);
+}
+
 int cpu_model_apply(struct kvm_cpuid2 *c, const struct machine_config *cfg, int index,
 		    GError **err)
 {
-	if (cfg->cpu_model && (!strcmp(cfg->cpu_model, "qemu64") || !strcmp(cfg->cpu_model, "kvm64")))
-		apply_qemu64(c);
-	for (unsigned i = 0; cfg->cpu_feats && i < cfg->cpu_feats->len; i++) {
+	unsigned n = cfg->cpu_feats ? cfg->cpu_feats->len : 0;
+	g_autofree bool *unsupported = g_new0(bool, n ? n : 1);
+
+	if (index == 0)
+		warn_unsupported(c, cfg);
+	/* c is still what KVM supports: judge each +feat before the model masks it */
+	for (unsigned i = 0; i < n; i++) {
 		const char *f = g_ptr_array_index(cfg->cpu_feats, i);
-		set_feat(c, feat_find(f + 1), f[0] == '+');
+		unsupported[i] = f[0] == '+' && !feat_supported(c, feat_find(f + 1));
+	}
+	if (model_is_qemu64(cfg))
+		apply_qemu64(c);
+	for (unsigned i = 0; i < n; i++) {
+		const char *f = g_ptr_array_index(cfg->cpu_feats, i);
+		if (!unsupported[i])
+			set_feat(c, feat_find(f + 1), f[0] == '+');
 	}
 	apply_topology(c, cfg, index);
 	return 0;

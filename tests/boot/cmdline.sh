@@ -140,6 +140,9 @@ both "-device virtio-net-pci addr slot 0x20" - -device virtio-net-pci,addr=0x20
 both "-device virtio-net-pci addr function 8" - -device virtio-net-pci,addr=0x3.8
 both "-device on the host bridge's slot" - -device virtio-net-pci,addr=0
 both "-cpu empty model" "unable to find CPU model ''" -cpu ,
+both "-cpu unknown +feature" "Property 'qemu64-x86_64-cpu.nosuchfeat' not found" -cpu qemu64,+nosuchfeat
+both "-cpu unknown feature=on" "Property 'qemu64-x86_64-cpu.foo' not found" -cpu qemu64,foo=on
+both "-cpu feature=maybe" "Parameter 'svm' expects 'on' or 'off'" -cpu qemu64,svm=maybe
 both "-vnc display out of range" - -vnc :99999
 both "-boot menu=maybe" - -boot menu=maybe
 both "-boot splash-time=-5" - -boot splash-time=-5
