@@ -220,6 +220,35 @@ out:
 	return ret;
 }
 
+int net_add(struct machine *m, const char *str, GError **err)
+{
+	return net_parse_netdev(m, str, err);
+}
+
+int net_del(struct machine *m, const char *id, GError **err)
+{
+	struct netdev *nd = net_find(m, id);
+	GBytes *b;
+
+	if (!nd) {
+		error_setg(err, "Device '%s' not found", id);
+		return -ENOENT;
+	}
+	/* a NIC keeps a pointer to its backend: it must go first */
+	if (nd->claimed) {
+		error_setg(err, "Netdev '%s' is in use by a NIC; device_del the NIC first", id);
+		return -EBUSY;
+	}
+	g_ptr_array_remove(net_state(m)->netdevs, nd);
+	if (nd->ops && nd->ops->cleanup)
+		nd->ops->cleanup(nd);
+	while ((b = g_queue_pop_head(&nd->queue)))
+		g_bytes_unref(b);
+	g_free(nd->id);
+	g_free(nd);
+	return 0;
+}
+
 static int net_parse_nic(struct machine *m, const char *str, unsigned index, GError **err)
 {
 	struct opts *o = opts_parse(str, "type", err);

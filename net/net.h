@@ -69,6 +69,10 @@ int net_init_all(struct machine *m, GError **err);
 unsigned net_nic_count(struct machine *m);
 const struct nic_info *net_nic(struct machine *m, unsigned i);
 struct netdev *net_find(struct machine *m, const char *id);
+/* netdev_add "TYPE,id=ID,...": as -netdev.  0, or -errno with *err set. */
+int net_add(struct machine *m, const char *str, GError **err);
+/* netdev_del: close the backend; refused while a NIC uses it. */
+int net_del(struct machine *m, const char *id, GError **err);
 /*
  * The NIC device `owner` (its class name) takes backend id for fe.  With
  * QEMU's wording, *err says "Property 'OWNER.netdev' can't find value 'ID'"

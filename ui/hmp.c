@@ -528,6 +528,8 @@ static const struct {
 	{ "info", hmp_info, "info [subcommand] -- show various information about the system state" },
 	{ "mouse_button", hmp_mouse_button, "mouse_button state -- change mouse button state (1=L, 2=R, 4=M)" },
 	{ "mouse_move", hmp_mouse_move, "mouse_move dx dy [dz] -- send mouse move events" },
+	{ "netdev_add", hmp_netdev_add, "netdev_add [user|tap|socket|vde|bridge|hubport|netmap|vhost-user],id=str[,prop=value][,...] -- add host network device" },
+	{ "netdev_del", hmp_netdev_del, "netdev_del id -- remove host network device" },
 	{ "q", hmp_quit, NULL, "quit|q" },
 	{ "quit", hmp_quit, "quit|q  -- quit the emulator", "quit|q" },
 	{ "screendump", hmp_screendump, "screendump filename [-f format] -- save screen to a file (ppm or png)" },

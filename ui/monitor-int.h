@@ -74,6 +74,8 @@ extern const struct qmp_cmd *const qmp_cmd_tables[];
 void hmp_device_add(struct machine *m, GString *out, char **argv);
 void hmp_device_del(struct machine *m, GString *out, char **argv);
 void hmp_drive_add(struct machine *m, GString *out, char **argv);
+void hmp_netdev_add(struct machine *m, GString *out, char **argv);
+void hmp_netdev_del(struct machine *m, GString *out, char **argv);
 /* ui/qmp-input.c: input-send-event, terminated by name == NULL. */
 extern const struct qmp_cmd qmp_input_cmds[];
 /* A KeyValue ({"type": "qcode"|"number", "data": ...}) to a PS/2 key, or 0 with *err. */

@@ -5,6 +5,8 @@
  * JSON members (strings, numbers or booleans); the device is created and
  * the board tells the guest (ACPI GPE, hw/acpi/pcihp.c).  device_del asks
  * the guest to eject; the device goes, with DEVICE_DELETED, when it does.
+ * netdev_add/netdev_del (QMP and HMP) make and close backends; a NIC's
+ * backend stays when the NIC goes, for the next one.
  * HMP drive_add makes an if=none drive for a later device_add; as in
  * QEMU, such a drive goes with the device that used it.  Errors are
  * worded as QEMU 7.2's.  Left out: device_add help/JSON-only properties
@@ -17,6 +19,7 @@
 #include "core/machine.h"
 #include "core/opts.h"
 #include "block/drive.h"
+#include "net/net.h"
 
 static JsonNode *hp_empty(void)
 {
@@ -145,12 +148,60 @@ static JsonNode *cmd_query_hotpluggable_cpus(struct machine *m, JsonObject *a, G
 	return n;
 }
 
+/* netdev_add {"type": T, "id": ID, ...}: the -netdev option string. */
+static JsonNode *cmd_netdev_add(struct machine *m, JsonObject *a, GError **err)
+{
+	struct opts *o = hp_args_to_opts(a, err);
+	GString *str;
+	int ret;
+
+	if (!o)
+		return NULL;
+	if (net_find(m, opts_get(o, "id"))) {
+		qmp_error(err, QMP_ERR_GENERIC, "Duplicate ID '%s'", opts_get(o, "id"));
+		opts_free(o);
+		return NULL;
+	}
+	str = g_string_new(opts_get(o, "type"));
+	for (unsigned i = 0; i < o->keys->len; i++) {
+		const char *k = g_ptr_array_index(o->keys, i);
+		char **parts;
+
+		if (!strcmp(k, "type"))
+			continue;
+		/* a comma inside a value is doubled in the option syntax */
+		parts = g_strsplit(g_ptr_array_index(o->vals, i), ",", -1);
+		g_string_append_printf(str, ",%s=", k);
+		for (int j = 0; parts[j]; j++)
+			g_string_append_printf(str, "%s%s", j ? ",," : "", parts[j]);
+		g_strfreev(parts);
+	}
+	opts_free(o);
+	ret = net_add(m, str->str, err);
+	g_string_free(str, TRUE);
+	return ret < 0 ? NULL : hp_empty();
+}
+
+static JsonNode *cmd_netdev_del(struct machine *m, JsonObject *a, GError **err)
+{
+	const char *id = json_object_get_string_member(a, "id");
+
+	if (!net_find(m, id)) {
+		qmp_error(err, QMP_ERR_DEVICE_NOT_FOUND, "Device '%s' not found", id);
+		return NULL;
+	}
+	return net_del(m, id, err) < 0 ? NULL : hp_empty();
+}
+
 const struct qmp_cmd qmp_hotplug_cmds[] = {
 	/* declared for query-qmp-schema (as QEMU's); the handler checks them */
 	{ "device_add", cmd_device_add, { { "driver", ARG_STR, false }, { "bus", ARG_STR, true },
 					  { "id", ARG_STR, true } }, .any_args = true },
 	{ "query-hotpluggable-cpus", cmd_query_hotpluggable_cpus, { { 0 } } },
 	{ "device_del", cmd_device_del, { { "id", ARG_STR, false } } },
+	{ "netdev_add", cmd_netdev_add, { { "type", ARG_STR, false }, { "id", ARG_STR, false } },
+	  .any_args = true },
+	{ "netdev_del", cmd_netdev_del, { { "id", ARG_STR, false } } },
 	{ NULL, NULL, { { 0 } } },
 };
 
@@ -231,4 +282,33 @@ void hmp_drive_add(struct machine *m, GString *out, char **argv)
 		return;
 	}
 	g_string_append(out, "OK\n");
+}
+
+/* HMP "netdev_add TYPE,id=ID,..." and "netdev_del ID". */
+void hmp_netdev_add(struct machine *m, GString *out, char **argv)
+{
+	GError *err = NULL;
+
+	if (!argv[1]) {
+		g_string_append(out, "netdev_add: usage: netdev_add [user|tap|...],id=str[,prop=value][,...]\n");
+		return;
+	}
+	if (net_add(m, argv[1], &err) < 0) {
+		g_string_append_printf(out, "Error: %s\n", err->message);
+		g_error_free(err);
+	}
+}
+
+void hmp_netdev_del(struct machine *m, GString *out, char **argv)
+{
+	GError *err = NULL;
+
+	if (!argv[1]) {
+		g_string_append(out, "netdev_del: usage: netdev_del id\n");
+		return;
+	}
+	if (net_del(m, argv[1], &err) < 0) {
+		g_string_append_printf(out, "Error: %s\n", err->message);
+		g_error_free(err);
+	}
 }

@@ -559,6 +559,40 @@ static void test_random_rounds(void)
 	vm_stop(vm);
 }
 
+/* netdev_add/netdev_del around a NIC's hot-plug: the backend outlives it. */
+static void test_netdev(void)
+{
+	struct vm *vm = vm_start(NULL);
+	g_autofree char *r = NULL;
+
+	qmp_ok(vm, "{\"execute\": \"netdev_add\", \"arguments\": {\"type\": \"user\", "
+	       "\"id\": \"n9\"}}");
+	qmp_err(vm, "{\"execute\": \"netdev_add\", \"arguments\": {\"type\": \"user\", "
+		"\"id\": \"n9\"}}", "Duplicate ID 'n9'");
+	qmp_ok(vm, "{\"execute\": \"device_add\", \"arguments\": {\"driver\": "
+	       "\"virtio-net-pci\", \"id\": \"nic\", \"netdev\": \"n9\", \"addr\": \"5\"}}");
+	del(vm, "nic");
+	qtest_outl(vm->q, PCI_EJ, 1u << 5);
+	wait_deleted(vm, "nic");
+	/* the backend stayed: a new NIC takes it, then both go */
+	qmp_ok(vm, "{\"execute\": \"device_add\", \"arguments\": {\"driver\": "
+	       "\"virtio-net-pci\", \"id\": \"nic2\", \"netdev\": \"n9\", \"addr\": \"5\"}}");
+	del(vm, "nic2");
+	qtest_outl(vm->q, PCI_EJ, 1u << 5);
+	wait_deleted(vm, "nic2");
+	qmp_ok(vm, "{\"execute\": \"netdev_del\", \"arguments\": {\"id\": \"n9\"}}");
+	qmp_err(vm, "{\"execute\": \"netdev_del\", \"arguments\": {\"id\": \"n9\"}}",
+		"Device 'n9' not found");
+	g_free(qmp(vm, "{\"execute\": \"human-monitor-command\", \"arguments\": "
+		   "{\"command-line\": \"netdev_add user,id=h1\"}}"));
+	g_free(qmp(vm, "{\"execute\": \"human-monitor-command\", \"arguments\": "
+		   "{\"command-line\": \"netdev_del h1\"}}"));
+	r = qmp(vm, "{\"execute\": \"human-monitor-command\", \"arguments\": "
+		"{\"command-line\": \"netdev_del h1\"}}");
+	g_assert_nonnull(strstr(r, "Device 'h1' not found"));
+	vm_stop(vm);
+}
+
 /* The human monitor's forms, through human-monitor-command. */
 static void test_hmp(void)
 {
@@ -692,6 +726,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/hotplug/pci/blk-io", test_blk_io);
 	g_test_add_func("/hotplug/pci/random-rounds", test_random_rounds);
 	g_test_add_func("/hotplug/pci/hmp", test_hmp);
+	g_test_add_func("/hotplug/pci/netdev", test_netdev);
 	g_test_add_func("/hotplug/cpu/plug", test_cpu_plug);
 	g_test_add_func("/hotplug/cpu/errors", test_cpu_errors);
 	return g_test_run();
