@@ -24,9 +24,10 @@ enum hid_kind { HID_MOUSE, HID_TABLET, HID_KEYBOARD };
 #define HID_QUEUE 16
 
 struct hid_ptr_event {
-	int x, y, dz;
-	unsigned buttons;
+	int32_t x, y, dz;
+	uint32_t buttons;
 };
+G_STATIC_ASSERT(sizeof(struct hid_ptr_event) == 16); /* saved as 4 words */
 
 struct usb_hid {
 	struct usb_device usb;
@@ -469,6 +470,8 @@ static int hid_post_load(void *opaque)
 	if (h->nkeys > sizeof(h->keys))
 		h->nkeys = sizeof(h->keys);
 	h->usb.addr &= 0x7f;
+	if (h->activated)
+		console_input_activate(&h->input);
 	return 0;
 }
 
@@ -476,8 +479,15 @@ static const struct vmstate_field hid_fields[] = {
 	VMSTATE_USB_DEVICE(struct usb_hid, usb),
 	VMSTATE_U8(struct usb_hid, protocol),
 	VMSTATE_U8(struct usb_hid, idle),
+	VMSTATE_BOOL(struct usb_hid, activated),
+	VMSTATE_I64(struct usb_hid, next_idle),
 	VMSTATE_U32(struct usb_hid, head),
 	VMSTATE_U32(struct usb_hid, n),
+	/* struct hid_ptr_event is four 32-bit words */
+	VMSTATE_U32_ARRAY(struct usb_hid, ptr),
+	VMSTATE_U32_ARRAY(struct usb_hid, last),
+	VMSTATE_U16_ARRAY(struct usb_hid, keycodes),
+	VMSTATE_U8_ARRAY(struct usb_hid, keydown),
 	VMSTATE_U8(struct usb_hid, modifiers),
 	VMSTATE_U8(struct usb_hid, leds),
 	VMSTATE_U8(struct usb_hid, nkeys),
