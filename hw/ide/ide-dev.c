@@ -136,24 +136,26 @@ static struct ide_unit *ide_dev_ahci_slot(struct device *dev, const char *bus_s,
 					  GError **err)
 {
 	struct ide_unit *u = ahci_find_unit(dev->m, bus_s);
-	uint64_t unit = 0;
+	uint64_t unit = UINT64_MAX;
 
 	if (!u) {
 		g_set_error(err, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
 			    "Bus '%s' not found", bus_s);
 		return NULL;
 	}
-	if (opts_get_u64(dev->opts, "unit", 0, &unit, err) < 0)
+	if (opts_get_u64(dev->opts, "unit", UINT64_MAX, &unit, err) < 0)
 		return NULL;
+	/* QEMU's words: a taken port means the next unit, which does not exist */
+	if (unit == UINT64_MAX)
+		unit = u->kind != IDE_NONE;
+	else if (unit == 0 && u->kind != IDE_NONE) {
+		g_set_error(err, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, "IDE unit 0 is in use");
+		return NULL;
+	}
 	if (unit != 0) {
 		g_set_error(err, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
 			    "Can't create IDE unit %llu, bus supports only 1 units",
 			    (unsigned long long)unit);
-		return NULL;
-	}
-	if (u->kind != IDE_NONE) {
-		g_set_error(err, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
-			    "IDE unit 0 on bus %s is already in use", bus_s);
 		return NULL;
 	}
 	return u;
