@@ -23,14 +23,16 @@
 	"-device ide-hd,drive=hd0,bus=ide.0,unit=0 -device ide-cd,bus=ide.1,unit=0 " \
 	"-drive file=%s/vdisk.img,format=raw,if=virtio " \
 	"-netdev user,id=n0,restrict=on -device virtio-net-pci,netdev=n0,mac=52:54:00:12:34:56 " \
-	"-device virtio-rng-pci -device virtio-balloon-pci"
+	"-device virtio-rng-pci -device virtio-balloon-pci " \
+	"-device ahci,id=ahci0 -device ide-cd,bus=ahci0.1"
 
 /* The device classes the probes cover; the test checks the machine has no other. */
 static const char *const mig_classes[] = {
 	"i440FX-pcihost", "PIIX3", "piix3-ide", "PIIX4_PM", "VGA", "mc146818rtc", "i8042",
 	"ps2-kbd", "ps2-mouse", "isa-serial", "isa-debugcon", "isa-debug-exit",
 	"pc-testdev", "pci-testdev", "ide-hd", "ide-cd", "virtio-blk-pci",
-	"virtio-net-pci", "virtio-rng-pci", "virtio-balloon-pci", "fw_cfg_io", "hpet", NULL,
+	"virtio-net-pci", "virtio-rng-pci", "virtio-balloon-pci", "fw_cfg_io", "hpet", "ahci",
+	NULL,
 };
 
 #define MIG_VGA_LFB 0xe0000000u
@@ -38,6 +40,8 @@ static const char *const mig_classes[] = {
 #define MIG_PMBA 0xb000
 #define MIG_RING(i) (0x200000ULL + (i) * 0x10000)
 #define MIG_BUF 0x300000ULL
+#define MIG_ABAR 0xe8000000u
+#define MIG_AHCI_CLB 0x380000u
 
 struct mig_virtio {
 	uint16_t dev_id;
@@ -271,6 +275,59 @@ static inline void mig_probe_ide(struct qtest *q, GString *out)
 		P(out, "bmdma.reg%d=%#x", r, qtest_inb(q, MIG_BMIBA + r));
 }
 
+/*
+ * ---- AHCI: port 1 (an empty CD) started, IDENTIFY PACKET run, TEST UNIT
+ * READY failed and left in PxCI with TFES; port 2 given addresses only ----
+ */
+static inline void mig_ahci_cmd(struct qtest *q, int slot, uint8_t cmd, bool atapi)
+{
+	uint32_t ct = MIG_AHCI_CLB + 0x800 + slot * 0x100;
+	uint8_t hdr[32] = { 5 | (atapi ? 0x20 : 0), 0, 1 }, fis[0x90] = { 0x27, 0x80, cmd };
+
+	memcpy(hdr + 8, &ct, 4);
+	memcpy(fis + 0x80, &(uint32_t){ MIG_BUF + 0x8000 }, 4);
+	memcpy(fis + 0x8c, &(uint32_t){ 511 }, 4);
+	qtest_memwrite(q, ct, fis, sizeof(fis));
+	qtest_memwrite(q, MIG_AHCI_CLB + slot * 32, hdr, sizeof(hdr));
+	qtest_writel(q, MIG_ABAR + 0x1b8, 1u << slot);
+}
+
+static inline void mig_program_ahci(struct qtest *q)
+{
+	int devfn = mig_find(q, 0x29228086);
+
+	qtest_pci_writel(q, devfn, 0x24, MIG_ABAR);
+	qtest_pci_writew(q, devfn, 0x04, 0x6);
+	qtest_writel(q, MIG_ABAR + 0x04, 0x80000002);           /* GHC.IE */
+	qtest_writel(q, MIG_ABAR + 0x180, MIG_AHCI_CLB);
+	qtest_writel(q, MIG_ABAR + 0x188, MIG_AHCI_CLB + 0x400);
+	qtest_writel(q, MIG_ABAR + 0x194, 0x40000003);           /* PxIE */
+	qtest_writel(q, MIG_ABAR + 0x198, 0x11);                 /* FRE, ST */
+	mig_ahci_cmd(q, 0, 0xa1, false);                         /* IDENTIFY PACKET */
+	mig_ahci_cmd(q, 3, 0xa0, true);                          /* TEST UNIT READY */
+	qtest_writel(q, MIG_ABAR + 0x200, 0x12345400);
+	qtest_writel(q, MIG_ABAR + 0x22c, 0x300);                /* PxSCTL */
+}
+
+static inline void mig_probe_ahci(struct qtest *q, GString *out)
+{
+	for (int r = 0; r < 0x14; r += 4)
+		P(out, "ahci.hba[%#x]=%#x", r, qtest_readl(q, MIG_ABAR + r));
+	for (int p = 0; p < 3; p++)
+		for (int r = 0; r < 0x3c; r += 4)
+			P(out, "ahci.p%d[%#x]=%#x", p, r, qtest_readl(q, MIG_ABAR + 0x100 + p * 0x80 + r));
+	if (mig_probe_no_io)
+		return;
+	/* the port still runs commands: INQUIRY data of the empty drive */
+	qtest_writel(q, MIG_ABAR + 0x190, 0xffffffff);
+	mig_ahci_cmd(q, 1, 0xa1, false);
+	for (int i = 0; i < 1000 && (qtest_readl(q, MIG_ABAR + 0x1b8) & 2); i++)
+		g_usleep(1000);
+	P(out, "ahci.p1.ci.after=%#x", qtest_readl(q, MIG_ABAR + 0x1b8));
+	P(out, "ahci.p1.tfd.after=%#x", qtest_readl(q, MIG_ABAR + 0x1a0));
+	P(out, "ahci.identify.w0=%#x", qtest_readw(q, MIG_BUF + 0x8000));
+}
+
 /* ---- PIIX4 PM, PIIX3, i440FX ------------------------------------------- */
 
 static inline void mig_program_chipset(struct qtest *q)
@@ -407,6 +464,7 @@ static inline void mig_program(struct qtest *q)
 	mig_program_vga(q);
 	mig_program_ide(q);
 	mig_program_virtio(q);
+	mig_program_ahci(q);
 }
 
 /* Probes modify the rings' test-side copies: run each from the same copy. */
@@ -421,6 +479,7 @@ static inline GString *mig_probe(struct qtest *q)
 	mig_probe_vga(q, out);
 	mig_probe_ide(q, out);
 	mig_probe_virtio(q, out);
+	mig_probe_ahci(q, out);
 	memcpy(mig_vio, saved, sizeof(saved));
 	return out;
 }
