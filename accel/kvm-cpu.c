@@ -10,12 +10,15 @@
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
 #include "accel/kvm.h"
 #include "accel/kvm-int.h"
+#include "accel/cpu-dump.h"
 #include "accel/cpu-model.h"
 #include "core/log.h"
 #include "core/machine.h"
@@ -53,6 +56,14 @@ int kvm_vcpu_create(struct kvm_accel *k, int index, GError **err)
 			    strerror(errno));
 		return -errno;
 	}
+	/* power-on values KVM leaves at 0: EDX = CPUID.1:EAX, MXCSR's masks (SDM 9.1.1) */
+	cpu->init_regs.rdx = cpu->signature;
+	cpu->init_fpu.mxcsr = 0x1f80;
+	if (ioctl(cpu->fd, KVM_SET_REGS, &cpu->init_regs) < 0 ||
+	    ioctl(cpu->fd, KVM_SET_FPU, &cpu->init_fpu) < 0) {
+		error_setg(err, "setting vcpu reset state: %s", strerror(errno));
+		return -errno;
+	}
 	k->vcpus[k->nvcpus++] = cpu;
 	return 0;
 }
@@ -67,6 +78,9 @@ int kvm_cpuid_setup(struct kvm_accel *k, struct kvm_vcpu *cpu, GError **err)
 	c->nent = s->nent;
 	memcpy(c->entries, s->entries, s->nent * sizeof(s->entries[0]));
 	ret = cpu_model_apply(c, m->cfg, cpu->index, err);
+	for (uint32_t i = 0; i < c->nent; i++)
+		if (c->entries[i].function == 1)
+			cpu->signature = c->entries[i].eax;
 	if (ret == 0 && ioctl(cpu->fd, KVM_SET_CPUID2, c) < 0) {
 		error_setg(err, "KVM_SET_CPUID2: %s",
 			    strerror(errno));
@@ -180,18 +194,96 @@ static void kvm_handle_mmio(struct machine *m, struct kvm_run *run)
 	}
 }
 
-static void kvm_report_failure(struct kvm_vcpu *cpu, const char *what, unsigned long long code)
+/* Code= bytes: the linear address through the guest's page tables (KVM),
+ * then guest RAM or ROM only, never a device. */
+static bool kvm_read_code(void *opaque, uint64_t linear, uint8_t *byte)
 {
-	struct kvm_regs regs;
-	struct kvm_sregs sregs;
+	struct kvm_vcpu *cpu = opaque;
+	struct kvm_translation t = { .linear_address = linear };
+	struct mem_region *r;
+	uint64_t off;
 
-	error_report("vcpu %d: %s (0x%llx); guest stopped", cpu->index, what, code);
-	if (ioctl(cpu->fd, KVM_GET_REGS, &regs) == 0 && ioctl(cpu->fd, KVM_GET_SREGS, &sregs) == 0)
-		error_report("vcpu %d: CS=%04x:%016llx RIP=%016llx RSP=%016llx CR0=%llx",
-			     cpu->index, sregs.cs.selector, (unsigned long long)sregs.cs.base,
-			     (unsigned long long)regs.rip, (unsigned long long)regs.rsp,
-			     (unsigned long long)sregs.cr0);
+	if (ioctl(cpu->fd, KVM_TRANSLATE, &t) < 0 || !t.valid)
+		return false;
+	r = as_find(&cpu->k->m->mem, t.physical_address);
+	if (!r || !r->ram)
+		return false;
+	off = t.physical_address - r->addr;
+	if (off >= r->size)
+		return false;
+	*byte = r->ram[off];
+	return true;
+}
+
+/* The vCPU's state in QEMU's layout (accel/cpu-dump.h); its thread must be
+ * out of KVM_RUN (the vCPU itself, or paused).  0 or -errno. */
+int kvm_cpu_dump(struct kvm_vcpu *cpu, GString *out, unsigned flags)
+{
+	struct x86_dump d = { .read_code = kvm_read_code, .opaque = cpu };
+	struct kvm_debugregs dbg;
+	struct kvm_vcpu_events ev;
+	struct kvm_mp_state mp;
+
+	if (ioctl(cpu->fd, KVM_GET_REGS, &d.regs) < 0 ||
+	    ioctl(cpu->fd, KVM_GET_SREGS, &d.sregs) < 0 ||
+	    ((flags & X86_DUMP_FPU) && ioctl(cpu->fd, KVM_GET_FPU, &d.fpu) < 0))
+		return -errno;
+	if (flags & X86_DUMP_FPU) {
+		/* some KVMs (this host's) report MXCSR 0 through KVM_GET_FPU */
+		struct kvm_xsave *xs = g_new0(struct kvm_xsave, 1);
+		if (ioctl(cpu->fd, KVM_GET_XSAVE, xs) == 0)
+			d.fpu.mxcsr = xs->region[6];
+		g_free(xs);
+	}
+	if (ioctl(cpu->fd, KVM_GET_DEBUGREGS, &dbg) == 0) {
+		memcpy(d.dr, dbg.db, sizeof(dbg.db));
+		d.dr[6] = dbg.dr6;
+		d.dr[7] = dbg.dr7;
+	}
+	if (ioctl(cpu->fd, KVM_GET_VCPU_EVENTS, &ev) == 0)
+		d.irq_shadow = ev.interrupt.shadow != 0;
+	if (ioctl(cpu->fd, KVM_GET_MP_STATE, &mp) == 0)
+		d.halted = mp.mp_state == KVM_MP_STATE_HALTED;
+	x86_cpu_dump(out, &d, flags);
+	return 0;
+}
+
+/*
+ * The vCPU cannot go on: QEMU's messages, its register dump with the Code=
+ * line on stderr, and the VM paused as "internal-error" until a reset
+ * (QEMU resumes a CPL3 emulation failure instead; kvmpc stops there too).
+ */
+static void kvm_report_failure(struct kvm_vcpu *cpu, const char *fmt, ...)
+{
+	GString *s = g_string_new(NULL);
+	va_list ap;
+
+	va_start(ap, fmt);
+	g_string_append_vprintf(s, fmt, ap);
+	va_end(ap);
+	if (kvm_cpu_dump(cpu, s, X86_DUMP_CODE) < 0)
+		g_string_append_printf(s, "(vcpu %d: registers unreadable)\n", cpu->index);
+	fputs(s->str, stderr);
+	fflush(stderr);
+	log_cat(LOG_CPU, "vcpu %d stopped:\n%s", cpu->index, s->str);
+	g_string_free(s, TRUE);
 	cpu->stopped = true;
+	machine_request_internal_error(cpu->k->m);
+}
+
+static void kvm_internal_error(struct kvm_vcpu *cpu, struct kvm_run *run)
+{
+	GString *s = g_string_new(NULL);
+	unsigned n = MIN(run->internal.ndata, G_N_ELEMENTS(run->internal.data));
+
+	g_string_append_printf(s, "KVM internal error. Suberror: %u\n", run->internal.suberror);
+	for (unsigned i = 0; i < n; i++)
+		g_string_append_printf(s, "extra data[%u]: 0x%016llx\n", i,
+				       (unsigned long long)run->internal.data[i]);
+	if (run->internal.suberror == KVM_INTERNAL_ERROR_EMULATION)
+		g_string_append(s, "emulation failure\n");
+	kvm_report_failure(cpu, "%s", s->str);
+	g_string_free(s, TRUE);
 }
 
 /* Lock held.  Returns false when the thread must end. */
@@ -205,7 +297,7 @@ static bool kvm_handle_exit(struct kvm_vcpu *cpu, int ret, int err)
 	if (ret < 0) {
 		if (err == EINTR || err == EAGAIN)
 			return true;
-		kvm_report_failure(cpu, "KVM_RUN failed", err);
+		kvm_report_failure(cpu, "error: kvm run failed %s\n", strerror(err));
 		return true;
 	}
 	switch (run->exit_reason) {
@@ -232,15 +324,14 @@ static bool kvm_handle_exit(struct kvm_vcpu *cpu, int ret, int err)
 	case KVM_EXIT_IRQ_WINDOW_OPEN:
 		break;
 	case KVM_EXIT_INTERNAL_ERROR:
-		kvm_report_failure(cpu, "KVM internal error (emulation failure?)",
-				   run->internal.suberror);
+		kvm_internal_error(cpu, run);
 		break;
 	case KVM_EXIT_FAIL_ENTRY:
-		kvm_report_failure(cpu, "KVM entry failed",
-				   run->fail_entry.hardware_entry_failure_reason);
+		kvm_report_failure(cpu, "KVM: entry failed, hardware error 0x%llx\n",
+				   (unsigned long long)run->fail_entry.hardware_entry_failure_reason);
 		break;
 	default:
-		kvm_report_failure(cpu, "unhandled KVM exit", run->exit_reason);
+		kvm_report_failure(cpu, "KVM: unknown exit reason %u\n", run->exit_reason);
 		break;
 	}
 	return true;

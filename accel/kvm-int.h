@@ -22,6 +22,7 @@ struct kvm_vcpu {
 	bool thread_started;
 	bool stopped; /* waits for a system reset (triple fault, error) */
 	int tid;      /* host thread id, for query-cpus-fast */
+	uint32_t signature; /* CPUID.1:EAX, EDX at reset */
 	/* reset state */
 	struct kvm_regs init_regs;
 	struct kvm_sregs init_sregs;

@@ -6,6 +6,7 @@
  * that does the work (accel/kvm.c, accel/kvm-cpu.c, accel/kvm-msi.c).
  */
 #include <errno.h>
+#include "accel/cpu-dump.h"
 #include "accel/kvm.h"
 #include "accel/kvm-msi.h"
 #include "core/machine.h"
@@ -60,6 +61,24 @@ static void kvm_ops_flush_coalesced(struct machine *m)
 	kvm_flush_coalesced(m->kvm);
 }
 
+/* "info registers": the vCPUs are paused for the read if they were running. */
+static int kvm_ops_dump_cpu(struct machine *m, int index, GString *out)
+{
+	struct kvm_accel *k = m->kvm;
+	bool was_paused;
+	int ret;
+
+	if (!k || index < 0 || index >= k->nvcpus || !k->vcpus)
+		return -ENOENT;
+	was_paused = k->pause_req;
+	if (!was_paused)
+		kvm_vcpus_pause(m);
+	ret = kvm_cpu_dump(k->vcpus[index], out, X86_DUMP_FPU);
+	if (!was_paused)
+		kvm_vcpus_resume(m);
+	return ret;
+}
+
 const struct accel_ops kvm_accel_ops = {
 	.name = "kvm",
 	.irqchip_in_kernel = true,
@@ -75,4 +94,5 @@ const struct accel_ops kvm_accel_ops = {
 	.coalesce_mmio = kvm_ops_coalesce_mmio,
 	.flush_coalesced = kvm_ops_flush_coalesced,
 	.cpu_hotplug = kvm_cpu_hotplug,
+	.dump_cpu = kvm_ops_dump_cpu,
 };

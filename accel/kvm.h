@@ -78,6 +78,8 @@ int kvm_cpuid_setup(struct kvm_accel *k, struct kvm_vcpu *cpu, GError **err);
 void *kvm_vcpu_thread(void *arg);
 void kvm_vcpu_kick(struct kvm_vcpu *cpu);
 void kvm_vcpu_join(struct kvm_vcpu *cpu);
+/* Registers in QEMU's layout (flags: accel/cpu-dump.h); vCPU out of KVM_RUN. */
+int kvm_cpu_dump(struct kvm_vcpu *cpu, GString *out, unsigned flags);
 /* Host thread id of vCPU index (the process id before it started). */
 int kvm_vcpu_thread_id(struct machine *m, int index);
 

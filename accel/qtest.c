@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "accel/cpu-dump.h"
 #include "accel/qtest.h"
 #include "core/chardev.h"
 #include "core/irq.h"
@@ -604,9 +605,24 @@ static void qtest_ops_set_irq(struct machine *m, int gsi, int level)
 }
 
 /* The qtest accelerator: no vCPUs to pause, interrupts go to the test. */
+/* No vCPU ever runs under qtest: "info registers" shows the power-on
+ * state, as QEMU does for its never-started CPU (APs halted). */
+static int qtest_ops_dump_cpu(struct machine *m, int index, GString *out)
+{
+	struct x86_dump d;
+
+	if (index < 0 || index >= (int)m->cfg->smp_cpus)
+		return -ENOENT;
+	x86_cpu_reset_state(&d);
+	d.halted = index > 0;
+	x86_cpu_dump(out, &d, X86_DUMP_FPU);
+	return 0;
+}
+
 static const struct accel_ops qtest_accel_ops = {
 	.name = "qtest",
 	.set_irq = qtest_ops_set_irq,
+	.dump_cpu = qtest_ops_dump_cpu,
 };
 
 int qtest_server_start(struct machine *m, const char *spec, const char *log_path, GError **err)

@@ -130,6 +130,13 @@ void machine_flush_coalesced(struct machine *m)
 		m->accel->flush_coalesced(m);
 }
 
+int machine_dump_cpu(struct machine *m, int index, GString *out)
+{
+	if (!m->accel || !m->accel->dump_cpu)
+		return -ENOTSUP;
+	return m->accel->dump_cpu(m, index, out);
+}
+
 int machine_vcpu_thread_id(struct machine *m, int index)
 {
 	int tid = 0;

@@ -21,11 +21,26 @@ static void machine_notify(struct machine *m, bool shutdown, const char *guest_r
 		m->request_hook(m, shutdown, reason);
 }
 
+/* As QEMU's vm_stop(RUN_STATE_INTERNAL_ERROR): paused until a reset. */
+static void machine_serve_internal_error(struct machine *m)
+{
+	struct machine_event ev = { .kind = MACHINE_EVENT_INTERNAL_ERROR };
+
+	m->internal_error_requested = false;
+	if (m->state != RUN_STATE_RUNNING)
+		return;
+	machine_pause(m);
+	m->internal_error = true;
+	machine_event(m, &ev);
+}
+
 static gboolean machine_serve_requests(gpointer opaque)
 {
 	struct machine *m = opaque;
 
 	machine_lock(m);
+	if (m->internal_error_requested)
+		machine_serve_internal_error(m);
 	if (m->poweroff_requested) {
 		/* guest ACPI power-off: -no-shutdown keeps the VM, paused */
 		m->poweroff_requested = false;
@@ -81,6 +96,12 @@ void machine_request_reset(struct machine *m)
 	machine_wake(m);
 }
 
+void machine_request_internal_error(struct machine *m)
+{
+	m->internal_error_requested = true;
+	machine_wake(m);
+}
+
 void machine_request_poweroff(struct machine *m)
 {
 	m->poweroff_requested = true;
@@ -118,6 +139,7 @@ void machine_resume(struct machine *m)
 
 void machine_reset(struct machine *m)
 {
+	m->internal_error = false;
 	for (unsigned i = 0; i < m->devices->len; i++)
 		device_reset(g_ptr_array_index(m->devices, i));
 	if (m->board && m->board->reset)

@@ -129,6 +129,8 @@ struct accel_ops {
 	void (*flush_coalesced)(struct machine *m);
 	/* create and start vCPU index (its APIC id) while the machine runs */
 	int (*cpu_hotplug)(struct machine *m, int index, GError **err);
+	/* append vCPU index's registers as QEMU's "info registers"; 0 or -errno */
+	int (*dump_cpu)(struct machine *m, int index, GString *out);
 };
 
 /*
@@ -201,6 +203,8 @@ struct machine {
 	bool reset_requested;
 	bool shutdown_requested;
 	bool poweroff_requested;
+	bool internal_error_requested;
+	bool internal_error;   /* paused by a vCPU error until a reset (QEMU's internal-error) */
 	int exit_code;
 	enum run_state state;
 
@@ -278,6 +282,8 @@ int machine_cpu_hotplug(struct machine *m, int index, GError **err);
 bool machine_cpu_present(struct machine *m, unsigned index);
 /* Mark index present and list it last in cpu_order. */
 void machine_cpu_set_present(struct machine *m, unsigned index);
+/* vCPU index's registers in QEMU's layout into out; -ENOTSUP without a hook. */
+int machine_dump_cpu(struct machine *m, int index, GString *out);
 /* Press the board's power button; -ENOTSUP without one. */
 int machine_power_button(struct machine *m);
 
@@ -288,6 +294,8 @@ static inline void machine_unlock(struct machine *m) { g_mutex_unlock(&m->lock);
 void machine_request_reset(struct machine *m);
 /* The guest powered off (ACPI S5): exit 0, or pause with -no-shutdown. */
 void machine_request_poweroff(struct machine *m);
+/* A vCPU cannot go on: pause the VM in QEMU's "internal-error" state. */
+void machine_request_internal_error(struct machine *m);
 /* Ask the I/O thread to end kvmpc with this status (debug-exit, host quit). */
 void machine_request_shutdown(struct machine *m, int exit_code);
 /* Pause / resume all vCPUs and the virtual clock (lock held). */
@@ -309,6 +317,7 @@ void machine_del_device(struct machine *m, struct device *d);
 enum machine_event_kind {
 	MACHINE_EVENT_TRAY_MOVED, /* id: the drive; tray_open: its new state */
 	MACHINE_EVENT_DEVICE_DELETED, /* id: the device's (or NULL); path: QOM */
+	MACHINE_EVENT_INTERNAL_ERROR, /* the VM paused on a vCPU error */
 };
 
 struct machine_event {

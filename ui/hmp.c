@@ -12,6 +12,7 @@
  * history, completion, cursor movement.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <json-glib/json-glib.h>
@@ -231,6 +232,8 @@ static void info_usb(struct machine *m, GString *out)
 	}
 }
 
+static void info_registers(struct machine *m, GString *out);
+
 static const struct {
 	const char *name;
 	void (*fn)(struct machine *m, GString *out);
@@ -244,16 +247,63 @@ static const struct {
 	{ "name", info_name, "show the current VM name" },
 	{ "pci", hmp_info_pci, "show PCI info" },
 	{ "qtree", info_qtree, "show device tree" },
+	{ "registers", info_registers, "show the cpu registers (-a: all CPUs; or one vcpu)" },
 	{ "status", info_status, "show the current VM status (running|paused)" },
 	{ "usb", info_usb, "show guest USB devices" },
 	{ "version", info_version, "show the version of QEMU" },
 };
+
+static void dump_one_cpu(struct machine *m, GString *out, int index)
+{
+	g_string_append_printf(out, "\nCPU#%d\n", index);
+	if (machine_dump_cpu(m, index, out) < 0)
+		g_string_append(out, "(registers not available)\n");
+}
+
+/* info registers [-a] [vcpu]: QEMU's CPU dump of the monitor's CPU (0). */
+static void info_registers_args(struct machine *m, GString *out, char **args)
+{
+	int ncpus = (int)m->cfg->smp_cpus;
+	char *end;
+	long idx;
+
+	if (m->cfg->machine_none || !m->accel || !m->accel->dump_cpu) {
+		g_string_append(out, "No CPU available\n");
+		return;
+	}
+	if (args[0] && !strcmp(args[0], "-a")) {
+		for (int i = 0; i < ncpus; i++)
+			dump_one_cpu(m, out, i);
+		return;
+	}
+	if (!args[0]) {
+		dump_one_cpu(m, out, 0);
+		return;
+	}
+	idx = strtol(args[0], &end, 0);
+	if (*end || idx < 0 || idx >= ncpus) {
+		g_string_append_printf(out, "CPU#%s not available\n", args[0]);
+		return;
+	}
+	dump_one_cpu(m, out, (int)idx);
+}
+
+static void info_registers(struct machine *m, GString *out)
+{
+	char *none[1] = { NULL };
+
+	info_registers_args(m, out, none);
+}
 
 static void hmp_info(struct machine *m, GString *out, char **argv)
 {
 	if (!argv[1]) {
 		for (unsigned i = 0; i < G_N_ELEMENTS(infos); i++)
 			g_string_append_printf(out, "info %s  -- %s\n", infos[i].name, infos[i].help);
+		return;
+	}
+	if (!strcmp(argv[1], "registers")) {
+		info_registers_args(m, out, argv + 2);
 		return;
 	}
 	for (unsigned i = 0; i < G_N_ELEMENTS(infos); i++) {

@@ -735,6 +735,9 @@ static void mon_machine_event(struct notifier *n, void *data)
 	case MACHINE_EVENT_DEVICE_DELETED:
 		mon_event_device_deleted(r->m, ev->id, ev->path);
 		break;
+	case MACHINE_EVENT_INTERNAL_ERROR:
+		monitor_event(r->m, "STOP", NULL);
+		break;
 	}
 }
 

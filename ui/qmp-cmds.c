@@ -94,6 +94,8 @@ static const char *status_name(struct machine *m)
 	case RUN_STATE_SHUTDOWN:
 		return "shutdown";
 	default:
+		if (m->internal_error)
+			return "internal-error";
 		if (m->migration && m->migration->incoming_wait)
 			return "inmigrate";
 		return r && r->prelaunch ? "prelaunch" : "paused";
@@ -127,6 +129,10 @@ static JsonNode *cmd_cont(struct machine *m, JsonObject *a, GError **err)
 		/* as QEMU: run once the incoming migration has loaded */
 		m->migration->autostart = true;
 		return empty_return();
+	}
+	if (m->internal_error) {
+		qmp_error(err, QMP_ERR_GENERIC, "Resetting the Virtual Machine is required");
+		return NULL;
 	}
 	if (m->state == RUN_STATE_PAUSED) {
 		if (r)
