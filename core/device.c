@@ -109,8 +109,11 @@ struct device *device_create(struct machine *m, const struct device_class *cls, 
 		device_free(d);
 		return NULL;
 	}
-	if (global_check(m, cls->name, device_props(d), err) < 0)
-		return NULL; /* fatal: the machine is not started */
+	/* a -device line's globals are checked with its own properties */
+	if (!d->opts && global_check(m, cls->name, d->globals, err) < 0) {
+		device_destroy(d);
+		return NULL;
+	}
 	return d;
 }
 
@@ -164,6 +167,18 @@ int device_check_unused(struct opts *o, const char *type, GError **err)
 	return 0;
 }
 
+/*
+ * A device_add that fails after the device was made: undo it without a
+ * DEVICE_DELETED event, and leave the options to the caller, who frees
+ * them (freeing them here too crashed kvmpc on device_add with a bad
+ * property).
+ */
+static void device_discard(struct device *d)
+{
+	d->opts = NULL;
+	device_destroy(d);
+}
+
 static struct device *device_from_opts(struct machine *m, struct opts *o, bool hotplug,
 				       GError **err)
 {
@@ -187,9 +202,15 @@ static struct device *device_from_opts(struct machine *m, struct opts *o, bool h
 			  err);
 	if (!d)
 		return NULL;
-	if (device_check_unused(o, cls->name, err) < 0) {
+	/* as QEMU: a bad -global only warns for a hot-plugged device */
+	if (hotplug && global_check(m, cls->name, o, err) < 0) {
+		warn_report("%s", (*err)->message);
+		g_clear_error(err);
+	}
+	if ((!hotplug && global_check(m, cls->name, o, err) < 0) ||
+	    device_check_unused(o, cls->name, err) < 0) {
 		if (hotplug)
-			device_destroy(d);
+			device_discard(d);
 		return NULL;
 	}
 	if (!id)
@@ -232,11 +253,11 @@ struct device *device_hotplug(struct machine *m, struct opts *o, GError **err)
 		return NULL;
 	if (!m->board || !m->board->hotplug) {
 		error_setg(err, "Bus 'pci.0' does not support hotplugging");
-		device_destroy(d);
+		device_discard(d);
 		return NULL;
 	}
 	if (m->board->hotplug(m, d, err) < 0) {
-		device_destroy(d);
+		device_discard(d);
 		return NULL;
 	}
 	return d;

@@ -17,11 +17,11 @@ command -v "$QEMU" >/dev/null 2>&1 && have_qemu=1
 # run VMM OUTPREFIX ARGS...: build the machine, quit; status in $rc
 run() {
 	vmm=$1; out=$2; shift 2
-	printf '%s\n' '{"execute":"qmp_capabilities"}' '{"execute":"quit"}' |
+	printf '%s\n' '{"execute":"qmp_capabilities"}' $QMP_EXTRA '{"execute":"quit"}' |
 		timeout 60 "$vmm" -machine pc,accel=kvm -nodefaults -display none -S \
 			-qmp stdio "$@" >"$out.out" 2>"$out.raw"
 	rc=$?
-	sed -e '/host doesn.t support requested feature/d' -e 's/^[^ :]*: //' \
+	sed -e '/host doesn.t support requested feature/d' -e 's/^[^ :]*\(kvmpc\|qemu-system-[^ :]*\): //' \
 		"$out.raw" >"$out.err"
 }
 
@@ -97,6 +97,12 @@ same "-machine vmport=bogus" 1 "Parameter 'vmport' does not accept value 'bogus'
 same "-machine kernel-irqchip=bogus" 1 "does not accept value 'bogus'" -machine kernel-irqchip=bogus
 same "-machine pit=off" 0 "" -machine pit=off
 same "-machine pit=on,vmport=off,kernel-irqchip=on" 0 "" -machine pit=on,vmport=off,kernel-irqchip=on
+# device_add: QEMU only warns about a global a hot-plugged device cannot take
+QMP_EXTRA='{"execute":"device_add","arguments":{"driver":"virtio-rng-pci","id":"r"}}'
+same "device_add with a bad global: a warning" 0 \
+	"warning: can't apply global virtio-rng-pci.foo=1: Property 'virtio-rng-pci.foo' not found" \
+	-global virtio-rng-pci.foo=1
+QMP_EXTRA=
 # kvmpc refuses what it cannot do (QEMU runs these)
 only "kernel-irqchip=split refused" 1 "kernel-irqchip=split: not supported by kvmpc" \
 	-machine kernel-irqchip=split
