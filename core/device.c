@@ -193,7 +193,7 @@ static struct device *device_from_opts(struct machine *m, struct opts *o, bool h
 		error_setg(err, "Duplicate device ID '%s'", id);
 		return NULL;
 	}
-	if (hotplug && !cls->cpu && (!cls->bus || strcmp(cls->bus, "PCI"))) {
+	if (hotplug && !cls->cpu && !cls->self_hotplug && (!cls->bus || strcmp(cls->bus, "PCI"))) {
 		error_setg(err, "Bus '%s' does not support hotplugging",
 			   cls->bus ? "isa.0" : "main-system-bus");
 		return NULL;
@@ -251,6 +251,8 @@ struct device *device_hotplug(struct machine *m, struct opts *o, GError **err)
 
 	if (!d)
 		return NULL;
+	if (d->cls->self_hotplug)
+		return d;
 	if (!m->board || !m->board->hotplug) {
 		error_setg(err, "Bus 'pci.0' does not support hotplugging");
 		device_discard(d);
@@ -270,6 +272,11 @@ int device_unplug_request(struct device *dev, GError **err)
 	if (dev->cls->no_hotplug) {
 		error_setg(err, "Device '%s' does not support hotplugging", dev->cls->name);
 		return -ENOTSUP;
+	}
+	if (dev->cls->self_hotplug) {
+		/* detached when destroyed; DEVICE_DELETED follows from the main loop */
+		device_destroy_later(dev);
+		return 0;
 	}
 	if ((!dev->cls->cpu && (!dev->cls->bus || strcmp(dev->cls->bus, "PCI"))) ||
 	    !m->board || !m->board->unplug_request) {

@@ -34,6 +34,11 @@ struct device_class {
 	bool no_hotplug;
 	/* a vCPU (hw/i386/pc-cpu.c): device_add only, not in -device help */
 	bool cpu;
+	/*
+	 * Plugs itself in at realize and out at unrealize (USB devices on a
+	 * controller's port): device_add and device_del need no board hook.
+	 */
+	bool self_hotplug;
 	/* QOM child QEMU reports deleted before the device ("virtio-backend") */
 	const char *qom_child;
 	int (*realize)(struct device *dev, GError **err);

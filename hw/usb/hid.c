@@ -376,8 +376,13 @@ static int hid_check_opts(struct usb_hid *h, GError **err)
 
 	if (!o)
 		return 0;
+	const char *bus = opts_get(o, "bus");
+
 	opts_get(o, "display");
-	opts_get(o, "bus");
+	if (bus && strcmp(bus, "usb-bus.0")) {
+		error_setg(err, "Bus '%s' not found", bus);
+		return -EINVAL;
+	}
 	if (opts_get_u64(o, "head", 0, &head, err) < 0 ||
 	    opts_get_u64(o, "usb_version", 2, &ver, err) < 0)
 		return -EINVAL;
@@ -508,6 +513,7 @@ const struct device_class usb_tablet_class = {
 	.desc = "QEMU USB Tablet",
 	.instance_size = sizeof(struct usb_hid),
 	.user_creatable = true,
+	.self_hotplug = true,
 	.realize = tablet_realize,
 	.unrealize = hid_unrealize,
 	.reset = hid_dev_reset,
@@ -520,6 +526,7 @@ const struct device_class usb_mouse_class = {
 	.desc = "QEMU USB Mouse",
 	.instance_size = sizeof(struct usb_hid),
 	.user_creatable = true,
+	.self_hotplug = true,
 	.realize = mouse_realize,
 	.unrealize = hid_unrealize,
 	.reset = hid_dev_reset,
@@ -532,6 +539,7 @@ const struct device_class usb_kbd_class = {
 	.desc = "QEMU USB Keyboard",
 	.instance_size = sizeof(struct usb_hid),
 	.user_creatable = true,
+	.self_hotplug = true,
 	.realize = kbd_realize,
 	.unrealize = hid_unrealize,
 	.reset = hid_dev_reset,

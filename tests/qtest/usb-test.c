@@ -854,6 +854,33 @@ static void test_cmdline(void)
 	vm_stop(vm);
 }
 
+/* device_add and device_del of a USB device: the port sees it come and go. */
+static void test_hotplug(void)
+{
+	struct vm *vm = vm_start("-usb");
+	gint64 deadline = g_get_monotonic_time() + 30 * G_USEC_PER_SEC;
+
+	uhci_enable_pci(vm);
+	g_assert_cmphex(qtest_inw(vm->q, IOBASE + 0x10), ==, 0x0080);
+	qmp_ok(vm, "{\"execute\": \"device_add\", \"arguments\": "
+		   "{\"driver\": \"usb-tablet\", \"id\": \"t1\"}}\n");
+	g_assert_cmphex(qtest_inw(vm->q, IOBASE + 0x10), ==, 0x0083);
+	qtest_outw(vm->q, IOBASE + 0x10, 0x000e); /* ack the change, enable */
+	g_assert_cmphex(qtest_inw(vm->q, IOBASE + 0x10), ==, 0x0085);
+	qmp_ok(vm, "{\"execute\": \"device_del\", \"arguments\": {\"id\": \"t1\"}}\n");
+	/* disconnected: connect and enable change bits set, both status bits clear */
+	while (qtest_inw(vm->q, IOBASE + 0x10) != 0x008a) {
+		g_assert_cmpint(g_get_monotonic_time(), <, deadline);
+		g_usleep(1000);
+	}
+	qmp_ok(vm, "{\"execute\": \"device_add\", \"arguments\": "
+		   "{\"driver\": \"usb-kbd\", \"id\": \"k1\"}}\n");
+	/* on a free port (QEMU takes port 2 now, kvmpc the first free one) */
+	g_assert_cmphex((qtest_inw(vm->q, IOBASE + 0x10) | qtest_inw(vm->q, IOBASE + 0x12)) & 1,
+			==, 1);
+	vm_stop(vm);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -865,5 +892,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/usb/kbd/enumerate-and-report", test_keyboard);
 	g_test_add_func("/usb/mouse/config-and-report", test_mouse);
 	g_test_add_func("/usb/uhci/hostile-schedules", test_hostile);
+	g_test_add_func("/usb/uhci/hotplug", test_hotplug);
 	return g_test_run();
 }
