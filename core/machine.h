@@ -318,6 +318,9 @@ enum machine_event_kind {
 	MACHINE_EVENT_TRAY_MOVED, /* id: the drive; tray_open: its new state */
 	MACHINE_EVENT_DEVICE_DELETED, /* id: the device's (or NULL); path: QOM */
 	MACHINE_EVENT_INTERNAL_ERROR, /* the VM paused on a vCPU error */
+	/* an incoming socket migration ended: id: "completed" or "failed";
+	 * resumed: the machine runs now */
+	MACHINE_EVENT_MIGRATION,
 };
 
 struct machine_event {
@@ -325,6 +328,7 @@ struct machine_event {
 	const char *id;
 	bool tray_open;
 	const char *path;
+	bool resumed;
 };
 
 /* Tell every events listener (lock held). */

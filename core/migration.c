@@ -7,8 +7,9 @@
  * non-zero fails the migration.  A file target is fsync'ed, so a full disk
  * is reported rather than discovered later.
  *
- * Left out: tcp: and unix: (live migration), RAM mapped instead of read on
- * restore, and progress while a save runs (it is synchronous).
+ * tcp: and unix: are in core/migration-socket.c.  Left out: live
+ * (iterative pre-copy) migration and progress while a save runs (it is
+ * synchronous).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -23,8 +24,10 @@
 
 struct migration_state *migration_state(struct machine *m)
 {
-	if (!m->migration)
+	if (!m->migration) {
 		m->migration = g_new0(struct migration_state, 1);
+		m->migration->listen_fd = -1;
+	}
 	return m->migration;
 }
 
@@ -43,7 +46,10 @@ int migration_uri_check(const char *uri, GError **err)
 {
 	if ((g_str_has_prefix(uri, "file:") || g_str_has_prefix(uri, "exec:")) && uri[5])
 		return 0;
-	error_setg(err, "migration URI '%s' is not supported (file:PATH, exec:CMD)", uri);
+	if (migration_uri_is_socket(uri))
+		return migration_socket_check(uri, err);
+	error_setg(err, "migration URI '%s' is not supported (file:PATH, exec:CMD, "
+		   "tcp:HOST:PORT, unix:PATH)", uri);
 	return -EINVAL;
 }
 
@@ -96,6 +102,10 @@ static int uri_open(const char *uri, bool writing, int *fd, GPid *pid, GError **
 		return -EINVAL;
 	if (g_str_has_prefix(uri, "exec:"))
 		return spawn_cmd(arg, writing, fd, pid, err);
+	if (migration_uri_is_socket(uri)) { /* outgoing only: incoming listens */
+		*fd = migration_socket_connect(uri, err);
+		return *fd < 0 ? *fd : 0;
+	}
 	*fd = writing ? open(arg, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600) :
 			open(arg, O_RDONLY | O_CLOEXEC);
 	if (*fd < 0) {
@@ -110,7 +120,7 @@ static int uri_close(const char *uri, int fd, GPid pid, bool writing, int ret, G
 {
 	GError *e = NULL;
 
-	if (!ret && writing && !pid && fsync(fd) < 0) {
+	if (!ret && writing && !pid && !migration_uri_is_socket(uri) && fsync(fd) < 0) {
 		ret = -errno;
 		error_setg(&e, "%s: %s", uri + 5, g_strerror(errno));
 	}
@@ -151,6 +161,7 @@ int migration_save(struct machine *m, const char *uri, GError **err)
 		if (!ret && !e)
 			s->ram_bytes = m->cfg->ram_size;
 	}
+	s->postmigrate = !ret;
 	record(s, ret, e, t0);
 	if (ret && was_running)
 		machine_resume(m);
@@ -181,15 +192,52 @@ int migration_load(struct machine *m, const char *uri, GError **err)
 	return ret;
 }
 
+void migration_load_fd(struct machine *m, int fd)
+{
+	struct migration_state *s = migration_state(m);
+	struct machine_event ev = { .kind = MACHINE_EVENT_MIGRATION };
+	int64_t t0 = g_get_monotonic_time();
+	GError *e = NULL;
+	int ret;
+
+	s->status = MIGRATION_ACTIVE;
+	ret = savevm_load(m, fd, &e);
+	close(fd);
+	record(s, ret, e, t0);
+	if (!ret) {
+		s->incoming_wait = false;
+		if ((!m->cfg->start_paused || s->autostart) && m->state == RUN_STATE_PAUSED) {
+			machine_resume(m);
+			ev.resumed = true;
+		}
+	} else {
+		error_report("incoming migration failed: %s", e ? e->message : "?");
+	}
+	ev.id = migration_status_name(s->status);
+	machine_event(m, &ev);
+	g_clear_error(&e);
+}
+
+int migration_incoming_start(struct machine *m, const char *uri, GError **err)
+{
+	if (migration_uri_is_socket(uri)) {
+		if (migration_uri_check(uri, err) < 0)
+			return -EINVAL;
+		return migration_socket_listen(m, uri, err);
+	}
+	return migration_load(m, uri, err);
+}
+
 int migration_incoming_init(struct machine *m, GError **err)
 {
 	const char *uri = m->cfg->incoming;
 
 	if (!uri)
 		return 0;
-	if (!strcmp(uri, "defer")) {
+	if (!strcmp(uri, "defer") || migration_uri_is_socket(uri)) {
 		migration_state(m)->incoming_wait = true;
-		return 0;
+		if (!strcmp(uri, "defer"))
+			return 0;
 	}
-	return migration_load(m, uri, err);
+	return migration_incoming_start(m, uri, err);
 }

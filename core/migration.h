@@ -31,6 +31,11 @@ struct migration_state {
 	char *error;        /* last failure, or NULL */
 	bool incoming_wait; /* -incoming defer: waiting for migrate-incoming */
 	bool autostart;     /* "cont" while waiting: run after the load, even with -S */
+	bool postmigrate;   /* paused by a completed outgoing migration */
+	/* incoming tcp:/unix: (core/migration-socket.c) */
+	int listen_fd;
+	GSource *listen_src;
+	char *listen_path;
 };
 
 /* The machine's migration record (created on first use). */
@@ -54,7 +59,26 @@ int migration_load(struct machine *m, const char *uri, GError **err);
  * loads now, -incoming defer waits for migrate-incoming.  0 or -errno.
  */
 int migration_incoming_init(struct machine *m, GError **err);
-/* Check a URI's syntax (file:PATH, exec:CMD) without opening anything. */
+/* Check a URI's syntax (file:PATH, exec:CMD, tcp:HOST:PORT, unix:PATH) without opening anything. */
 int migration_uri_check(const char *uri, GError **err);
+/*
+ * migrate-incoming / -incoming for any URI (lock held): a socket URI starts
+ * listening and returns 0 at once (the load follows when the source
+ * connects); the others load now.  0, or -errno with *err set.
+ */
+int migration_incoming_start(struct machine *m, const char *uri, GError **err);
+
+/* core/migration-socket.c */
+bool migration_uri_is_socket(const char *uri);
+int migration_socket_check(const char *uri, GError **err);
+int migration_socket_connect(const char *uri, GError **err);
+int migration_socket_listen(struct machine *m, const char *uri, GError **err);
+void migration_socket_cleanup(struct machine *m);
+/*
+ * Load a connected source's stream from fd and close it (lock held); then
+ * run the machine unless -S (or as "cont" asked), and report the outcome
+ * with MACHINE_EVENT_MIGRATION.
+ */
+void migration_load_fd(struct machine *m, int fd);
 
 #endif

@@ -186,6 +186,7 @@ int main(int argc, char **argv)
 	if (cfg->accel == ACCEL_KVM)
 		kvm_vcpus_stop(m);
 	chardev_close_all(m);
+	migration_socket_cleanup(m);
 	pidfile_remove();
 	return m->exit_code;
 }

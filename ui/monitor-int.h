@@ -83,6 +83,8 @@ unsigned qmp_key_of(JsonNode *n, GError **err);
 
 /* migrate-set-capabilities events=on: MIGRATION events are sent (ui/qmp-probe.c) */
 extern bool qmp_migration_events;
+/* An incoming socket migration ended: MIGRATION (and RESUME) events (ui/qmp-migrate.c). */
+void qmp_migration_finished(struct machine *m, bool ok, bool resumed);
 
 /* ui/qmp-schema.c: the events kvmpc emits, for query-qmp-schema. */
 JsonNode *qmp_query_qmp_schema(struct machine *m, JsonObject *a, GError **err);

@@ -732,6 +732,9 @@ static void mon_machine_event(struct notifier *n, void *data)
 	case MACHINE_EVENT_TRAY_MOVED:
 		monitor_event_tray_moved(r->m, ev->id, ev->tray_open);
 		break;
+	case MACHINE_EVENT_MIGRATION:
+		qmp_migration_finished(r->m, !strcmp(ev->id, "completed"), ev->resumed);
+		break;
 	case MACHINE_EVENT_DEVICE_DELETED:
 		mon_event_device_deleted(r->m, ev->id, ev->path);
 		break;

@@ -98,6 +98,8 @@ static const char *status_name(struct machine *m)
 			return "internal-error";
 		if (m->migration && m->migration->incoming_wait)
 			return "inmigrate";
+		if (m->migration && m->migration->postmigrate)
+			return "postmigrate";
 		return r && r->prelaunch ? "prelaunch" : "paused";
 	}
 }
@@ -137,6 +139,8 @@ static JsonNode *cmd_cont(struct machine *m, JsonObject *a, GError **err)
 	if (m->state == RUN_STATE_PAUSED) {
 		if (r)
 			r->prelaunch = false;
+		if (m->migration)
+			m->migration->postmigrate = false;
 		monitor_event(m, "RESUME", NULL);
 		machine_resume(m);
 	}

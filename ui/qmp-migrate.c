@@ -1,18 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * QMP migration commands with QEMU 7.2's names and reply shapes: migrate
- * (uri "file:PATH" or "exec:CMD"), migrate-incoming (after -incoming
+ * (uri "file:PATH", "exec:CMD", "tcp:HOST:PORT" or "unix:PATH"),
+ * migrate-incoming (after -incoming
  * defer), query-migrate, migrate_cancel, and the MIGRATION events
  * (setup, active, completed or failed; sent once migrate-set-capabilities
  * turned "events" on, as in QEMU).  The stream is core/savevm.c's
  * (docs/migration-stream.md), written synchronously by core/migration.c,
  * so migrate returns once the stream is complete and query-migrate then
- * reports "completed" or "failed".  Differences from QEMU: block
+ * reports "completed" or "failed"; migrate-incoming on a socket returns
+ * at once and the outcome comes as a MIGRATION event (and RESUME when the
+ * machine then runs).  Differences from QEMU: block
  * migration (blk/inc) is refused, migrate_cancel has nothing to cancel, a
  * failed migrate-incoming may be retried with another URI (until one
  * loads, query-status says "inmigrate" and cont only arranges the start,
- * so a half-loaded machine never runs), the paused source reports
- * "paused" rather than "postmigrate".
+ * so a half-loaded machine never runs).
  */
 #include <string.h>
 #include <json-glib/json-glib.h>
@@ -79,6 +81,14 @@ static JsonNode *cmd_migrate(struct machine *m, JsonObject *a, GError **err)
 	return finish(m, ret, e, err);
 }
 
+/* An incoming socket migration ended (its MACHINE_EVENT_MIGRATION). */
+void qmp_migration_finished(struct machine *m, bool ok, bool resumed)
+{
+	event_status(m, ok ? MIGRATION_COMPLETED : MIGRATION_FAILED);
+	if (resumed)
+		monitor_event(m, "RESUME", NULL);
+}
+
 static JsonNode *cmd_migrate_incoming(struct machine *m, JsonObject *a, GError **err)
 {
 	const char *uri = json_object_get_string_member(a, "uri");
@@ -100,6 +110,12 @@ static JsonNode *cmd_migrate_incoming(struct machine *m, JsonObject *a, GError *
 		return NULL;
 	}
 	event_status(m, MIGRATION_SETUP);
+	if (migration_uri_is_socket(uri)) {
+		/* listen; the load follows when the source connects */
+		if (migration_incoming_start(m, uri, &e) < 0)
+			return finish(m, -1, e, err);
+		return empty();
+	}
 	event_status(m, MIGRATION_ACTIVE);
 	ret = migration_load(m, uri, &e);
 	if (!ret && (!m->cfg->start_paused || migration_state(m)->autostart) &&

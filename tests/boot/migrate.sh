@@ -11,7 +11,10 @@
 #   3. B migrates to exec:"cat > STATE2", kvmpc C starts with -incoming
 #      defer and gets migrate-incoming exec:"cat STATE2": the counter goes
 #      on again;
-#   4. a kvmpc with another RAM size refuses STATE with one line, exit 1.
+#   4. C migrates to D over tcp: (D: -incoming tcp:127.0.0.1:PORT, its
+#      monitor answering "inmigrate" meanwhile), D to E over unix: (E:
+#      -incoming defer + migrate-incoming unix:PATH); the count goes on;
+#   5. a kvmpc with another RAM size refuses STATE with one line, exit 1.
 # The serial output of A, B and C joined must read as one run.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/boot/lib.sh
@@ -116,7 +119,8 @@ try:
     r = qmp(a, "query-migrate")
     report(r["return"].get("status") == "completed", "A: query-migrate says completed", r)
     r = qmp(a, "query-status")
-    report(r["return"].get("status") == "paused", "A: paused after the migration", r)
+    report(r["return"].get("status") == "postmigrate",
+           "A: paused after the migration (query-status postmigrate, as QEMU)", r)
     last_a = counters(a["out"])[0][-1]
     stop(a)
 
@@ -147,7 +151,43 @@ try:
     text, nums, ver = joined(a, b, c)
     report(nums == list(range(1, len(nums) + 1)), "A+B+C: one unbroken count", text[-800:])
     report(all(v == "ok" for v in ver), "A+B+C: every RAM checksum verifies", ver)
+
+    # C -> D over TCP: D listens from its command line and starts by itself
+    ls = socket.socket(); ls.bind(("127.0.0.1", 0)); port = ls.getsockname()[1]; ls.close()
+    d = start("d", ["-incoming", "tcp:127.0.0.1:%d" % port])
+    r = qmp(d, "query-status")
+    report(r["return"].get("status") == "inmigrate",
+           "D: -incoming tcp: waits for the source, monitor answering (inmigrate)", r)
+    last_c = counters(c["out"])[0][-1]
+    r = qmp(c, "migrate", uri="tcp:127.0.0.1:%d" % port)
+    report(r.get("return") == {}, "C: migrate to tcp: succeeds", r)
     stop(c)
+    ok = wait_counter(d, last_c + 16)
+    report(ok, "D: counts past %d" % (last_c + 16),
+           open(os.path.join(T, "d.err")).read() + open(d["out"]).read()[-500:])
+
+    # D -> E over a unix socket, E given it with migrate-incoming (-incoming defer)
+    e = start("e", ["-incoming", "defer"])
+    qmp(e, "migrate-set-capabilities", capabilities=[{"capability": "events", "state": True}])
+    usock = os.path.join(T, "mig.sock")
+    r = qmp(e, "migrate-incoming", uri="unix:" + usock)
+    report(r.get("return") == {} and os.path.exists(usock),
+           "E: migrate-incoming unix: returns at once and listens", r)
+    last_d = counters(d["out"])[0][-1]
+    r = qmp(d, "migrate", uri="unix:" + usock)
+    report(r.get("return") == {}, "D: migrate to unix: succeeds", r)
+    stop(d)
+    ok = wait_counter(e, last_d + 16)
+    report(ok, "E: counts past %d" % (last_d + 16),
+           open(os.path.join(T, "e.err")).read() + open(e["out"]).read()[-500:])
+    r = qmp(e, "query-migrate")
+    report(r["return"].get("status") == "completed" and not os.path.exists(usock),
+           "E: query-migrate completed, the socket file is gone", r)
+    text, nums, ver = joined(a, b, c, d, e)
+    report(nums == list(range(1, len(nums) + 1)), "A..E: one unbroken count to %d" % nums[-1],
+           text[-800:])
+    report(all(v == "ok" for v in ver), "A..E: every RAM checksum verifies", ver)
+    stop(e)
 
     p = subprocess.run([KVMPC, "-display", "none", "-m", "128", "-nodefaults",
                         "-device", "isa-debug-exit,iobase=0xf4,iosize=4",

@@ -270,8 +270,12 @@ static void test_mismatch(void)
 	r = mig_qmp(src, "{\"execute\": \"query-migrate\"}");
 	g_assert_nonnull(strstr(r, "\"failed\""));
 	g_free(r);
-	r = mig_qmp(src, "{\"execute\": \"migrate\", \"arguments\": {\"uri\": \"tcp:1.2.3.4:5\"}}");
+	r = mig_qmp(src, "{\"execute\": \"migrate\", \"arguments\": {\"uri\": \"rdma:1.2.3.4:5\"}}");
 	g_assert_nonnull(strstr(r, "not supported"));
+	g_free(r);
+	/* nobody listens on port 1: refused, the source still answers */
+	r = mig_qmp(src, "{\"execute\": \"migrate\", \"arguments\": {\"uri\": \"tcp:127.0.0.1:1\"}}");
+	g_assert_nonnull(strstr(r, "cannot connect"));
 	migrate_ok(src, uri);
 	/* the human monitor: info migrate, migrate [-d] URI */
 	g_free(r);
