@@ -15,8 +15,11 @@
  * 32-bit accesses (64-bit ones are two halves, but read the counter once);
  * anything else reads 0 and is ignored.
  *
- * Left out: FSB (MSI) delivery is not advertised (QEMU's pc does not); a
- * guest that sets FSB_EN anyway gets its message sent, as in QEMU.  A
+ * -global hpet.timers=3..32, hpet.msi=on (FSB delivery advertised) and
+ * hpet.hpet-intcap as QEMU's properties.
+ *
+ * Left out: FSB (MSI) delivery is not advertised by default (QEMU's pc does
+ * not); a guest that sets FSB_EN anyway gets its message sent, as in QEMU.  A
  * periodic comparator fires at most every HPET_MIN_PERIOD_NS of virtual
  * time; faster periods lose ticks (the comparator still steps by the
  * period), so a period of one tick cannot swamp the I/O thread.
@@ -25,16 +28,15 @@
 #include <string.h>
 
 #include "hw/timer/hpet.h"
+#include "core/global.h"
 #include "core/log.h"
 #include "core/machine.h"
 #include "core/vmstate.h"
 
-#define HPET_CAP_ID		(0x8086a001u | ((HPET_NUM_TIMERS - 1) << 8))
-#define HPET_CAP		(((uint64_t)HPET_PERIOD_FS << 32) | HPET_CAP_ID)
+#define HPET_CAP_ID		0x8086a001u	/* | (timers - 1) << 8 */
 #define HPET_CFG_WRITABLE	(HPET_CFG_ENABLE | HPET_CFG_LEGACY)
 #define HPET_TN_WRITABLE	0x7f4eu	/* QEMU's HPET_TN_CFG_WRITE_MASK */
-#define HPET_TN_INTCAP		(1ULL << (32 + 2))	/* IOAPIC input 2 */
-#define HPET_TN_RESET		(HPET_TN_INTCAP | HPET_TN_PERIODIC_CAP | HPET_TN_SIZE_CAP)
+#define HPET_INTCAP_PC		0x4u	/* IOAPIC input 2, as QEMU's i440FX */
 #define HPET_MIN_PERIOD_NS	10000	/* periodic interrupts: at most 100 kHz */
 #define HPET_LEGACY_PIT_IRQ	0
 #define HPET_LEGACY_RTC_IRQ	8
@@ -49,15 +51,20 @@ struct hpet {
 	struct device dev;
 	struct mem_region mmio;
 	struct irq_line rtc_in;
-	struct hpet_timer t[HPET_NUM_TIMERS];
+	struct hpet_timer t[HPET_MAX_TIMERS];
+	/* -global hpet.timers, .msi, .hpet-intcap */
+	uint8_t num_timers;
+	bool msi;
+	uint32_t intcap;
 	/* saved state */
 	uint64_t config, isr;
 	uint64_t counter;	/* while enabled: the count at ns_base */
 	int64_t ns_base;	/* virtual ns when the counter was last enabled */
-	uint64_t tcfg[HPET_NUM_TIMERS], cmp[HPET_NUM_TIMERS];
-	uint64_t period[HPET_NUM_TIMERS], fsb[HPET_NUM_TIMERS];
-	uint8_t wrap[HPET_NUM_TIMERS];	/* next expiry is the 32-bit wrap */
-	uint8_t armed;			/* bit n: timer n's host timer pending */
+	uint64_t tcfg[HPET_MAX_TIMERS], cmp[HPET_MAX_TIMERS];
+	uint64_t period[HPET_MAX_TIMERS], fsb[HPET_MAX_TIMERS];
+	uint8_t wrap[HPET_MAX_TIMERS];	/* next expiry is the 32-bit wrap */
+	uint32_t armed;			/* bit n: timer n's host timer pending */
+	uint8_t saved_timers;		/* num_timers, checked on restore */
 	uint8_t rtc_level;
 };
 
@@ -69,6 +76,13 @@ static bool hpet_enabled(struct hpet *s)
 static bool hpet_legacy(struct hpet *s)
 {
 	return s->config & HPET_CFG_LEGACY;
+}
+
+/* A comparator's read-only bits: routing capability and what it can do. */
+static uint64_t hpet_tcfg_reset(struct hpet *s)
+{
+	return ((uint64_t)s->intcap << 32) | HPET_TN_PERIODIC_CAP | HPET_TN_SIZE_CAP |
+	       (s->msi ? HPET_TN_FSB_CAP : 0);
 }
 
 static uint64_t hpet_ticks(struct hpet *s)
@@ -252,14 +266,14 @@ static void hpet_write_config(struct hpet *s, uint32_t val)
 	s->config = (old & ~(uint64_t)HPET_CFG_WRITABLE) | (val & HPET_CFG_WRITABLE);
 	if (!(old & HPET_CFG_ENABLE) && (val & HPET_CFG_ENABLE)) {
 		s->ns_base = vclock_ns(&s->dev.m->clock);
-		for (int n = 0; n < HPET_NUM_TIMERS; n++)
+		for (int n = 0; n < s->num_timers; n++)
 			if (s->cmp[n] != ~0ULL)
 				hpet_arm(s, n);
 	} else if ((old & HPET_CFG_ENABLE) && !(val & HPET_CFG_ENABLE)) {
 		s->config |= HPET_CFG_ENABLE;	/* read the count while still running */
 		s->counter = hpet_ticks(s);
 		s->config &= ~(uint64_t)HPET_CFG_ENABLE;
-		for (int n = 0; n < HPET_NUM_TIMERS; n++)
+		for (int n = 0; n < s->num_timers; n++)
 			hpet_disarm(s, n);
 	}
 	if (!(old & HPET_CFG_LEGACY) && (val & HPET_CFG_LEGACY)) {
@@ -354,7 +368,7 @@ static void hpet_write32(struct hpet *s, uint64_t addr, uint32_t val)
 	if (addr >= HPET_REG_TIMER(0)) {
 		unsigned n = (addr - HPET_REG_TIMER(0)) / 0x20;
 
-		if (n < HPET_NUM_TIMERS)
+		if (n < s->num_timers)
 			hpet_write_timer(s, n, (addr - HPET_REG_TIMER(0)) % 0x20, val);
 		return;
 	}
@@ -363,7 +377,7 @@ static void hpet_write32(struct hpet *s, uint64_t addr, uint32_t val)
 		hpet_write_config(s, val);
 		break;
 	case HPET_REG_ISR:
-		for (int n = 0; n < HPET_NUM_TIMERS; n++)
+		for (int n = 0; n < s->num_timers; n++)
 			if (val & s->isr & (1u << n))
 				hpet_irq(s, n, false);
 		break;
@@ -382,7 +396,7 @@ static uint64_t hpet_read64(struct hpet *s, uint64_t addr)
 	if (addr >= HPET_REG_TIMER(0)) {
 		unsigned n = (addr - HPET_REG_TIMER(0)) / 0x20;
 
-		if (n >= HPET_NUM_TIMERS)
+		if (n >= s->num_timers)
 			return 0;
 		switch ((addr - HPET_REG_TIMER(0)) % 0x20) {
 		case HPET_TN_CFG:
@@ -396,7 +410,7 @@ static uint64_t hpet_read64(struct hpet *s, uint64_t addr)
 	}
 	switch (addr) {
 	case HPET_REG_CAP:
-		return HPET_CAP;
+		return ((uint64_t)HPET_PERIOD_FS << 32) | HPET_CAP_ID | ((s->num_timers - 1u) << 8);
 	case HPET_REG_CFG:
 		return s->config;
 	case HPET_REG_ISR:
@@ -461,10 +475,10 @@ static void hpet_reset(struct device *dev)
 {
 	struct hpet *s = container_of(dev, struct hpet, dev);
 
-	for (int n = 0; n < HPET_NUM_TIMERS; n++) {
+	for (int n = 0; n < s->num_timers; n++) {
 		hpet_disarm(s, n);
 		s->cmp[n] = ~0ULL;
-		s->tcfg[n] = HPET_TN_RESET;
+		s->tcfg[n] = hpet_tcfg_reset(s);
 		s->period[n] = 0;
 		s->fsb[n] = 0;
 		s->wrap[n] = 0;
@@ -478,17 +492,76 @@ static void hpet_reset(struct device *dev)
 	s->rtc_level = 0;
 }
 
+/* An unsigned property of at most max, read from -global hpet.KEY. */
+static int hpet_prop_uint(struct device *dev, const char *key, uint64_t max, const char *type,
+			  uint64_t *out, GError **err)
+{
+	const char *v = opts_get(device_props(dev), key);
+	uint64_t n;
+	char *msg;
+
+	if (!v)
+		return 0;
+	if (parse_u64(v, &n) == 0 && n <= max) {
+		*out = n;
+		return 0;
+	}
+	msg = g_strdup_printf("Parameter '%s' expects %s", key,
+			      parse_u64(v, &n) == 0 ? type : "uint64");
+	global_value_error(err, "hpet", key, v, msg);
+	g_free(msg);
+	return -1;
+}
+
+static int hpet_prop_bool(struct device *dev, const char *key, bool *out, GError **err)
+{
+	const char *v = opts_get(device_props(dev), key);
+	char *msg;
+
+	if (!v || parse_bool(v, out) == 0)
+		return 0;
+	msg = g_strdup_printf("Parameter '%s' expects 'on' or 'off'", key);
+	global_value_error(err, "hpet", key, v, msg);
+	g_free(msg);
+	return -1;
+}
+
+/*
+ * QEMU's hpet properties, which only -global sets on the pc machine:
+ * timers (3..32, clamped as QEMU does; registers past 1 KiB are not
+ * reachable), msi (advertise FSB delivery), hpet-intcap (routing capability;
+ * 0 means the board's IOAPIC input 2), hpet-offset-saved (a migration
+ * format switch of QEMU's, accepted and ignored).
+ */
+static int hpet_parse_props(struct hpet *s, GError **err)
+{
+	uint64_t timers = HPET_NUM_TIMERS, intcap = 0;
+	bool saved = true;
+
+	if (hpet_prop_uint(&s->dev, "timers", 0xff, "uint8_t", &timers, err) < 0 ||
+	    hpet_prop_uint(&s->dev, "hpet-intcap", 0xffffffffu, "uint32_t", &intcap, err) < 0 ||
+	    hpet_prop_bool(&s->dev, "msi", &s->msi, err) < 0 ||
+	    hpet_prop_bool(&s->dev, "hpet-offset-saved", &saved, err) < 0)
+		return -EINVAL;
+	s->num_timers = CLAMP(timers, HPET_NUM_TIMERS, HPET_MAX_TIMERS);
+	s->saved_timers = s->num_timers;
+	s->intcap = intcap ? intcap : HPET_INTCAP_PC;
+	return 0;
+}
+
 static int hpet_realize(struct device *dev, GError **err)
 {
 	struct hpet *s = container_of(dev, struct hpet, dev);
 	struct machine *m = dev->m;
 
+	if (hpet_parse_props(s, err) < 0)
+		return -EINVAL;
 	s->rtc_in = (struct irq_line){ hpet_rtc_irq, s, 0 };
-	for (int n = 0; n < HPET_NUM_TIMERS; n++) {
+	for (int n = 0; n < HPET_MAX_TIMERS; n++) {
 		s->t[n] = (struct hpet_timer){ .s = s, .n = n };
 		timer_init(&s->t[n].timer, &m->clock, hpet_timer_cb, &s->t[n]);
 		s->cmp[n] = ~0ULL;
-		s->tcfg[n] = HPET_TN_RESET;
+		s->tcfg[n] = hpet_tcfg_reset(s);
 	}
 	mr_init_io(&s->mmio, "hpet", HPET_LEN, &hpet_mmio_ops, s);
 	if (as_add(&m->mem, &s->mmio, HPET_BASE) < 0) {
@@ -503,7 +576,7 @@ static void hpet_unrealize(struct device *dev)
 {
 	struct hpet *s = container_of(dev, struct hpet, dev);
 
-	for (int n = 0; n < HPET_NUM_TIMERS; n++)
+	for (int n = 0; n < s->num_timers; n++)
 		timer_del(&s->t[n].timer);
 	as_del(&s->mmio);
 }
@@ -512,15 +585,20 @@ static void hpet_unrealize(struct device *dev)
 static int hpet_post_load(void *opaque)
 {
 	struct hpet *s = opaque;
-	uint8_t armed = s->armed;
+	uint32_t armed = s->armed;
 
 	s->config &= HPET_CFG_WRITABLE;
-	s->isr &= (1u << HPET_NUM_TIMERS) - 1;
+	if (s->saved_timers != s->num_timers) {
+		error_report("hpet: the stream has %u timers, this machine %u (-global hpet.timers)",
+			     s->saved_timers, s->num_timers);
+		return -EINVAL;
+	}
+	s->isr &= (uint32_t)((1ULL << s->num_timers) - 1);
 	s->rtc_level = s->rtc_level != 0;
 	s->armed = 0;
-	for (int n = 0; n < HPET_NUM_TIMERS; n++) {
+	for (int n = 0; n < s->num_timers; n++) {
 		timer_del(&s->t[n].timer);
-		s->tcfg[n] = (s->tcfg[n] & HPET_TN_WRITABLE) | HPET_TN_RESET;
+		s->tcfg[n] = (s->tcfg[n] & HPET_TN_WRITABLE) | hpet_tcfg_reset(s);
 		if (armed & (1u << n))
 			hpet_arm(s, n);
 		if ((s->isr & (1u << n)) && !(s->tcfg[n] & HPET_TN_FSB_ENABLE))
@@ -541,7 +619,8 @@ static const struct vmstate_field hpet_vmstate_fields[] = {
 	VMSTATE_U64_ARRAY(struct hpet, period),
 	VMSTATE_U64_ARRAY(struct hpet, fsb),
 	VMSTATE_U8_ARRAY(struct hpet, wrap),
-	VMSTATE_U8(struct hpet, armed),
+	VMSTATE_U32(struct hpet, armed),
+	VMSTATE_U8(struct hpet, saved_timers),
 	VMSTATE_U8(struct hpet, rtc_level),
 	VMSTATE_END,
 };

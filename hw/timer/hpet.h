@@ -17,7 +17,8 @@ struct hpet;
 
 #define HPET_BASE		0xfed00000ULL
 #define HPET_LEN		0x400
-#define HPET_NUM_TIMERS		3
+#define HPET_NUM_TIMERS		3	/* QEMU's default (-global hpet.timers) */
+#define HPET_MAX_TIMERS		32
 #define HPET_PERIOD_FS		10000000u	/* 10 ns a tick */
 #define HPET_NS_PER_TICK	10
 

@@ -4,13 +4,15 @@
  * period words, reset values, which configuration bits stick, comparator
  * and period writes in one-shot, periodic and SETVAL modes, 32-bit
  * truncation, the main counter written while stopped, odd access sizes,
- * and -no-hpet / -machine hpet=off taking the block away.  kvmpc only (they
- * need clock_step; QEMU runs as tcg -S with a stopped clock): the counter
+ * -no-hpet / -machine hpet=off taking the block away, and QEMU's -global
+ * hpet.timers/msi/hpet-intcap.  kvmpc only (they need clock_step; QEMU
+ * runs as tcg -S with a stopped clock): the counter
  * running at 100 MHz only while enabled, a level one-shot latching the
  * status register until written back, periodic edge interrupts and the
  * comparator stepping, the 32-bit wrap interrupt, the legacy route (timer 0
- * on IRQ 0, timer 1 on IRQ 8 with the RTC's own interrupt held back), and a
- * hostile guest: a one-tick period and random writes everywhere.
+ * on IRQ 0, timer 1 on IRQ 8 with the RTC's own interrupt held back), FSB
+ * delivery as a memory write, and a hostile guest: a one-tick period and
+ * random writes everywhere, also with 32 FSB-capable timers.
  */
 #include <glib.h>
 
@@ -140,6 +142,30 @@ static void test_absent(void)
 {
 	check_absent("-nodefaults -no-hpet");
 	check_absent("-nodefaults -machine pc,hpet=off");
+}
+
+/* QEMU's hpet properties through -global: timers, msi, hpet-intcap. */
+static void test_globals(void)
+{
+	struct qtest *q = qtest_start("-nodefaults -global hpet.timers=7 -global hpet.msi=on "
+				      "-global hpet.hpet-intcap=0xff0004");
+
+	g_assert_cmphex(qtest_readl(q, CAP), ==, 0x8086a601);
+	for (int n = 0; n < 7; n++) {
+		g_assert_cmphex(qtest_readl(q, TCFG(n)), ==, 0x8030); /* FSB capable */
+		g_assert_cmphex(qtest_readl(q, TCFG(n) + 4), ==, 0xff0004);
+	}
+	qtest_writeq(q, TCMP(6), 0x1234);
+	g_assert_cmphex(qtest_readq(q, TCMP(6)), ==, 0x1234);
+	g_assert_cmphex(qtest_readl(q, TCFG(7)), ==, 0);
+	qtest_quit(q);
+	/* QEMU clamps the count to 3..32 */
+	q = qtest_start("-nodefaults -global hpet.timers=40");
+	g_assert_cmphex(qtest_readl(q, CAP), ==, 0x8086bf01);
+	qtest_quit(q);
+	q = qtest_start("-nodefaults -global hpet.timers=1");
+	g_assert_cmphex(qtest_readl(q, CAP), ==, 0x8086a201);
+	qtest_quit(q);
 }
 
 static struct qtest *start_clocked(const char *args)
@@ -342,10 +368,31 @@ static void test_legacy(void)
 	qtest_quit(q);
 }
 
-/* A one-tick period must not hang the VMM; random writes must not crash it. */
-static void test_hostile(void)
+/* FSB delivery: the data word stored at the address word (RAM here). */
+static void test_fsb(void)
 {
-	struct qtest *q = start_clocked(NULL);
+	struct qtest *q = start_clocked("-nodefaults -global hpet.msi=on");
+
+	if (!q)
+		return;
+	qtest_writel(q, 0x1000, 0);
+	qtest_writeq(q, TFSB(0), 0x00001000deadbeefULL);
+	qtest_writeq(q, TCMP(0), 100);
+	qtest_writel(q, TCFG(0), T_INT | T_ROUTE(2) | 0x4000);
+	qtest_writel(q, CFG, ENABLE);
+	qtest_clock_step(q, 990);
+	g_assert_cmphex(qtest_readl(q, 0x1000), ==, 0);
+	qtest_clock_step(q, 10);
+	g_assert_cmphex(qtest_readl(q, 0x1000), ==, 0xdeadbeef);
+	g_assert_false(qtest_get_irq(q, 2));	/* no pin interrupt */
+	g_assert_cmphex(qtest_readl(q, ISR), ==, 0);
+	qtest_quit(q);
+}
+
+/* A one-tick period must not hang the VMM; random writes must not crash it. */
+static void hostile(const char *args)
+{
+	struct qtest *q = start_clocked(args);
 	GRand *r = g_rand_new_with_seed(20261208);
 
 	if (!q)
@@ -379,9 +426,16 @@ static void test_hostile(void)
 			qtest_clock_step(q, g_rand_int_range(r, 0, 1000000));
 	}
 	qtest_clock_step(q, 10 * 1000 * 1000);
-	g_assert_cmphex(qtest_readl(q, CAP), ==, 0x8086a201);
+	g_assert_cmphex(qtest_readl(q, CAP) & 0xffffe0ff, ==, 0x8086a001); /* still answers */
 	g_rand_free(r);
 	qtest_quit(q);
+}
+
+static void test_hostile(void)
+{
+	hostile(NULL);
+	/* 32 timers (past the 1 KiB window from 24 on), FSB writes anywhere */
+	hostile("-nodefaults -global hpet.timers=32 -global hpet.msi=on");
 }
 
 int main(int argc, char **argv)
@@ -389,11 +443,13 @@ int main(int argc, char **argv)
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/hpet/registers", test_registers);
 	g_test_add_func("/hpet/absent", test_absent);
+	g_test_add_func("/hpet/globals", test_globals);
 	g_test_add_func("/hpet/counter", test_counter);
 	g_test_add_func("/hpet/oneshot-level", test_oneshot_level);
 	g_test_add_func("/hpet/periodic-edge", test_periodic_edge);
 	g_test_add_func("/hpet/wrap32", test_wrap32);
 	g_test_add_func("/hpet/legacy", test_legacy);
+	g_test_add_func("/hpet/fsb", test_fsb);
 	g_test_add_func("/hpet/hostile", test_hostile);
 	return g_test_run();
 }
