@@ -17,8 +17,17 @@
  * header naming backing= (a host path) into sector 0 and prints "vblk:
  * header write refused" or "vblk: header write accepted", then writes an
  * ordinary MBR-signed sector 0 and prints "vblk: plain write ok".
+ * hotplug=1 (tests/boot/pci-hotplug.sh) plays an ACPI OS's _E01 handler:
+ * with no device at boot it polls GPE0 status bit 1, reads the slots-up
+ * register 0xae00, gives the new function's legacy BAR an I/O address
+ * (0xe000) itself, prints "vblk: slot N inserted", reads sector 1 ("vblk:
+ * sector 1: TEXT"), runs the write/flush/readback check, then waits for the
+ * removal request (bit set at 0xae04), ejects the slot through 0xae08 and
+ * prints "vblk: ejected slot N, config space gone" once function 0 reads
+ * all ones, and "vblk: slot N filled again" at the next insertion there.
+ * Legacy interface only.
  * Command line: mode=legacy|modern s=SECTOR n=COUNT seed=S bench=1 mb= ops=
- * msix=1 attack=1 backing=PATH.
+ * msix=1 attack=1 backing=PATH hotplug=1.
  */
 #include "rt.h"
 
@@ -48,6 +57,89 @@ static void pci_write16(uint32_t reg, uint16_t v)
 {
 	outl(0xcf8, 0x80000000u | devfn << 8 | (reg & 0xfc));
 	outw(0xcfc + (reg & 2), v);
+}
+
+static void pci_write32(uint32_t reg, uint32_t v)
+{
+	outl(0xcf8, 0x80000000u | devfn << 8 | (reg & 0xfc));
+	outl(0xcfc, v);
+}
+
+#define GPE0_STS 0xafe0
+#define GPE_PCI_HOTPLUG 0x02
+#define PCIHP_UP 0xae00
+#define PCIHP_DOWN 0xae04
+#define PCIHP_EJECT 0xae08
+#define HOTPLUG_IOBASE 0xe000u
+
+/* The next hot-plug event (GPE0 bit 1): acknowledge it, return 0; -1 on timeout. */
+static int wait_gpe(void)
+{
+	for (uint32_t spins = 0; spins < 400000000u; spins++) {
+		if (inb(GPE0_STS) & GPE_PCI_HOTPLUG) {
+			outb(GPE0_STS, GPE_PCI_HOTPLUG);
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* What _E01 and the OS's PCI layer do for a device_add: find, map, enable. */
+static int hotplug_wait_insert(void)
+{
+	uint32_t up;
+
+	rt_printf("vblk: waiting for a hot-plugged device\n");
+	if (wait_gpe() < 0)
+		return -1;
+	up = inl(PCIHP_UP);
+	if (!up)
+		return -1;
+	devfn = (uint32_t)__builtin_ctz(up) << 3;
+	if (pci_read(0) != 0x10011af4u)
+		return -1;
+	pci_write32(0x10, HOTPLUG_IOBASE);
+	pci_write16(0x04, 0x5); /* I/O and bus master */
+	rt_printf("vblk: slot %u inserted (up=%x)\n", devfn >> 3, up);
+	return 0;
+}
+
+static int one_req(uint32_t type, uint32_t sector, uint32_t data, uint32_t len);
+
+/* Read sector 1 and print its leading text. */
+static int hotplug_read_sector(void)
+{
+	char text[17];
+	volatile uint8_t *r = (volatile uint8_t *)CHECK;
+
+	if (one_req(0, 1, CHECK, 512) < 0)
+		return -1;
+	for (int i = 0; i < 16; i++)
+		text[i] = r[i] >= 0x20 && r[i] < 0x7f ? r[i] : '.';
+	text[16] = 0;
+	rt_printf("vblk: sector 1: %s\n", text);
+	return 0;
+}
+
+/* device_del: the removal request, then _EJ0's write to the eject register. */
+static int hotplug_wait_remove(void)
+{
+	uint32_t slot = devfn >> 3;
+
+	rt_printf("vblk: waiting for the removal request\n");
+	while (!(inl(PCIHP_DOWN) & (1u << slot)))
+		if (wait_gpe() < 0)
+			return -1;
+	outb(iobase + 0x12, 0); /* the driver lets go of the device first */
+	outl(PCIHP_EJECT, 1u << slot);
+	if (pci_read(0) != 0xffffffffu)
+		return -1;
+	rt_printf("vblk: ejected slot %u, config space gone\n", slot);
+	/* the host saw DEVICE_DELETED and plugs a device in again */
+	if (wait_gpe() < 0 || !(inl(PCIHP_UP) & (1u << slot)) || pci_read(0) != 0x10011af4u)
+		return -1;
+	rt_printf("vblk: slot %u filled again\n", slot);
+	return 0;
 }
 
 static int find_device(void)
@@ -381,6 +473,20 @@ uint32_t guest_main(uint32_t magic, const struct mb_info *mbi)
 		cmdline = (const char *)mbi->cmdline;
 	rt_cmdline_get(cmdline, "mode", mode, sizeof(mode));
 	modern = strncmp(mode, "legacy", 6) != 0;
+	if (rt_cmdline_num(cmdline, "hotplug", 0)) {
+		modern = 0;
+		if (hotplug_wait_insert() < 0 || init_legacy() < 0 || hotplug_read_sector() < 0 ||
+		    verify(cmdline) < 0) {
+			rt_printf("vblk: hot-plug failed\n");
+			return 1;
+		}
+		if (hotplug_wait_remove() < 0) {
+			rt_printf("vblk: eject failed\n");
+			return 1;
+		}
+		rt_printf("vblk: done\n");
+		return 0;
+	}
 	if (find_device() < 0) {
 		rt_printf("vblk: no virtio-blk device\n");
 		return 1;
