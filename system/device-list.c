@@ -27,6 +27,7 @@ extern const struct device_class piix3_uhci_class;
 extern const struct device_class usb_tablet_class;
 extern const struct device_class usb_mouse_class;
 extern const struct device_class usb_kbd_class;
+extern const struct device_class usb_hub_class;
 extern const struct device_class rtl8139_class;
 extern const struct device_class pc_cpu_qemu64_class;
 extern const struct device_class pc_cpu_host_class;
@@ -55,6 +56,7 @@ const struct device_class *const device_classes[] = {
 	&usb_tablet_class,
 	&usb_mouse_class,
 	&usb_kbd_class,
+	&usb_hub_class,
 	&rtl8139_class,
 	&pc_cpu_qemu64_class,
 	&pc_cpu_host_class,

@@ -212,7 +212,7 @@ static void info_kvm(struct machine *m, GString *out)
 			       m->cfg->accel == ACCEL_KVM ? "enabled" : "disabled");
 }
 
-/* The devices on the USB ports, in QEMU's words (kvmpc has no hubs). */
+/* The devices on the USB ports, hubs' included, in QEMU's words. */
 static void info_usb(struct machine *m, GString *out)
 {
 	if (!usb_bus_present(m)) {
@@ -225,8 +225,8 @@ static void info_usb(struct machine *m, GString *out)
 
 		if (!d)
 			continue;
-		g_string_append_printf(out, "  Device 0.%d, Port %d, Speed %s Mb/s, Product %s%s%s\n",
-				       d->addr, p->index, d->speed == USB_SPEED_LOW ? "1.5" : "12",
+		g_string_append_printf(out, "  Device 0.%d, Port %s, Speed %s Mb/s, Product %s%s%s\n",
+				       d->addr, p->name, d->speed == USB_SPEED_LOW ? "1.5" : "12",
 				       d->product, d->dev.id ? ", ID: " : "",
 				       d->dev.id ? d->dev.id : "");
 	}

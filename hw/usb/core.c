@@ -72,10 +72,8 @@ static struct usb_port *usb_pick_port(struct usb_device *d, GError **err)
 
 	for (guint i = 0; i < ports->len; i++) {
 		struct usb_port *p = ports->pdata[i];
-		char num[16];
 
-		snprintf(num, sizeof(num), "%d", p->index);
-		if (want && strcmp(want, num))
+		if (want && strcmp(want, p->name))
 			continue;
 		if (!p->dev)
 			return p;
@@ -87,14 +85,30 @@ static struct usb_port *usb_pick_port(struct usb_device *d, GError **err)
 	return NULL;
 }
 
+extern const struct device_class usb_hub_class;
+
+static unsigned usb_free_ports(struct machine *m)
+{
+	unsigned n = 0;
+
+	for (guint i = 0; i < m->usb->ports->len; i++)
+		n += !((struct usb_port *)m->usb->ports->pdata[i])->dev;
+	return n;
+}
+
 int usb_device_attach(struct usb_device *d, GError **err)
 {
+	struct machine *m = d->dev.m;
 	struct usb_port *p;
 
-	if (!usb_bus_present(d->dev.m)) {
+	if (!usb_bus_present(m)) {
 		error_setg(err, "No 'usb-bus' bus found for device '%s'", d->dev.cls->name);
 		return -ENODEV;
 	}
+	/* as QEMU: the last free port gets a hub, so that more devices fit */
+	if (!d->is_hub && !(d->dev.opts && opts_get(d->dev.opts, "port")) &&
+	    usb_free_ports(m) == 1 && !device_create(m, &usb_hub_class, NULL, NULL, NULL, err))
+		return -EBUSY;
 	p = usb_pick_port(d, err);
 	if (!p)
 		return -EBUSY;
@@ -102,8 +116,8 @@ int usb_device_attach(struct usb_device *d, GError **err)
 	d->serial = NULL;
 	if (d->serial_index > 0 && d->serial_index < USB_NUM_STRINGS &&
 	    d->strings[d->serial_index])
-		d->serial = g_strdup_printf("%s-%s-%d", d->strings[d->serial_index], p->path,
-					    p->index);
+		d->serial = g_strdup_printf("%s-%s-%s", d->strings[d->serial_index], p->path,
+					    p->name);
 	d->port = p;
 	p->dev = d;
 	usb_device_reset(d);
@@ -135,6 +149,13 @@ void usb_device_reset(struct usb_device *d)
 	d->ctrl_len = d->ctrl_pos = 0;
 	if (d->ops->reset)
 		d->ops->reset(d);
+}
+
+struct usb_device *usb_device_find(struct usb_device *d, int addr)
+{
+	if (d->addr == addr)
+		return d;
+	return d->ops->find ? d->ops->find(d, addr) : NULL;
 }
 
 void usb_device_wakeup(struct usb_device *d)

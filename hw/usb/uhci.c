@@ -167,7 +167,7 @@ static struct usb_device *uhci_find_device(struct uhci *s, int addr)
 	for (int i = 0; i < UHCI_PORTS; i++) {
 		struct usb_device *d = s->ports[i].dev;
 
-		if (d && (s->portsc[i] & PORT_PE) && d->addr == addr)
+		if (d && (s->portsc[i] & PORT_PE) && (d = usb_device_find(d, addr)))
 			return d;
 	}
 	return NULL;
@@ -614,6 +614,7 @@ static int uhci_realize(struct device *dev, GError **err)
 		p->index = i + 1;
 		snprintf(p->path, sizeof(p->path), "0000:00:%02x.%x", s->pci.devfn >> 3,
 			 s->pci.devfn & 7);
+		snprintf(p->name, sizeof(p->name), "%d", i + 1);
 		usb_port_register(dev->m, p);
 	}
 	uhci_reset_regs(s);

@@ -7,8 +7,8 @@
  * SET_CONFIGURATION, GET_STATUS, features, interfaces) from the device's
  * descriptor bytes; class requests and the other endpoints go to the
  * device's ops.  A controller owns ports; a device is attached to a free
- * port of the machine's USB bus.  Full and low speed only: no split
- * transactions, no isochronous endpoints, no hubs.
+ * port of the machine's USB bus (hubs, hw/usb/hub.c, add ports).  Full and
+ * low speed only: no split transactions, no isochronous endpoints.
  */
 #ifndef HW_USB_USB_H
 #define HW_USB_USB_H
@@ -57,6 +57,8 @@ struct usb_device_ops {
 	int (*data)(struct usb_device *d, int pid, int ep, uint8_t *buf, int len);
 	/* Bus reset (port reset or controller reset). */
 	void (*reset)(struct usb_device *d);
+	/* A hub: the device with this address behind its enabled ports. */
+	struct usb_device *(*find)(struct usb_device *d, int addr);
 };
 
 struct usb_device {
@@ -64,6 +66,7 @@ struct usb_device {
 	const struct usb_device_ops *ops;
 	const char *product;           /* "QEMU USB Tablet", for info usb */
 	int speed;
+	bool is_hub;
 	/* Descriptors as the device sends them. */
 	const uint8_t *dev_desc;       /* 18 bytes */
 	const uint8_t *conf_desc;      /* wTotalLength bytes */
@@ -94,8 +97,9 @@ struct usb_port_ops {
 struct usb_port {
 	const struct usb_port_ops *ops;
 	void *opaque;
-	int index;                     /* 1-based port number on its controller */
+	int index;                     /* 1-based port number on its controller or hub */
 	char path[32];                 /* controller PCI path "0000:00:01.2" */
+	char name[32];                 /* QEMU's port path: "1", "2.3" behind a hub */
 	struct usb_device *dev;
 };
 
@@ -127,6 +131,9 @@ void usb_device_reset(struct usb_device *d);
  * the host; IN: room for len bytes).  Returns bytes moved or USB_RET_*.
  */
 int usb_handle_packet(struct usb_device *d, int pid, int ep, uint8_t *buf, int len);
+
+/* d, or the device with address addr behind it (hubs), or NULL. */
+struct usb_device *usb_device_find(struct usb_device *d, int addr);
 
 /* Device side: tell the controller new interrupt data is waiting. */
 void usb_device_wakeup(struct usb_device *d);

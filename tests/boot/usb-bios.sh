@@ -4,7 +4,8 @@
 # (port 0x402):
 #   - SeaBIOS finds the PIIX3 UHCI at 00:01.2 ("UHCI init on dev 00:01.2")
 #     and enumerates the keyboard over its schedule ("USB keyboard
-#     initialized");
+#     initialized"); with a tablet on port 1 the keyboard sits behind the
+#     usb-hub that takes port 2, as in QEMU, so SeaBIOS walks the hub too;
 #   - ESC sent with the monitor's sendkey goes to the usb-kbd (the most
 #     recent keyboard takes the keys, as in QEMU) and SeaBIOS, reading it
 #     through the UHCI, opens "Select boot device:";
@@ -31,7 +32,7 @@ truncate -s 1M "$T/cd.iso"
 
 # menu VMM LABEL: ESC through HMP sendkey opens the boot menu
 menu_hmp() {
-	start "$2" $1 -usb -device usb-kbd -monitor unix:"$T/$2.hmp",server=on,wait=off
+	start "$2" $1 -usb -device usb-tablet -device usb-kbd -monitor unix:"$T/$2.hmp",server=on,wait=off
 	if wait_for "$T/$2.dbg" "Press ESC for boot menu."; then
 		hmp "$T/$2.hmp" "sendkey esc" >/dev/null
 		wait_for "$T/$2.dbg" "Select boot device:"
@@ -39,7 +40,7 @@ menu_hmp() {
 	stop
 	check "$2: SeaBIOS inits the UHCI at 00:01.2" "has $T/$2.dbg 'UHCI init on dev 00:01.2'" \
 		"$T/$2.dbg"
-	check "$2: SeaBIOS enumerates the usb-kbd ('USB keyboard initialized')" \
+	check "$2: SeaBIOS enumerates the usb-kbd behind the hub ('USB keyboard initialized')" \
 		"has $T/$2.dbg 'USB keyboard initialized'" "$T/$2.dbg"
 	check "$2: ESC (sendkey) on the usb-kbd opens the boot menu" \
 		"has $T/$2.dbg 'Select boot device:' && has $T/$2.dbg '. DVD/CD'" "$T/$2.dbg"

@@ -854,6 +854,80 @@ static void test_cmdline(void)
 	vm_stop(vm);
 }
 
+/*
+ * Two devices on a two-port UHCI: as QEMU, a usb-hub takes port 2 and the
+ * keyboard sits behind it.  The hub enumerates with QEMU's descriptors,
+ * reports its port change on the interrupt endpoint, resets the port and
+ * then passes packets to the keyboard at address 0.
+ */
+static void test_hub(void)
+{
+	struct vm *vm = vm_start("-usb -device usb-tablet -device usb-kbd");
+	struct qtest *q = vm->q;
+	uint8_t buf[64];
+	static const uint8_t hub_dev[] = {
+		0x12, 0x01, 0x10, 0x01, 0x09, 0x00, 0x00, 0x08, 0x09, 0x04, 0xaa, 0x55,
+		0x01, 0x01, 0x01, 0x02, 0x03, 0x01,
+	};
+	static const uint8_t hub_conf[] = {
+		0x09, 0x02, 0x19, 0x00, 0x01, 0x01, 0x00, 0xe0, 0x00,
+		0x09, 0x04, 0x00, 0x00, 0x01, 0x09, 0x00, 0x00, 0x00,
+		0x07, 0x05, 0x81, 0x03, 0x02, 0x00, 0xff,
+	};
+	static const uint8_t hub_desc[] = { 0x0a, 0x29, 0x08, 0x0a, 0x00, 0x01, 0x00, 0x00, 0x00, 0xff };
+	static const uint8_t connected[] = { 0x01, 0x01, 0x01, 0x00 };
+	static const uint8_t enabled[] = { 0x03, 0x01, 0x02, 0x00 }; /* C_PORT_ENABLE left */
+	static const uint8_t bitmap[] = { 0x02, 0x00 };
+	uint8_t hubdesc[8] = { 0xa0, 6, 0, 0x29, 0, 0, 0xff, 0 };
+	uint8_t portstat[8] = { 0xa3, 0, 0, 0, 1, 0, 4, 0 };
+	g_autofree char *serial = NULL;
+
+	uhci_start(vm);
+	/* port 1 (the tablet) stays disabled: only the hub answers at 0 */
+	qtest_outw(q, IOBASE + 0x10, 0x000a);
+	qtest_outw(q, IOBASE + 0x12, 0x0200);
+	qtest_outw(q, IOBASE + 0x12, 0x0000);
+	qtest_outw(q, IOBASE + 0x12, 0x000e);
+	g_assert_cmpint(get_desc(vm, 0, 1, 0, 18, buf), ==, 18);
+	ASSERT_BYTES(buf, 18, hub_dev);
+	g_assert_cmpint(get_desc(vm, 0, 2, 0, 255, buf), ==, sizeof(hub_conf));
+	ASSERT_BYTES(buf, sizeof(hub_conf), hub_conf);
+	set_request(vm, 0, 0x00, 5, 2);
+	set_request(vm, 2, 0x00, 9, 1);
+	g_assert_cmpint(control(vm, 2, hubdesc, buf), ==, sizeof(hub_desc));
+	ASSERT_BYTES(buf, sizeof(hub_desc), hub_desc);
+	g_assert_cmpint(control(vm, 2, portstat, buf), ==, 4);
+	ASSERT_BYTES(buf, 4, connected);
+	/* the change shows on the status change endpoint */
+	td_write(vm, 0, LINK_T, TD_ACTIVE | 3u << 27, 0x69, 2, 1, 0, 2);
+	qtest_writel(q, QH + 4, LINK_T);
+	qtest_writel(q, QH + 4, TDS);
+	{
+		gint64 deadline = g_get_monotonic_time() + 30 * G_USEC_PER_SEC;
+
+		while (td_ctrl(vm, 0) & TD_ACTIVE) {
+			g_assert_cmpint(g_get_monotonic_time(), <, deadline);
+			vm_tick(vm);
+		}
+	}
+	qtest_memread(q, BUF, buf, 2);
+	ASSERT_BYTES(buf, 2, bitmap);
+	/* reset port 1, acknowledge connection and reset: enabled (QEMU also flags the enable) */
+	uint8_t reset[8] = { 0x23, 3, 4, 0, 1, 0, 0, 0 };
+	g_assert_cmpint(control(vm, 2, reset, NULL), ==, 0);
+	uint8_t c_conn[8] = { 0x23, 1, 16, 0, 1, 0, 0, 0 }, c_reset[8] = { 0x23, 1, 20, 0, 1, 0, 0, 0 };
+	g_assert_cmpint(control(vm, 2, c_conn, NULL), ==, 0);
+	g_assert_cmpint(control(vm, 2, c_reset, NULL), ==, 0);
+	g_assert_cmpint(control(vm, 2, portstat, buf), ==, 4);
+	ASSERT_BYTES(buf, 4, enabled);
+	/* the keyboard behind it */
+	g_assert_cmpint(get_desc(vm, 0, 1, 0, 18, buf), ==, 18);
+	ASSERT_BYTES(buf, 18, kbd_dev);
+	serial = string_desc(vm, 0, 11);
+	g_assert_cmpstr(serial, ==, "68284-0000:00:01.2-2.1");
+	vm_stop(vm);
+}
+
 /* device_add and device_del of a USB device: the port sees it come and go. */
 static void test_hotplug(void)
 {
@@ -893,5 +967,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/usb/mouse/config-and-report", test_mouse);
 	g_test_add_func("/usb/uhci/hostile-schedules", test_hostile);
 	g_test_add_func("/usb/uhci/hotplug", test_hotplug);
+	g_test_add_func("/usb/hub/behind-port-2", test_hub);
 	return g_test_run();
 }
