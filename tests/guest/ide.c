@@ -18,6 +18,11 @@
  * MiB read must begin with the 32-bit value i ^ 0x4b564d50 (i = its MiB
  * index), written there by the host.  Prints "ide bench: read_kib_s=R
  * write_kib_s=W bad=B" and exits 0 (1 on a device error or bad data).
+ * mode=ahci (bench/ahci.sh): the same sequential reads and writes on port 0
+ * of the first AHCI controller (8086:2922, ABAR as SeaBIOS assigned it),
+ * one command at a time in slot 0: READ/WRITE DMA EXT, or with ncq=1
+ * READ/WRITE FPDMA QUEUED (tag 0); completion polled in PxCI or PxSACT.
+ * Prints "ahci bench: read_kib_s=R write_kib_s=W bad=B".
  * mode=attack (tests/boot/probe-guard.sh): on the primary master, by PIO,
  * writes a qcow2 header naming backing= (a host path) into sector 0 and
  * prints "ide: header write refused" (status ERR) or "ide: header write
@@ -319,6 +324,149 @@ static int bench(const char *cmdline)
 	return bad ? 1 : 0;
 }
 
+/* ---- mode=ahci ---- */
+
+#define AHCI_CLB 0x00600000u
+#define AHCI_FB 0x00600400u
+#define AHCI_CT 0x00601000u
+#define PX(r) (0x100 + (r))
+
+static volatile uint32_t *abar;
+
+static uint32_t ahci_find(void)
+{
+	for (uint32_t devfn = 0; devfn < 256; devfn += 8)
+		if (pci_read(devfn, 0) == 0x29228086u)
+			return devfn;
+	return 0;
+}
+
+static int ahci_wait_clear(uint32_t reg, uint32_t mask)
+{
+	for (uint32_t i = 0; i < 50000000; i++) {
+		if (!(abar[reg / 4] & mask))
+			return 0;
+		if (abar[PX(0x10) / 4] & 0x40000000u)
+			return -1;
+	}
+	return -1;
+}
+
+/* Port 0: stopped, given its list and FIS area, started. */
+static int ahci_port0(void)
+{
+	abar[PX(0x18) / 4] = 0;
+	if (ahci_wait_clear(PX(0x18), 0xc000) < 0)
+		return -1;
+	abar[PX(0x00) / 4] = AHCI_CLB;
+	abar[PX(0x04) / 4] = 0;
+	abar[PX(0x08) / 4] = AHCI_FB;
+	abar[PX(0x0c) / 4] = 0;
+	abar[PX(0x30) / 4] = 0xffffffffu;
+	abar[PX(0x10) / 4] = 0xffffffffu;
+	abar[PX(0x18) / 4] = 0x11;
+	return 0;
+}
+
+/* Slot 0's header and table for bytes at BUF in 64 KiB PRDs. */
+static void ahci_setup(uint32_t bytes)
+{
+	volatile uint32_t *hdr = (volatile uint32_t *)AHCI_CLB;
+	volatile uint32_t *prd = (volatile uint32_t *)(AHCI_CT + 0x80);
+	uint32_t n = (bytes + 65535) / 65536;
+
+	for (uint32_t i = 0; i < n; i++) {
+		prd[4 * i] = BUF + i * 65536;
+		prd[4 * i + 1] = 0;
+		prd[4 * i + 3] = 65535;
+	}
+	hdr[0] = 5 | n << 16;
+	hdr[2] = AHCI_CT;
+	hdr[3] = 0;
+}
+
+/* One command of count sectors at lba in slot 0; 0 or -1. */
+static int ahci_rw(int write, int ncq, uint32_t lba, uint32_t count)
+{
+	volatile uint8_t *f = (volatile uint8_t *)AHCI_CT;
+	volatile uint32_t *hdr = (volatile uint32_t *)AHCI_CLB;
+
+	for (int i = 0; i < 20; i++)
+		f[i] = 0;
+	f[0] = 0x27;
+	f[1] = 0x80;
+	f[2] = ncq ? (write ? 0x61 : 0x60) : (write ? 0x35 : 0x25);
+	f[4] = lba;
+	f[5] = lba >> 8;
+	f[6] = lba >> 16;
+	f[7] = 0x40;
+	f[8] = lba >> 24;
+	if (ncq) {
+		f[3] = count;
+		f[11] = count >> 8;
+	} else {
+		f[12] = count;
+		f[13] = count >> 8;
+	}
+	hdr[0] = (hdr[0] & ~0x40u) | (write ? 0x40u : 0);
+	if (ncq)
+		abar[PX(0x34) / 4] = 1;
+	abar[PX(0x38) / 4] = 1;
+	if (ahci_wait_clear(ncq ? PX(0x34) : PX(0x38), 1) < 0) {
+		rt_printf("ahci bench: %s lba %u failed: is=%x tfd=%x\n", write ? "write" : "read",
+			  lba, abar[PX(0x10) / 4], abar[PX(0x20) / 4]);
+		return -1;
+	}
+	return 0;
+}
+
+static int ahci_bench(const char *cmdline)
+{
+	uint32_t mb = rt_cmdline_num(cmdline, "mb", 32);
+	uint32_t req = rt_cmdline_num(cmdline, "req", 1024) * 1024u;
+	int ncq = rt_cmdline_num(cmdline, "ncq", 0) != 0;
+	uint32_t per = req / 512, bad = 0, nreq, last, devfn = ahci_find();
+	uint64_t tr = 0, tw = 0, total;
+
+	if (!devfn || req < 65536 || req > 16u << 20 || req & 0xffff || !mb || mb > 1024 ||
+	    (ncq && per > 65535)) {
+		rt_printf("ahci bench: bad setup (devfn=%x req=%u mb=%u)\n", devfn, req, mb);
+		return 1;
+	}
+	pci_write16(devfn, 0x04, (uint16_t)(pci_read(devfn, 0x04) | 0x6));
+	abar = (volatile uint32_t *)(pci_read(devfn, 0x24) & ~0xfu);
+	if (ahci_port0() < 0) {
+		rt_printf("ahci bench: port 0 does not stop\n");
+		return 1;
+	}
+	nreq = (mb << 20) / req;
+	total = (uint64_t)nreq * req;
+	ahci_setup(req);
+	last = pm_now();
+	for (uint32_t r = 0; r < nreq; r++) {
+		if (ahci_rw(0, ncq, r * per, per) < 0)
+			return 1;
+		pm_acc(&last, &tr);
+		for (uint32_t off = 0; off < req; off += 65536) {
+			uint64_t at = (uint64_t)r * req + off;
+
+			if (!(at & 0xfffff) &&
+			    *(volatile uint32_t *)(BUF + off) != ((uint32_t)(at >> 20) ^ MARK))
+				bad++;
+		}
+		last = pm_now();
+	}
+	last = pm_now();
+	for (uint32_t r = 0; r < nreq; r++) {
+		if (ahci_rw(1, ncq, (mb << 11) + r * per, per) < 0)
+			return 1;
+		pm_acc(&last, &tw);
+	}
+	rt_printf("ahci bench: read_kib_s=%u write_kib_s=%u bad=%u\n",
+		  kib_per_s(total, tr), kib_per_s(total, tw), bad);
+	return bad ? 1 : 0;
+}
+
 /* ---- mode=attack ---- */
 
 /* WRITE SECTORS of one sector at LBA 0 by PIO; the final status or -1. */
@@ -384,6 +532,8 @@ uint32_t guest_main(uint32_t magic, const struct mb_info *mbi)
 		return bench(cmdline);
 	if (!strncmp(mode, "attack", 7))
 		return attack(cmdline);
-	rt_printf("ide: mode=media, bench or attack expected\n");
+	if (!strncmp(mode, "ahci", 5))
+		return ahci_bench(cmdline);
+	rt_printf("ide: mode=media, bench, ahci or attack expected\n");
 	return 1;
 }
