@@ -381,6 +381,11 @@ static int vblk_realize(struct device *dev, GError **err)
 		if ((ret = virtio_pci_parse_opts(dev->opts, &s->cfg.pci, err)) < 0)
 			return ret;
 		s->cfg.serial = opts_get(dev->opts, "serial");
+	} else if (dev->globals) { /* -global virtio-blk-pci.* on a -drive if=virtio disk */
+		if ((ret = virtio_pci_parse_opts(dev->globals, &s->cfg.pci, err)) < 0)
+			return ret;
+		if (opts_has(dev->globals, "serial"))
+			s->cfg.serial = opts_get(dev->globals, "serial");
 	}
 	if ((ret = vblk_find_drive(s, m, err)) < 0)
 		return ret;

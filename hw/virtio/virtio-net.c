@@ -318,6 +318,11 @@ static int vnet_realize(struct device *dev, GError **err)
 			return ret;
 		n->cfg.netdev = opts_get(dev->opts, "netdev");
 		n->cfg.mac = opts_get(dev->opts, "mac");
+	} else if (dev->globals) { /* -global virtio-net-pci.* on a -nic NIC */
+		if ((ret = virtio_pci_parse_opts(dev->globals, &n->cfg.pci, err)) < 0)
+			return ret;
+		if (opts_has(dev->globals, "mac"))
+			n->cfg.mac = opts_get(dev->globals, "mac");
 	}
 	if ((ret = vnet_parse_mac(n, m, err)) < 0)
 		return ret;

@@ -10,6 +10,8 @@
 #     register dump with the Code= line (the byte at EIP in <>) on stderr,
 #     the VM paused in "internal-error" (kvmpc stays up, as QEMU), and the
 #     Code= and EIP lines byte for byte those of QEMU;
+#   - -machine pit=off: no in-kernel PIT, and SeaBIOS still reaches the
+#     payload, as under QEMU;
 #   - under -accel qtest (no vCPU runs) the power-on state, the same text
 #     as QEMU's never-started CPU.
 cd "$(dirname "$0")/../.." || exit 1
@@ -88,6 +90,18 @@ if [ $have_qemu = 1 ]; then
 	check "emulation failure: Code= and EIP lines as QEMU's" \
 		"[ \"\$(grep -E '^(Code|EIP)=' $T/kfail.err)\" = \"\$(grep -E '^(Code|EIP)=' $T/qfail.err)\" ]" \
 		"$T/qfail.err"
+	stop "$pid"
+fi
+
+# ---- -machine pit=off: no PIT at all, SeaBIOS still boots the payload ----
+start kpit "$KVMPC" halt -machine pit=off
+check "pit=off: SeaBIOS and the loader run without a PIT (payload reached)" \
+	"wait_for '$T/kpit.ser' 'regs: halting'" "$T/kpit.err"
+stop "$pid"
+if [ $have_qemu = 1 ]; then
+	start qpit "$QEMU" halt -machine pit=off
+	check "pit=off: QEMU reaches the payload too" "wait_for '$T/qpit.ser' 'regs: halting'" \
+		"$T/qpit.err"
 	stop "$pid"
 fi
 

@@ -4,7 +4,8 @@
  * against kvmpc and QEMU: PIIX4_PM.disable_s3/disable_s4/s4_val in fw_cfg
  * "etc/system-states", VGA.vgamem_mb in the size of BAR 0, ide-hd.model in
  * IDENTIFY of a -drive if=ide disk, isa-serial.iobase moving the board's
- * COM port, and a -device line's own property winning over a -global.
+ * COM port, virtio-blk-pci.disable-legacy on a -drive if=virtio disk (its
+ * PCI device id), and a -device line's own property winning over a -global.
  * (Refused globals and their messages: tests/boot/global.sh.)
  */
 #include <stdio.h>
@@ -136,6 +137,41 @@ static void test_ide_model(void)
 	g_unlink(path);
 }
 
+/* The device id of the first virtio-blk function on bus 0 (0 if none). */
+static uint16_t virtio_blk_id(struct qtest *q)
+{
+	for (int devfn = 0; devfn < 256; devfn += 8) {
+		uint16_t id = qtest_pci_readw(q, devfn, 2);
+		if (qtest_pci_readw(q, devfn, 0) == 0x1af4 && (id == 0x1001 || id == 0x1042))
+			return id;
+	}
+	return 0;
+}
+
+static void test_virtio_blk_legacy(void)
+{
+	char path[] = "/tmp/kvmpc-global-XXXXXX";
+	int fd = g_mkstemp(path);
+	char *args;
+	struct qtest *q;
+
+	g_assert_cmpint(fd, >=, 0);
+	g_assert_cmpint(ftruncate(fd, 1 << 20), ==, 0);
+	close(fd);
+	args = g_strdup_printf("-drive file=%s,format=raw,if=virtio", path);
+	q = qtest_start(args);
+	g_assert_cmphex(virtio_blk_id(q), ==, 0x1001); /* transitional */
+	qtest_quit(q);
+	g_free(args);
+	args = g_strdup_printf("-drive file=%s,format=raw,if=virtio "
+			       "-global virtio-blk-pci.disable-legacy=on", path);
+	q = qtest_start(args);
+	g_assert_cmphex(virtio_blk_id(q), ==, 0x1042); /* modern only */
+	qtest_quit(q);
+	g_free(args);
+	g_unlink(path);
+}
+
 static void test_serial_iobase(void)
 {
 	struct qtest *q = qtest_start("-serial null -global isa-serial.iobase=0x2e8");
@@ -155,5 +191,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/global/vgamem_mb", test_vgamem);
 	g_test_add_func("/global/ide-hd-model", test_ide_model);
 	g_test_add_func("/global/isa-serial-iobase", test_serial_iobase);
+	g_test_add_func("/global/virtio-blk-disable-legacy", test_virtio_blk_legacy);
 	return g_test_run();
 }
