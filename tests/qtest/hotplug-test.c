@@ -312,6 +312,23 @@ static void test_eject_lowest(void)
 	vm_stop(vm);
 }
 
+/* A removal still pending at a system reset happens then, as in QEMU. */
+static void test_reset_ejects(void)
+{
+	struct vm *vm = vm_start(NULL);
+
+	add_rng(vm, "r1", 5);
+	add_rng(vm, "r2", 6);
+	del(vm, "r1");
+	qmp_ok(vm, "{\"execute\": \"system_reset\"}");
+	wait_deleted(vm, "r1");
+	g_assert_cmphex(qtest_pci_readl(vm->q, 5 << 3, 0), ==, 0xffffffff);
+	g_assert_cmphex(qtest_pci_readw(vm->q, 6 << 3, 0), ==, 0x1af4);
+	g_assert_cmphex(qtest_inl(vm->q, PCI_DOWN), ==, 0);
+	g_assert_cmphex(qtest_inl(vm->q, PCI_UP), ==, 1u << 6);
+	vm_stop(vm);
+}
+
 /* QEMU 7.2's default mode (bridge support on): reading "up" clears it. */
 static void test_up_read_clears(void)
 {
@@ -722,6 +739,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/hotplug/pci/plug-eject", test_plug_eject);
 	g_test_add_func("/hotplug/pci/eject-lowest", test_eject_lowest);
 	g_test_add_func("/hotplug/pci/up-read-clears", test_up_read_clears);
+	g_test_add_func("/hotplug/pci/reset-ejects", test_reset_ejects);
 	g_test_add_func("/hotplug/pci/errors", test_errors);
 	g_test_add_func("/hotplug/pci/blk-io", test_blk_io);
 	g_test_add_func("/hotplug/pci/random-rounds", test_random_rounds);
