@@ -238,6 +238,48 @@ static void test_dma(void)
 	env_stop(&e);
 }
 
+/*
+ * Issue 17 item 1 through AHCI: a disk given without format= is probed as
+ * raw, and a guest write that would make sector 0 probe as qcow2 (a header
+ * naming a host file as backing) is refused with an error status; the host
+ * sector stays as it was.  An ordinary sector 0 write still works.
+ */
+static void test_probe_guard(void)
+{
+	char *dir = ide_tmpdir(); /* ide_rm_tree frees it */
+	g_autofree char *img = ide_make_image(dir, "probed.img", DISK_SIZE, NPAT, 512);
+	g_autofree char *args = g_strdup_printf("-nodefaults -drive if=none,id=d0,file=%s "
+						"-device ahci,id=ahci0 -device ide-hd,drive=d0,bus=ahci0.0",
+						img);
+	struct qtest *q = qtest_start(args);
+	struct ahci_cmd c = { 0 };
+	uint8_t hdr[512] = { 'Q', 'F', 'I', 0xfb, 0, 0, 0, 3 }, before[512], after[512];
+	static const char backing[] = "/etc/passwd";
+
+	/* backing_file_offset 0x200... would point past the sector: keep it inside */
+	hdr[15] = 0x80;
+	hdr[19] = sizeof(backing) - 1;
+	memcpy(hdr + 0x80, backing, sizeof(backing) - 1);
+	read_host(img, 0, before, sizeof(before));
+	ahci_pci_enable(q);
+	ahci_port_start(q, 0);
+	qtest_memwrite(q, AHCI_BUF, hdr, sizeof(hdr));
+	ahci_fis_lba(&c, 0x35, 0, 1);
+	c.write = true;
+	g_assert_cmphex(ahci_run(q, 0, &c, 512) & 0x01, ==, 0x01); /* ERR */
+	read_host(img, 0, after, sizeof(after));
+	g_assert(!memcmp(before, after, sizeof(after)));
+	/* a sector 0 that probes as nothing in particular is written */
+	memset(hdr, 0x5a, sizeof(hdr));
+	qtest_memwrite(q, AHCI_BUF, hdr, sizeof(hdr));
+	ahci_fis_lba(&c, 0x35, 0, 1);
+	g_assert_cmphex(ahci_run(q, 0, &c, 512), ==, 0x50);
+	read_host(img, 0, after, sizeof(after));
+	g_assert(!memcmp(hdr, after, sizeof(after)));
+	qtest_quit(q);
+	ide_rm_tree(dir);
+}
+
 static void ncq_issue(struct qtest *q, int tag, bool write, uint64_t lba, uint16_t n,
 		      uint64_t addr)
 {
@@ -498,6 +540,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/ahci/identify", test_identify);
 	g_test_add_func("/ahci/dma", test_dma);
 	g_test_add_func("/ahci/ncq", test_ncq);
+	g_test_add_func("/ahci/probe-guard", test_probe_guard);
 	g_test_add_func("/ahci/atapi", test_atapi);
 	g_test_add_func("/ahci/comreset", test_comreset);
 	g_test_add_func("/ahci/intx", test_intx);
