@@ -4,11 +4,14 @@
  * events applied in order and delivered as one pointer report at the end
  * (QEMU's "sync"), to the most recently activated device taking that kind
  * (ui/console.h input handlers; a usb-tablet takes abs, the PS/2 mouse or a
- * usb-mouse rel).  abs values are 0..0x7fff on each axis.  "device" and
- * "head" name a display in QEMU to pick a bound input device; kvmpc has one
- * display and no binding, so they are accepted and do not change routing.
+ * usb-mouse rel).  abs values are 0..0x7fff on each axis.  As in QEMU, a
+ * paused VM refuses the events ("VM not running").  "device" and "head"
+ * name a display in QEMU to pick a bound input device; kvmpc checks that
+ * the device exists but has one display and no binding, so routing stays.
  */
 #include <string.h>
+#include "core/device.h"
+#include "core/machine.h"
 #include "ui/console.h"
 #include "ui/monitor-int.h"
 
@@ -160,12 +163,22 @@ static int input_one(struct input_batch *b, JsonObject *e, GError **err)
 static JsonNode *cmd_input_send_event(struct machine *m, JsonObject *a, GError **err)
 {
 	JsonArray *events = json_object_get_array_member(a, "events");
+	const char *device = member_str(a, "device");
 	struct input_batch b = { .buttons = console_buttons() };
 	int x, y;
 
 	console_abs_position(&x, &y);
 	b.x = x;
 	b.y = y;
+	/* QEMU's order: the named device first, then the run state */
+	if (device && !device_find(m, device)) {
+		qmp_error(err, QMP_ERR_DEVICE_NOT_FOUND, "Device '%s' not found", device);
+		return NULL;
+	}
+	if (m->state != RUN_STATE_RUNNING) {
+		qmp_error(err, QMP_ERR_GENERIC, "VM not running");
+		return NULL;
+	}
 	if (input_check(events, err) < 0)
 		return NULL;
 	for (guint i = 0; i < json_array_get_length(events); i++)

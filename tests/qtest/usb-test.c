@@ -278,6 +278,20 @@ static void test_cmdline(void)
 	g_assert_cmphex(qtest_inw(vm->q, IOBASE + 0x10), ==, 0x0083);
 	vm_stop(vm);
 
+	/* input-send-event: an unknown device, then no absolute device (QEMU's errors) */
+	vm = vm_start("-usb -device usb-kbd");
+	if (vm->qemu)
+		qmp_ok(vm, "{\"execute\": \"cont\"}\n");
+	r = qmp(vm, "{\"execute\": \"input-send-event\", \"arguments\": {\"device\": \"nosuch\", "
+		"\"events\": [{\"type\": \"rel\", \"data\": {\"axis\": \"x\", \"value\": 1}}]}}\n");
+	g_assert_nonnull(strstr(r, "\"Device 'nosuch' not found\""));
+	g_free(r);
+	r = qmp(vm, "{\"execute\": \"input-send-event\", \"arguments\": {\"events\": "
+		"[{\"type\": \"abs\", \"data\": {\"axis\": \"x\", \"value\": 1}}]}}\n");
+	g_assert_nonnull(strstr(r, "\"Input handler not found for event type abs\""));
+	g_free(r);
+	vm_stop(vm);
+
 	/* HMP info usb lists the devices by port, with their ids */
 	vm = vm_start("-usb -device usb-tablet,id=tab");
 	r = qmp(vm, "{\"execute\": \"human-monitor-command\", "
