@@ -503,7 +503,8 @@ static long proc_rss_kb(pid_t pid)
 static void test_random_rounds(void)
 {
 	static const char *const types[] = { "virtio-rng-pci", "virtio-balloon-pci",
-					     "virtio-blk-pci", "virtio-net-pci" };
+					     "virtio-blk-pci", "virtio-net-pci", "e1000",
+					     "rtl8139" };
 	struct vm *vm = vm_start("-netdev user,id=n0");
 	struct qtest *q = vm->q;
 	GRand *rnd = g_rand_new_with_seed(12);
@@ -521,7 +522,7 @@ static void test_random_rounds(void)
 	rss0 = proc_rss_kb(qtest_pid(q));
 	for (int round = 0; round < 200; round++) {
 		int slot = 3 + g_rand_int_range(rnd, 0, 4);
-		int t = g_rand_int_range(rnd, 0, 4);
+		int t = g_rand_int_range(rnd, 0, G_N_ELEMENTS(types));
 		g_autofree char *id = g_strdup_printf("s%d", slot);
 
 		if (!present[slot]) {
@@ -534,7 +535,7 @@ static void test_random_rounds(void)
 				drive_add(vm, drv);
 				extra = g_strdup_printf(", \"drive\": \"%s\"", drv);
 			} else {
-				extra = g_strdup(t == 3 ? ", \"netdev\": \"n0\"" : "");
+				extra = g_strdup(t >= 3 ? ", \"netdev\": \"n0\"" : "");
 			}
 			cmd = g_strdup_printf("{\"execute\": \"device_add\", \"arguments\": "
 					      "{\"driver\": \"%s\", \"id\": \"%s\", \"addr\": "
