@@ -332,7 +332,7 @@ static void load_taskfile(struct ide_unit *s, const uint8_t *f)
 	s->sector = f[4];
 	s->lcyl = f[5];
 	s->hcyl = f[6];
-	s->select = (f[7] & ~IDE_DEV_DEV) | 0xa0;
+	s->select = f[7] & ~IDE_DEV_DEV;    /* as QEMU: no obsolete 0xa0 bits */
 	s->hob_sector = f[8];
 	s->hob_lcyl = f[9];
 	s->hob_hcyl = f[10];

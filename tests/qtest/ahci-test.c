@@ -171,6 +171,11 @@ static void test_identify(void)
 	g_assert_cmphex(ahci_run(e.q, 0, &c, 512), ==, 0x50);
 	g_assert_cmphex(ahci_rd(e.q, PX(0, PX_IS)), ==, IS_DHRS | IS_PSS);
 	g_assert_cmpuint(prdbc(e.q, 0, 0), ==, 512);
+	/* The D2H FIS: status, and the task file as the FIS left it */
+	qtest_memread(e.q, AHCI_FB(0) + 0x40, pio, sizeof(pio));
+	g_assert_cmphex(pio[0], ==, 0x34);
+	g_assert_cmphex(pio[2], ==, 0x50);
+	g_assert_cmphex(pio[7], ==, 0x40);
 	qtest_memread(e.q, AHCI_FB(0) + 0x20, pio, sizeof(pio));
 	g_assert_cmphex(pio[0], ==, 0x5f);
 	g_assert_cmphex(pio[2], ==, 0x58);
