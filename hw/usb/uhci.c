@@ -626,8 +626,12 @@ static void uhci_unrealize(struct device *dev)
 	struct uhci *s = container_of(dev, struct uhci, pci.dev);
 
 	timer_del(&s->frame_timer);
-	for (int i = 0; i < UHCI_PORTS; i++)
+	for (int i = 0; i < UHCI_PORTS; i++) {
+		/* devices left on the ports keep no pointer to them */
+		if (s->ports[i].dev)
+			usb_device_detach(s->ports[i].dev);
 		usb_port_unregister(dev->m, &s->ports[i]);
+	}
 }
 
 static void uhci_dev_reset(struct device *dev)
