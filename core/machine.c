@@ -34,11 +34,54 @@ static void machine_serve_internal_error(struct machine *m)
 	machine_event(m, &ev);
 }
 
+static void machine_send(struct machine *m, enum machine_event_kind kind)
+{
+	struct machine_event ev = { .kind = kind };
+
+	machine_event(m, &ev);
+}
+
+/* S3 entered: vCPUs stop; the clock and devices run on. */
+static void machine_do_suspend(struct machine *m)
+{
+	m->suspend_requested = false;
+	if (m->suspended || m->state == RUN_STATE_SHUTDOWN)
+		return;
+	if (m->accel && m->accel->pause)
+		m->accel->pause(m);
+	m->suspended = true;
+	if (m->board && m->board->suspend)
+		m->board->suspend(m);
+	machine_send(m, MACHINE_EVENT_SUSPEND);
+}
+
+/* Out of S3: reset (RAM kept), then the vCPUs run if the machine does. */
+static void machine_do_wakeup(struct machine *m)
+{
+	unsigned why = m->wakeup_requested & (m->wakeup_enabled | MACHINE_WAKE_OTHER |
+					      MACHINE_WAKE_PWRBTN);
+
+	m->wakeup_requested = 0;
+	if (!m->suspended || !why)
+		return;
+	m->suspended = false;
+	machine_reset(m);
+	if (m->board && m->board->wakeup)
+		m->board->wakeup(m, why);
+	if (m->state == RUN_STATE_RUNNING && m->accel && m->accel->resume)
+		m->accel->resume(m);
+	machine_send(m, MACHINE_EVENT_WAKEUP);
+}
+
 static gboolean machine_serve_requests(gpointer opaque)
 {
 	struct machine *m = opaque;
 
 	machine_lock(m);
+	if (m->suspend_requested)
+		machine_do_suspend(m);
+	if (m->wakeup_requested)
+		machine_do_wakeup(m);
 	if (m->internal_error_requested)
 		machine_serve_internal_error(m);
 	if (m->poweroff_requested) {
@@ -102,6 +145,21 @@ void machine_request_internal_error(struct machine *m)
 	machine_wake(m);
 }
 
+void machine_request_suspend(struct machine *m)
+{
+	m->suspend_requested = true;
+	machine_wake(m);
+}
+
+int machine_request_wakeup(struct machine *m, unsigned why)
+{
+	if (!m->suspended)
+		return -EINVAL;
+	m->wakeup_requested |= why;
+	machine_wake(m);
+	return 0;
+}
+
 void machine_request_poweroff(struct machine *m)
 {
 	m->poweroff_requested = true;
@@ -133,13 +191,14 @@ void machine_resume(struct machine *m)
 		return;
 	vclock_resume(&m->clock);
 	m->state = RUN_STATE_RUNNING;
-	if (m->accel && m->accel->resume)
+	if (m->accel && m->accel->resume && !m->suspended) /* S3: vCPUs wait for a wakeup */
 		m->accel->resume(m);
 }
 
 void machine_reset(struct machine *m)
 {
 	m->internal_error = false;
+	m->suspended = false; /* a reset ends S3 too (the caller runs the vCPUs) */
 	for (unsigned i = 0; i < m->devices->len; i++)
 		device_reset(g_ptr_array_index(m->devices, i));
 	if (m->board && m->board->reset)

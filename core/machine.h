@@ -149,6 +149,10 @@ struct board_ops {
 	 */
 	int (*hotplug)(struct machine *m, struct device *dev, GError **err);
 	int (*unplug_request)(struct machine *m, struct device *dev, GError **err);
+	/* ACPI S3: entered (vCPUs stopped); woken (after the reset, before the
+	 * vCPUs run again), why: MACHINE_WAKE_* */
+	void (*suspend)(struct machine *m);
+	void (*wakeup)(struct machine *m, unsigned why);
 };
 struct savevm_registry;
 struct migration_state;
@@ -204,6 +208,10 @@ struct machine {
 	bool shutdown_requested;
 	bool poweroff_requested;
 	bool internal_error_requested;
+	bool suspend_requested;  /* ACPI S3 (machine_request_suspend) */
+	unsigned wakeup_requested; /* MACHINE_WAKE_* bits */
+	unsigned wakeup_enabled;   /* MACHINE_WAKE_* the guest enabled (OTHER always) */
+	bool suspended;          /* in S3: vCPUs stopped, clocks and devices run */
 	bool internal_error;   /* paused by a vCPU error until a reset (QEMU's internal-error) */
 	int exit_code;
 	enum run_state state;
@@ -293,6 +301,19 @@ static inline void machine_unlock(struct machine *m) { g_mutex_unlock(&m->lock);
 /* Ask the I/O thread to reset the system (or exit, with -no-reboot). */
 void machine_request_reset(struct machine *m);
 /* The guest powered off (ACPI S5): exit 0, or pause with -no-shutdown. */
+/*
+ * ACPI S3 suspend to RAM: the vCPUs stop, the virtual clock and devices
+ * run on (an RTC alarm can fire).  A wakeup (QMP system_wakeup, the power
+ * button, a key, the RTC alarm when the guest enabled RTC_EN) resets the
+ * machine, RAM kept, and runs it: the firmware finds its resume mark in
+ * CMOS and jumps to the OS's waking vector, as after a real S3.
+ */
+#define MACHINE_WAKE_OTHER 1u
+#define MACHINE_WAKE_RTC 2u
+#define MACHINE_WAKE_PWRBTN 4u
+void machine_request_suspend(struct machine *m);
+/* -EINVAL when not suspended (QMP system_wakeup's error); else 0 */
+int machine_request_wakeup(struct machine *m, unsigned why);
 void machine_request_poweroff(struct machine *m);
 /* A vCPU cannot go on: pause the VM in QEMU's "internal-error" state. */
 void machine_request_internal_error(struct machine *m);
@@ -321,6 +342,9 @@ enum machine_event_kind {
 	/* an incoming socket migration ended: id: "completed" or "failed";
 	 * resumed: the machine runs now */
 	MACHINE_EVENT_MIGRATION,
+	MACHINE_EVENT_SUSPEND,  /* the guest entered S3 */
+	MACHINE_EVENT_SUSPEND_DISK, /* the guest entered S4 (then powers off) */
+	MACHINE_EVENT_WAKEUP,   /* it left S3 */
 };
 
 struct machine_event {

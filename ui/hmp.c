@@ -553,6 +553,10 @@ static void hmp_powerdown(struct machine *m, GString *o, char **v)
 	hmp_noarg(m, o, "system_powerdown");
 }
 static void hmp_quit(struct machine *m, GString *o, char **v) { hmp_noarg(m, o, "quit"); }
+static void hmp_wakeup(struct machine *m, GString *o, char **v)
+{
+	hmp_noarg(m, o, "system_wakeup");
+}
 
 /*
  * noarg: QEMU's table name of a command that takes no arguments; any given
@@ -589,6 +593,7 @@ static const struct {
 	{ "stop", hmp_stop, "stop  -- stop emulation", "stop|s" },
 	{ "system_powerdown", hmp_powerdown, "system_powerdown  -- send system power down event", "system_powerdown" },
 	{ "system_reset", hmp_reset, "system_reset  -- reset the system", "system_reset" },
+	{ "system_wakeup", hmp_wakeup, "system_wakeup  -- wakeup guest from suspend", "system_wakeup" },
 	{ "xp", hmp_xp, "xp /fmt addr -- physical memory dump starting at 'addr'" },
 	{ "?", hmp_help, NULL },
 };

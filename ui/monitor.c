@@ -732,6 +732,15 @@ static void mon_machine_event(struct notifier *n, void *data)
 	case MACHINE_EVENT_TRAY_MOVED:
 		monitor_event_tray_moved(r->m, ev->id, ev->tray_open);
 		break;
+	case MACHINE_EVENT_SUSPEND:
+		monitor_event(r->m, "SUSPEND", NULL);
+		break;
+	case MACHINE_EVENT_SUSPEND_DISK:
+		monitor_event(r->m, "SUSPEND_DISK", NULL);
+		break;
+	case MACHINE_EVENT_WAKEUP:
+		monitor_event(r->m, "WAKEUP", NULL);
+		break;
 	case MACHINE_EVENT_MIGRATION:
 		qmp_migration_finished(r->m, !strcmp(ev->id, "completed"), ev->resumed);
 		break;

@@ -88,6 +88,8 @@ static const char *status_name(struct machine *m)
 {
 	struct mon_root *r = m->monitor;
 
+	if (m->suspended && m->state != RUN_STATE_SHUTDOWN)
+		return "suspended";
 	switch (m->state) {
 	case RUN_STATE_RUNNING:
 		return "running";
@@ -110,7 +112,8 @@ static JsonNode *cmd_query_status(struct machine *m, JsonObject *a, GError **err
 
 	json_object_set_string_member(o, "status", status_name(m));
 	json_object_set_boolean_member(o, "singlestep", false);
-	json_object_set_boolean_member(o, "running", m->state == RUN_STATE_RUNNING);
+	json_object_set_boolean_member(o, "running",
+				       m->state == RUN_STATE_RUNNING && !m->suspended);
 	return node_obj(o);
 }
 
@@ -172,6 +175,17 @@ static JsonNode *cmd_system_powerdown(struct machine *m, JsonObject *a, GError *
 		return NULL;
 	}
 	monitor_event(m, "POWERDOWN", NULL);
+	return empty_return();
+}
+
+/* QEMU 7.2's system_wakeup: only a guest in S3 can be woken. */
+static JsonNode *cmd_system_wakeup(struct machine *m, JsonObject *a, GError **err)
+{
+	if (machine_request_wakeup(m, MACHINE_WAKE_OTHER) < 0) {
+		qmp_error(err, QMP_ERR_GENERIC,
+			  "Unable to wake up: guest is not in suspended state");
+		return NULL;
+	}
 	return empty_return();
 }
 
@@ -623,6 +637,7 @@ const struct qmp_cmd qmp_core_cmds[] = {
 	{ "cont", cmd_cont, { { 0 } } },
 	{ "system_reset", cmd_system_reset, { { 0 } } },
 	{ "system_powerdown", cmd_system_powerdown, { { 0 } } },
+	{ "system_wakeup", cmd_system_wakeup, { { 0 } } },
 	{ "quit", cmd_quit, { { 0 } } },
 	{ "screendump", cmd_screendump, { { "filename", ARG_STR, false },
 					  { "device", ARG_STR, true },

@@ -9,7 +9,11 @@
  *    0x67 computed from which LPT/COM ports exist, PMREGMISC 0x80 bit 0
  *    enabling the PM I/O block at PMBA, SMBus base 0x90 / 0xd2 (values only);
  *  - PM1_STS/PM1_EN at PMBA+0 (status write-1-to-clear), PM1_CNT at +4
- *    (SLP_EN with SLP_TYP 0, or 2 = S4, powers off; S3 is not supported),
+ *    (SLP_EN with SLP_TYP 0 powers off, with s4_val (2) sends SUSPEND_DISK
+ *    and powers off, with 1 suspends to RAM: core/machine.h's S3; PM1_EN's
+ *    RTC_EN lets the RTC alarm wake it; the wakeup sets WAK_STS and the
+ *    RTC/PWRBTN status of the source after the machine's reset, since on
+ *    real hardware these registers live in the resume well),
  *    the 24-bit PM timer at +8 counting at 3.579545 MHz of virtual time;
  *    TMR_STS sets each time bit 23 of the counter toggles (checked on read,
  *    and by a timer armed only while TMR_EN is set and TMR_STS is clear);
@@ -26,7 +30,7 @@
  *    the legacy one that SeaBIOS's tables use.
  *
  * Left out: SMBus controller I/O, SMI, GLBCTL and the other PIIX4 PM I/O
- * registers (read as unassigned), S3 suspend, RTC and GPE event sources.
+ * registers (read as unassigned), GPE event sources other than hot-plug.
  */
 #include <string.h>
 #include "hw/acpi/piix4_pm.h"
@@ -126,6 +130,28 @@ void piix4_pm_power_button(struct piix4_pm *s)
 	pm_update_sci(s);
 }
 
+/* RTC_EN also arms the RTC alarm as a wake source from S3. */
+static void pm_wake_sources(struct piix4_pm *s)
+{
+	struct machine *m = s->pci.dev.m;
+
+	if (s->pm1_en & PIIX4_PM1_RTC)
+		m->wakeup_enabled |= MACHINE_WAKE_RTC;
+	else
+		m->wakeup_enabled &= ~MACHINE_WAKE_RTC;
+}
+
+/* Out of S3 (the machine was reset): the status bits of the wakeup. */
+void piix4_pm_wakeup(struct piix4_pm *s, unsigned why)
+{
+	s->pm1_sts |= PIIX4_PM1_WAK;
+	if (why & MACHINE_WAKE_RTC)
+		s->pm1_sts |= PIIX4_PM1_RTC;
+	if (why & MACHINE_WAKE_PWRBTN)
+		s->pm1_sts |= PIIX4_PM1_PWRBTN;
+	pm_update_sci(s);
+}
+
 /* ---- PM1 registers (16-bit, byte accesses merged here) ---- */
 
 static uint16_t pm1_reg_read(struct piix4_pm *s, unsigned reg)
@@ -145,11 +171,16 @@ static void pm1_cnt_write(struct piix4_pm *s, uint16_t val)
 	s->pm1_cnt = val & ~PIIX4_PM1_CNT_SLP_EN;
 	if (!(val & PIIX4_PM1_CNT_SLP_EN))
 		return;
-	if (typ == SLP_TYP_SOFT_OFF || typ == s->s4_val)
+	if (typ == SLP_TYP_SOFT_OFF) {
 		machine_request_poweroff(s->pci.dev.m);
-	else if (typ == SLP_TYP_S3)
-		guest_unimp("piix4-pm: S3 suspend is not supported, ignored");
-	else
+	} else if (typ == s->s4_val) {
+		struct machine_event ev = { .kind = MACHINE_EVENT_SUSPEND_DISK };
+
+		machine_event(s->pci.dev.m, &ev);
+		machine_request_poweroff(s->pci.dev.m);
+	} else if (typ == SLP_TYP_S3) {
+		machine_request_suspend(s->pci.dev.m);
+	} else
 		guest_error("piix4-pm: SLP_EN with unknown SLP_TYP %d", typ);
 }
 
@@ -168,6 +199,7 @@ static void pm1_reg_write(struct piix4_pm *s, unsigned reg, uint16_t val, uint16
 		break;
 	case 2:
 		s->pm1_en = (s->pm1_en & ~mask) | (val & mask);
+		pm_wake_sources(s);
 		break;
 	case 4:
 		pm1_cnt_write(s, (s->pm1_cnt & ~mask) | (val & mask));
@@ -443,6 +475,7 @@ static void piix4_pm_reset(struct device *dev)
 
 	s->pm1_sts = 0;
 	s->pm1_en = 0;
+	pm_wake_sources(s);
 	s->pm1_cnt = s->cfg.smm ? 0 : PIIX4_PM1_CNT_SCI_EN;
 	memset(s->gpe_sts, 0, sizeof(s->gpe_sts));
 	memset(s->gpe_en, 0, sizeof(s->gpe_en));
@@ -499,21 +532,19 @@ static int pm_prop_u8(struct device *dev, const char *key, uint8_t def, uint8_t 
 /*
  * disable_s3, disable_s4, s4_val, and fw_cfg "etc/system-states" as QEMU's
  * ACPI PM1 control block builds it: one byte per S0..S5, bit 7 = offered,
- * low bits = the SLP_TYP value.  kvmpc cannot suspend to RAM, so S3 stays
- * hidden whatever disable_s3 says (QEMU offers it by default).
+ * low bits = the SLP_TYP value.  S3 and S4 are offered by default, as in
+ * QEMU 7.2's pc machine.
  */
 static int pm_sleep_states(struct piix4_pm *s, GError **err)
 {
 	struct device *dev = &s->pci.dev;
 	uint8_t no_s3, no_s4, states[6] = { 0x80, 0, 0, 0, 0, 0x80 };
 
-	if (pm_prop_u8(dev, "disable_s3", 1, &no_s3, err) < 0 ||
+	if (pm_prop_u8(dev, "disable_s3", 0, &no_s3, err) < 0 ||
 	    pm_prop_u8(dev, "disable_s4", 0, &no_s4, err) < 0 ||
 	    pm_prop_u8(dev, "s4_val", SLP_TYP_S4, &s->s4_val, err) < 0)
 		return -1;
-	if (!no_s3)
-		warn_report("PIIX4_PM.disable_s3=0: kvmpc has no S3 suspend, S3 stays hidden");
-	states[3] = SLP_TYP_S3;
+	states[3] = SLP_TYP_S3 | (no_s3 ? 0 : 0x80);
 	states[4] = s->s4_val | (no_s4 ? 0 : 0x80);
 	if (dev->m->fw_cfg)
 		fw_cfg_add_file(dev->m->fw_cfg, "etc/system-states", states, sizeof(states));

@@ -73,6 +73,8 @@ struct piix4_pm *piix4_pm_create(struct machine *m, struct pci_bus *bus,
 
 /* The power button was pressed: PWRBTN_STS (if enabled) and SCI. */
 void piix4_pm_power_button(struct piix4_pm *pm);
+/* Out of S3, after the reset: WAK_STS and the source's status (MACHINE_WAKE_*). */
+void piix4_pm_wakeup(struct piix4_pm *s, unsigned why);
 
 /* device_add of a PCI device / device_del: the ACPI hot-plug event. */
 int piix4_pm_hotplug(struct piix4_pm *pm, struct device *dev, GError **err);

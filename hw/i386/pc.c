@@ -274,8 +274,22 @@ static int pc_power_button(struct machine *m)
 {
 	if (!m->pc || !m->pc->pm)
 		return -ENODEV;
+	if (m->suspended) /* the button wakes a guest in S3 */
+		return machine_request_wakeup(m, MACHINE_WAKE_PWRBTN) < 0 ? -EINVAL : 0;
 	piix4_pm_power_button(m->pc->pm);
 	return 0;
+}
+
+/* S3: the CMOS shutdown status byte tells the firmware to resume (0xfe). */
+static void pc_suspend(struct machine *m)
+{
+	pc_cmos_set(m, 0x0f, 0xfe);
+}
+
+static void pc_wakeup(struct machine *m, unsigned why)
+{
+	if (m->pc && m->pc->pm)
+		piix4_pm_wakeup(m->pc->pm, why);
 }
 
 /* device_add / device_del: PCI slots through the PIIX4 ACPI hot-plug block. */
@@ -317,6 +331,8 @@ static const struct board_ops pc_board_ops = {
 	.power_button = pc_power_button,
 	.hotplug = pc_hotplug,
 	.unplug_request = pc_unplug_request,
+	.suspend = pc_suspend,
+	.wakeup = pc_wakeup,
 };
 
 int pc_machine_init(struct machine *m, GError **err)

@@ -421,6 +421,8 @@ void ps2_kbd_key_event(struct ps2_kbd *k, unsigned key, bool down)
 	uint8_t seq[8];
 	int n;
 
+	if (k->dev.m && k->dev.m->suspended) /* a key wakes a guest in S3, as in QEMU */
+		machine_request_wakeup(k->dev.m, MACHINE_WAKE_OTHER);
 	if (!k->scan_enabled)
 		return;
 	n = ps2_encode(k->set, key, down, seq);

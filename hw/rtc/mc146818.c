@@ -293,6 +293,9 @@ static void rtc_sync(struct rtc *s)
 			if (sec >= s->next_alarm) {
 				s->cmos[RTC_REG_C] |= RTC_C_AF;
 				s->next_alarm = rtc_find_alarm(s, sec);
+				/* wakes a guest in S3 if it enabled RTC_EN */
+				if (s->cmos[RTC_REG_B] & RTC_B_AIE)
+					machine_request_wakeup(s->dev.m, MACHINE_WAKE_RTC);
 			}
 			s->last_sec = sec;
 		}
