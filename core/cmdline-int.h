@@ -16,5 +16,8 @@ int opt_uuid(struct machine_config *cfg, const char *arg, GError **err);
 int opt_audiodev(struct machine_config *cfg, const char *arg, GError **err);
 int opt_overcommit(struct machine_config *cfg, const char *arg, GError **err);
 int opt_msg(struct machine_config *cfg, const char *arg, GError **err);
+int opt_blockdev(struct machine_config *cfg, const char *arg, GError **err);
+/* After parsing: each -blockdev chain into cfg->drive_opts. */
+int blockdev_finish(struct machine_config *cfg, GError **err);
 
 #endif

@@ -860,7 +860,7 @@ static const struct option_def option_defs[] = {
 	{ "usb", false, opt_usb }, { "usbdevice", true, opt_usbdevice },
 	{ "object", true, opt_object }, { "uuid", true, opt_uuid },
 	{ "audiodev", true, opt_audiodev }, { "overcommit", true, opt_overcommit },
-	{ "msg", true, opt_msg },
+	{ "msg", true, opt_msg }, { "blockdev", true, opt_blockdev },
 	{ "no-hpet", false, opt_no_hpet },
 };
 
@@ -934,6 +934,8 @@ static int resolve_bios(struct machine_config *cfg, GError **err)
 
 static int finish_config(struct machine_config *cfg, GError **err)
 {
+	if (blockdev_finish(cfg, err) < 0)
+		return -1;
 	/* as in QEMU, -qtest alone selects the qtest accelerator */
 	if (cfg->qtest && !cfg->accel_set)
 		cfg->accel = ACCEL_QTEST;

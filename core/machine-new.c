@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <unistd.h>
 #include "core/machine.h"
+#include "core/opts.h"
 
 struct machine_config *machine_config_new(void)
 {
@@ -19,6 +20,7 @@ struct machine_config *machine_config_new(void)
 	cfg->bios_dirs = g_ptr_array_new_with_free_func(g_free);
 	cfg->cpu_feats = g_ptr_array_new_with_free_func(g_free);
 	cfg->chardevs = g_ptr_array_new_with_free_func(g_free);
+	cfg->blockdevs = g_ptr_array_new_with_free_func((GDestroyNotify)opts_free);
 	cfg->secrets = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 					     (GDestroyNotify)g_bytes_unref);
 	cfg->devices = g_ptr_array_new_with_free_func(g_free);

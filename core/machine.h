@@ -76,6 +76,7 @@ struct machine_config {
 	bool usb;               /* -usb, -machine usb=on: PIIX3 UHCI at 00:01.2 */
 	char *uuid;             /* -uuid, lower case, or NULL */
 	GHashTable *secrets;    /* -object secret: id -> GBytes */
+	GPtrArray *blockdevs;   /* -blockdev nodes, struct opts * */
 	bool mem_lock;          /* -overcommit mem-lock=on */
 	bool dump_guest_core;   /* -machine dump-guest-core (default on) */
 };

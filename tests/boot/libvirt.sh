@@ -8,7 +8,8 @@
 # whose kernel is tests/guest/pwrbtn.elf (SeaBIOS boots it; it waits for
 # the ACPI power button and then enters S5; its and SeaBIOS's reports come
 # through a debug port added with <qemu:commandline>): define, start,
-# domstate running, the guest armed, screenshot (a PNG of SeaBIOS's text
+# domstate running, the guest armed, domblklist and query-block show the CD
+# given as a <disk> (libvirt writes -blockdev for it), screenshot (a PNG of SeaBIOS's text
 # screen), suspend/paused, resume/running, shutdown (the guest sees the
 # button and powers off: shut off), start again, destroy/shut off, the
 # emulator process gone, undefine.  The same sequence runs with QEMU 7.2 as
@@ -35,6 +36,7 @@ fi
 need_kvm
 need_tools identify
 PAYLOAD=$(pwd)/tests/guest/pwrbtn.elf
+truncate -s 1M "$T/cd.iso" 2>/dev/null
 [ -f "$PAYLOAD" ] || skip_all "tests/guest/pwrbtn.elf not built (make tests-build)"
 
 for d in /etc/libvirt /var/lib/libvirt /run/libvirt /var/cache/libvirt /var/log/libvirt; do
@@ -102,6 +104,10 @@ run_domain() {
   <on_poweroff>destroy</on_poweroff>
   <devices>
     <emulator>$EMU</emulator>
+    <disk type='file' device='cdrom'>
+      <driver name='qemu' type='raw'/><source file='$T/cd.iso'/>
+      <target dev='hdc' bus='ide'/><readonly/>
+    </disk>
     <controller type='usb' model='none'/>
     <memballoon model='none'/>
     <video><model type='vga'/></video>
@@ -121,6 +127,13 @@ EOF
 	check "$TAG: domstate: running" 'state running' "$(fail_logs)"
 	check "$TAG: SeaBIOS boots the guest; it waits for the power button" \
 		'wait_for "$T/$TAG-debug.log" "pwrbtn: armed"' "$T/$TAG-debug.log"
+
+	v domblklist $NAME
+	check "$TAG: virsh domblklist: the CD (-blockdev file + raw, -device ide-cd)" \
+		'grep -q "^ *hdc *$T/cd.iso\$" "$T/out"' "$(fail_logs)"
+	v qemu-monitor-command $NAME '{"execute": "query-block"}'
+	check "$TAG: the emulator has the image in the CD drive (query-block)" \
+		'grep -q "\"file\": *\"$T/cd.iso\"" "$T/out"' "$T/out"
 
 	v screenshot $NAME "$T/$TAG-shot.png"
 	# a text screen: 720x400 and more than one colour (SeaBIOS's words are there)
