@@ -256,8 +256,9 @@ int kvm_vcpus_create(struct machine *m, GError **err)
 	k->max_vcpus = MAX(m->cfg->maxcpus, m->cfg->smp_cpus);
 	k->pause_req = true; /* parked until the machine first resumes */
 	k->vcpus = g_new0(struct kvm_vcpu *, k->max_vcpus);
-	for (unsigned i = 0; i < m->cfg->smp_cpus; i++)
-		if (kvm_vcpu_create(k, i, err) < 0)
+	/* -smp's CPUs and those -device added, in that order */
+	for (unsigned i = 0; i < m->cpu_order->len && (int)i < k->max_vcpus; i++)
+		if (kvm_vcpu_create(k, g_array_index(m->cpu_order, int, i), err) < 0)
 			return -EINVAL;
 	kvm_coalesce_init(k);
 	kvm_state_register(k);

@@ -8,15 +8,19 @@
  * board raises GPE0 bit 2 (_E02 in SeaBIOS's DSDT re-reads 0xaf00); the
  * guest then starts it with INIT/SIPI.
  *
+ * -device with the same ids at start-up adds a CPU present from power-on
+ * (the accelerator creates it with the -smp ones; SeaBIOS counts it).
+ *
  * Left out: unplug.  SeaBIOS's tables use QEMU's legacy CPU interface,
  * whose _EJ0 has no register behind it, so QEMU refuses device_del of a
- * CPU there and so do we (pc.c).  -device CPU at start-up (use -smp).
+ * CPU there and so do we (pc.c).
  */
 #include <stdlib.h>
 #include <string.h>
 #include "core/device.h"
 #include "core/machine.h"
 #include "core/log.h"
+#include "hw/i386/pc.h"
 
 struct pc_cpu {
 	struct device dev;
@@ -84,8 +88,8 @@ static int pc_cpu_realize(struct device *dev, GError **err)
 	struct machine *m = dev->m;
 	int index;
 
-	if (!dev->hotplugged || !dev->opts) {
-		error_setg(err, "%s: CPUs are given with -smp; device_add adds more", dev->cls->name);
+	if (!dev->opts) {
+		error_setg(err, "%s: needs socket-id, core-id and thread-id", dev->cls->name);
 		return -1;
 	}
 	index = cpu_index_from_opts(dev, err);
@@ -100,11 +104,14 @@ static int pc_cpu_realize(struct device *dev, GError **err)
 		error_setg(err, "CPU[%d] with APIC ID %d exists", index, index);
 		return -1;
 	}
-	if (machine_cpu_hotplug(m, index, err) < 0)
+	/* at start-up the accelerator creates every present CPU itself */
+	if (dev->hotplugged && machine_cpu_hotplug(m, index, err) < 0)
 		return -1;
 	cpu->index = index;
 	machine_cpu_set_present(m, index);
 	m->cpu_dev[index] = dev;
+	if (!dev->hotplugged)
+		pc_cpu_count_update(m);
 	return 0;
 }
 

@@ -297,7 +297,7 @@ static void pc_wakeup(struct machine *m, unsigned why)
  * A CPU joins the count the firmware waits for after the next reset (fw_cfg
  * 0x05 and CMOS 0x5f), as QEMU does, so SeaBIOS wakes it too.
  */
-static void pc_cpu_count_update(struct machine *m)
+void pc_cpu_count_update(struct machine *m)
 {
 	unsigned n = m->cpu_order->len;
 

@@ -25,6 +25,8 @@ void pc_ram_split(uint64_t ram_size, uint64_t *below_4g, uint64_t *above_4g);
 
 /* Build the PC described by m->cfg; registers the board's reset and power hooks. */
 int pc_machine_init(struct machine *m, GError **err);
+/* The CPU count SeaBIOS waits for (fw_cfg 0x05, CMOS 0x5f) after -device/device_add. */
+void pc_cpu_count_update(struct machine *m);
 /*
  * PAM: seg 0 = 0xf0000-0xfffff, seg 1..12 = 16 KiB segments from 0xc0000.
  * mode is the 2-bit PAM field: 0 = ROM/PCI, 1..3 = RAM (KVM cannot enforce

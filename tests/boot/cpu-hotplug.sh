@@ -6,7 +6,8 @@
 # query-cpus-fast lists three CPUs with three host threads, then
 # system_reset: SeaBIOS wakes every present CPU with INIT/SIPI and waits
 # for each to check in, so "Found 3 cpu(s)" proves the hot-added KVM
-# vCPUs run.  The same sequence runs under QEMU 7.2 (KVM) for comparison.
+# vCPUs run.  A -device CPU at start-up is counted from power-on.  The
+# same sequences run under QEMU 7.2 (KVM) for comparison.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/boot/lib.sh
 need_kvm
@@ -60,5 +61,16 @@ for vmm in kvmpc qemu; do
 		"[ \$(threads $T/$vmm.fast) = 3 ]" "$T/$vmm.fast"
 	check "$vmm: the hot-added CPUs carry their device path" \
 		"grep -aq '/machine/peripheral/c3' $T/$vmm.fast" "$T/$vmm.fast"
+	# -device at start-up: present from power-on, SeaBIOS waits for it too
+	s=$T/$vmm-cold
+	: >"$s.log"
+	"$@" -nodefaults -display none -m 128 -smp 1,maxcpus=4 -cpu qemu64 \
+		-device qemu64-x86_64-cpu,id=cc,socket-id=0,core-id=2,thread-id=0 \
+		-chardev file,id=d,path="$s.log" -device isa-debugcon,iobase=0x402,chardev=d \
+		>"$s.out" 2>&1 &
+	track $!
+	wait_for "$s.log" "Found 2 cpu(s) max supported 4 cpu(s)"
+	check "$vmm: -device qemu64-x86_64-cpu at start-up: SeaBIOS finds 2 CPUs" "[ $? = 0 ]" "$s.log"
+	stop
 done
 done_testing

@@ -692,6 +692,20 @@ static void test_cpu_plug(void)
 	vm_stop(vm);
 }
 
+/* -device of a CPU at start-up: present from power-on, no hot-plug event. */
+static void test_cpu_coldplug(void)
+{
+	struct vm *vm = vm_start("-smp 1,maxcpus=4 -cpu qemu64 "
+				 "-device qemu64-x86_64-cpu,id=cc,socket-id=0,core-id=2,thread-id=0");
+	g_autofree char *hp = NULL;
+
+	g_assert_cmphex(qtest_inb(vm->q, CPU_PRESENT), ==, 0x05);
+	g_assert_cmphex(qtest_inb(vm->q, GPE_STS), ==, 0);
+	hp = qmp(vm, "{\"execute\": \"query-hotpluggable-cpus\"}");
+	g_assert_nonnull(strstr(hp, "\"qom-path\": \"/machine/peripheral/cc\""));
+	vm_stop(vm);
+}
+
 static void test_cpu_errors(void)
 {
 	struct vm *vm = vm_start("-smp 1,maxcpus=4 -cpu qemu64");
@@ -747,6 +761,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/hotplug/pci/hmp", test_hmp);
 	g_test_add_func("/hotplug/pci/netdev", test_netdev);
 	g_test_add_func("/hotplug/cpu/plug", test_cpu_plug);
+	g_test_add_func("/hotplug/cpu/coldplug", test_cpu_coldplug);
 	g_test_add_func("/hotplug/cpu/errors", test_cpu_errors);
 	return g_test_run();
 }
