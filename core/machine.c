@@ -65,7 +65,9 @@ static void machine_do_wakeup(struct machine *m)
 	if (!m->suspended || !why)
 		return;
 	m->suspended = false;
+	m->s3_waking = true;
 	machine_reset(m);
+	m->s3_waking = false;
 	if (m->board && m->board->wakeup)
 		m->board->wakeup(m, why);
 	if (m->state == RUN_STATE_RUNNING && m->accel && m->accel->resume)

@@ -213,6 +213,7 @@ struct machine {
 	unsigned wakeup_requested; /* MACHINE_WAKE_* bits */
 	unsigned wakeup_enabled;   /* MACHINE_WAKE_* the guest enabled (OTHER always) */
 	bool suspended;          /* in S3: vCPUs stopped, clocks and devices run */
+	bool s3_waking;          /* during the reset that ends S3 */
 	bool internal_error;   /* paused by a vCPU error until a reset (QEMU's internal-error) */
 	int exit_code;
 	enum run_state state;

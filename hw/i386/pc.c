@@ -265,8 +265,9 @@ static void pc_machine_reset(struct machine *m)
 	struct pc_machine *pc = m->pc;
 
 	pc->port92 = 0;
-	for (int seg = 0; seg < PC_PAM_SEGS; seg++)
-		pc_pam_update(m, seg, 0);
+	if (!m->s3_waking) /* (hw/pci/i440fx.c kept PAM for the S3 resume) */
+		for (int seg = 0; seg < PC_PAM_SEGS; seg++)
+			pc_pam_update(m, seg, 0);
 	pc_boot_reset(m);
 }
 

@@ -7,7 +7,8 @@
  * passed to the board's pc_pam_update(), which owns the memory slots.  The
  * SMRAM register (0x72) keeps its value and lock bits but opens nothing:
  * there is no SMM.  PAM returns to 0 (ROM) on reset, as on real hardware
- * (QEMU keeps it; SeaBIOS copes with both, §1.6).  Left out: DRAM timing
+ * (QEMU keeps it; SeaBIOS copes with both, §1.6), except on the reset that
+ * wakes the machine from S3, which keeps it as QEMU does.  Left out: DRAM timing
  * and error registers (plain read/write bytes here).
  */
 #include <string.h>
@@ -84,9 +85,15 @@ static void i440fx_reset(struct device *dev)
 	struct i440fx *s = container_of(dev, struct i440fx, pci.dev);
 	uint8_t *c = s->pci.config;
 	uint64_t ram_units = dev->m->cfg ? dev->m->cfg->ram_size >> 23 : 0;
+	uint8_t pam[I440FX_PAM_LAST - I440FX_PAM0 + 1];
 
+	/* out of S3 the shadowed BIOS stays RAM: SeaBIOS finds its state
+	 * there and takes its resume path (QEMU keeps PAM on every reset) */
+	memcpy(pam, c + I440FX_PAM0, sizeof(pam));
 	pci_device_reset(&s->pci);
 	memset(c + 0x40, 0, 256 - 0x40);
+	if (dev->m->s3_waking)
+		memcpy(c + I440FX_PAM0, pam, sizeof(pam));
 	c[I440FX_RAM_SIZE] = MIN(ram_units, 255);
 	c[I440FX_SMRAM] = SMRAM_C_BASE_SEG;
 	s->config_addr = 0;

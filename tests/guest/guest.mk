@@ -10,7 +10,7 @@ GUEST_CFLAGS = -m32 -march=i686 -ffreestanding -nostdlib -fno-pic -fno-pie \
 GUEST_LDFLAGS = -m32 -nostdlib -static -no-pie -Wl,--build-id=none \
 	-Wl,-T,tests/guest/guest.ld -Wl,-z,noexecstack -Wl,--no-warn-rwx-segments
 
-GUEST_PAYLOADS = hello storm ioexit reset vblk uart vnet ide counter hpet pcinic pwrbtn regs pitticks
+GUEST_PAYLOADS = hello storm ioexit reset vblk uart vnet ide counter hpet pcinic pwrbtn regs pitticks s3
 GUEST_PAYLOADS += cpuid
 GUEST_RT_OBJS = tests/guest/start.o32 tests/guest/rt.o32
 GUEST_TARGETS = $(patsubst %,tests/guest/%.elf,$(GUEST_PAYLOADS)) \
