@@ -140,9 +140,17 @@ proc = subprocess.Popen([KVMPC, "-m", "128", "-nodefaults", "-display", "none",
                          "-qmp", "unix:%s,server=on,wait=off" % sock],
                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 try:
-    wait_for(lambda: os.path.exists(sock), "the QMP socket")
-    s = socket.socket(socket.AF_UNIX)
-    s.connect(sock)
+    def connected():
+        # the socket file appears at bind(), a moment before listen()
+        global s
+        s = socket.socket(socket.AF_UNIX)
+        try:
+            s.connect(sock)
+            return True
+        except (FileNotFoundError, ConnectionRefusedError):
+            s.close()
+            return False
+    wait_for(connected, "the QMP socket")
     f = s.makefile("rw")
 
     def qmp(cmd, args=None):

@@ -152,8 +152,11 @@ wait_for_re() {
 
 # qmp_open SOCK: a QMP connection on fd 8, negotiated; what the server
 # sends (greeting, replies, events) is appended to $T/qmp.out
+# (the socket file appears at bind(), a moment before listen(): wait
+# until a connection is accepted)
+sock_accepts() { test -S "$1" && socat -u OPEN:/dev/null UNIX-CONNECT:"$1" 2>/dev/null; }
 qmp_open() {
-	wait_until "QMP socket $1" test -S "$1" || return 1
+	wait_until "QMP socket $1" sock_accepts "$1" || return 1
 	: >"$T/qmp.out"
 	rm -f "$T/qmp.fifo"
 	mkfifo "$T/qmp.fifo" || return 1

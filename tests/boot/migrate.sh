@@ -60,8 +60,17 @@ def start(name, extra):
         if p.poll() is not None or time.time() > end:
             raise RuntimeError("%s did not start: %s" % (name, open(err.name).read()))
         time.sleep(0.05)
-    s = socket.socket(socket.AF_UNIX)
-    s.connect(sock)
+    # the socket file appears at bind(), a moment before listen()
+    while True:
+        s = socket.socket(socket.AF_UNIX)
+        try:
+            s.connect(sock)
+            break
+        except ConnectionRefusedError:
+            s.close()
+            if time.time() > end:
+                raise
+            time.sleep(0.05)
     f = s.makefile("rw")
     json.loads(f.readline())
     vm = {"p": p, "f": f, "s": s, "out": out, "name": name}
