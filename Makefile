@@ -23,8 +23,9 @@ UNIT_TESTS = $(patsubst %.c,%,$(wildcard tests/unit/*.c))
 QTEST_TESTS = $(patsubst %.c,%,$(wildcard tests/qtest/*.c))
 
 DEPFLAGS = -MMD -MP
+MAN_PAGES = kvmpc.1 kvmpc-img.1
 
-all: kvmpc kvmpc-img guests
+all: kvmpc kvmpc-img $(MAN_PAGES) guests
 
 config.mak:
 	sh scripts/setup.sh
@@ -56,7 +57,7 @@ GUEST_MK = tests/guest/guest.mk
 include tests/fuzz/fuzz.mk
 guests: $(GUEST_TARGETS)
 
-tests-build: kvmpc kvmpc-img guests $(UNIT_TESTS) $(QTEST_TESTS)
+tests-build: kvmpc kvmpc-img $(MAN_PAGES) guests $(UNIT_TESTS) $(QTEST_TESTS)
 
 check: setup tests-build
 	sh tests/run.sh
@@ -67,13 +68,31 @@ setup:
 demo: setup kvmpc
 	sh scripts/demo.sh
 
-install: kvmpc kvmpc-img
-	install -d $(DESTDIR)$(PREFIX)/bin
-	install -m 755 kvmpc $(DESTDIR)$(PREFIX)/bin/kvmpc
-	install -m 755 kvmpc-img $(DESTDIR)$(PREFIX)/bin/kvmpc-img
+# Manual pages, written from the programs' own option and command tables.
+%.1: % scripts/gen-man.sh
+	sh scripts/gen-man.sh $* ./$* "$$(cat VERSION 2>/dev/null)" > $@.tmp && mv $@.tmp $@
+
+# As a distribution installs: make install DESTDIR=/tmp/x PREFIX=/usr
+PREFIX ?= /usr/local
+BINDIR = $(DESTDIR)$(PREFIX)/bin
+MAN1DIR = $(DESTDIR)$(PREFIX)/share/man/man1
+DOCDIR = $(DESTDIR)$(PREFIX)/share/doc/kvmpc
+DOC_FILES = README COPYING $(wildcard docs/*.md)
+
+install: kvmpc kvmpc-img $(MAN_PAGES)
+	install -d $(BINDIR) $(MAN1DIR) $(DOCDIR)
+	install -m 755 kvmpc kvmpc-img $(BINDIR)
+	ln -sf kvmpc $(BINDIR)/kvmpc-system-x86_64
+	install -m 644 $(MAN_PAGES) $(MAN1DIR)
+	install -m 644 $(DOC_FILES) $(DOCDIR)
+
+uninstall:
+	rm -f $(BINDIR)/kvmpc $(BINDIR)/kvmpc-img $(BINDIR)/kvmpc-system-x86_64
+	rm -f $(addprefix $(MAN1DIR)/,$(MAN_PAGES)) $(addprefix $(DOCDIR)/,$(notdir $(DOC_FILES)))
+	-rmdir $(DOCDIR) 2>/dev/null
 
 clean:
-	rm -f kvmpc kvmpc-img tools/*.o libkvmpc.a $(LIB_OBJS) system/main.o $(TEST_LIB_OBJS) \
+	rm -f kvmpc kvmpc-img $(MAN_PAGES) tools/*.o libkvmpc.a $(LIB_OBJS) system/main.o $(TEST_LIB_OBJS) \
 		$(UNIT_TESTS) $(QTEST_TESTS) tests/unit/*.o tests/qtest/*.o \
 		$(GUEST_TARGETS) $(GUEST_CLEAN)
 	find . -path ./build -prune -o -name '*.d' -type f -print | xargs rm -f
@@ -81,7 +100,7 @@ clean:
 distclean: clean
 	rm -f config.mak config.h
 
-.PHONY: all check demo install clean distclean guests tests-build setup
+.PHONY: all check demo install uninstall clean distclean guests tests-build setup
 .SECONDARY:
 
 -include $(shell find . -path ./build -prune -o -name '*.d' -type f -print 2>/dev/null)

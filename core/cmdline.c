@@ -791,6 +791,7 @@ static int opt_net(struct machine_config *c, const char *a, GError **e)
 }
 
 static int opt_help(struct machine_config *c, const char *a, GError **e);
+static int opt_dump_options(struct machine_config *c, const char *a, GError **e);
 
 static int opt_version(struct machine_config *c, const char *a, GError **e)
 {
@@ -862,7 +863,29 @@ static const struct option_def option_defs[] = {
 	{ "audiodev", true, opt_audiodev }, { "overcommit", true, opt_overcommit },
 	{ "msg", true, opt_msg }, { "blockdev", true, opt_blockdev },
 	{ "no-hpet", false, opt_no_hpet },
+	{ "dump-options", false, opt_dump_options },
 };
+
+/*
+ * Hidden: one line per entry of option_defs, "NAME ARG|- [FIRST]" where
+ * FIRST is the earlier name with the same handler (-M and -machine), for
+ * scripts/gen-man.sh, so the manual page lists exactly what is accepted.
+ */
+static int opt_dump_options(struct machine_config *c, const char *a, GError **e)
+{
+	for (size_t i = 0; i < G_N_ELEMENTS(option_defs); i++) {
+		const struct option_def *d = &option_defs[i];
+		size_t j = 0;
+
+		if (d->handler == opt_dump_options)
+			continue;
+		while (option_defs[j].handler != d->handler)
+			j++;
+		printf("%s %s%s%s\n", d->name, d->has_arg ? "ARG" : "-", j < i ? " " : "",
+		       j < i ? option_defs[j].name : "");
+	}
+	exit(0);
+}
 
 static int opt_help(struct machine_config *c, const char *a, GError **e)
 {

@@ -771,6 +771,11 @@ static void usage(void)
 
 int main(int argc, char **argv)
 {
+	if (argc == 2 && !strcmp(argv[1], "--dump-commands")) { /* for scripts/gen-man.sh */
+		for (size_t i = 0; i < G_N_ELEMENTS(cmds); i++)
+			printf("%s\n", cmds[i].name);
+		return 0;
+	}
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		usage();
 		return argc < 2;
