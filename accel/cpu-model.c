@@ -307,3 +307,43 @@ int cpu_model_apply(struct kvm_cpuid2 *c, const struct machine_config *cfg, int 
 	apply_topology(c, cfg, index);
 	return 0;
 }
+
+bool cpu_model_feature_known(const char *name)
+{
+	return feat_find(name) != NULL;
+}
+
+/*
+ * Every feature name of the table with whether model has it: host and max
+ * take what KVM supports (supported, NULL without KVM: then they are
+ * refused, as QEMU refuses "host" without KVM), qemu64/kvm64 their baseline.
+ */
+int cpu_model_expand(const struct kvm_cpuid2 *supported, const char *model,
+		     void (*emit)(void *opaque, const char *name, bool on), void *opaque,
+		     GError **err)
+{
+	bool base = !strcmp(model, "qemu64") || !strcmp(model, "kvm64");
+
+	if (!g_strv_contains(cpu_model_names, model)) {
+		error_setg(err, "CPU model '%s' not found", model);
+		return -ENOENT;
+	}
+	if (!base && !supported) {
+		error_setg(err, "CPU model '%s' requires KVM", model);
+		return -ENOTSUP;
+	}
+	for (size_t i = 0; i < G_N_ELEMENTS(feats); i++) {
+		const struct feat *f = &feats[i];
+		bool on = false;
+
+		if (base) {
+			for (size_t j = 0; j < G_N_ELEMENTS(qemu64_feats) && !on; j++)
+				on = feat_canonical(feat_find(qemu64_feats[j])) == feat_canonical(f);
+		} else if (!(f->leaf == 1 && f->reg == EDX && f->bit == 28)) {
+			/* HT is the topology's, not the model's (QEMU: off) */
+			on = feat_supported((struct kvm_cpuid2 *)supported, f);
+		}
+		emit(opaque, f->name, on);
+	}
+	return 0;
+}

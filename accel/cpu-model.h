@@ -18,5 +18,14 @@ int cpu_model_parse(struct machine_config *cfg, const char *arg, GError **err);
 /* Filter supported CPUID entries in place for vCPU index. */
 int cpu_model_apply(struct kvm_cpuid2 *c, const struct machine_config *cfg, int index,
 		    GError **err);
+/* Is name one of the feature names -cpu and QMP understand? */
+bool cpu_model_feature_known(const char *name);
+/*
+ * QMP query-cpu-model-expansion: call emit for each feature name with its
+ * value in model; supported is KVM_GET_SUPPORTED_CPUID (NULL without KVM).
+ */
+int cpu_model_expand(const struct kvm_cpuid2 *supported, const char *model,
+		     void (*emit)(void *opaque, const char *name, bool on), void *opaque,
+		     GError **err);
 
 #endif

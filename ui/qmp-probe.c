@@ -10,8 +10,9 @@
  * from what kvmpc has (the device class table, cpu_model_names, the
  * chardevs and devices of the machine), never copied from QEMU's.
  * Left out: device and object properties (kvmpc has no property
- * registry; the lists are empty), query-cpu-model-expansion, and any QOM
- * path other than /machine and its peripheral containers.
+ * registry; the lists are empty), query-cpu-model-expansion's non-feature
+ * properties (family, model-id, ...), and any QOM path other than /machine
+ * and its peripheral containers.
  */
 #include <string.h>
 #include <json-glib/json-glib.h>
@@ -21,6 +22,7 @@
 #include "core/device.h"
 #include "core/machine.h"
 #include "accel/cpu-model.h"
+#include "accel/kvm.h"
 
 static JsonNode *arr_node(JsonArray *a)
 {
@@ -197,6 +199,58 @@ static JsonNode *cmd_query_cpu_definitions(struct machine *m, JsonObject *a, GEr
 	return arr_node(out);
 }
 
+static void expand_emit(void *opaque, const char *name, bool on)
+{
+	json_object_set_boolean_member(opaque, name, on);
+}
+
+/* The model's features, the caller's props applied: "static" names it "base". */
+static JsonNode *cmd_query_cpu_model_expansion(struct machine *m, JsonObject *a, GError **err)
+{
+	JsonObject *model = json_object_get_object_member(a, "model");
+	JsonNode *name = json_object_get_member(model, "name");
+	JsonNode *in = json_object_get_member(model, "props");
+	bool is_static = !strcmp(json_object_get_string_member(a, "type"), "static");
+	const struct kvm_cpuid2 *sup = m->kvm ? m->kvm->supported_cpuid : NULL;
+	g_autoptr(JsonObject) props = json_object_new();
+	JsonObject *out, *res;
+
+	if (!name || !JSON_NODE_HOLDS_VALUE(name) ||
+	    json_node_get_value_type(name) != G_TYPE_STRING) {
+		qmp_error(err, QMP_ERR_GENERIC, "Parameter 'model.name' is missing");
+		return NULL;
+	}
+	if (in && !JSON_NODE_HOLDS_OBJECT(in)) {
+		qmp_error(err, QMP_ERR_GENERIC, "Invalid parameter type for 'model.props', expected: dict");
+		return NULL;
+	}
+	if (cpu_model_expand(sup, json_node_get_string(name), expand_emit, props, err))
+		return NULL;
+	for (GList *l = in ? json_object_get_members(json_node_get_object(in)) : NULL, *h = l; l;
+	     l = l->next) {
+		JsonNode *v = json_object_get_member(json_node_get_object(in), l->data);
+		if (!cpu_model_feature_known(l->data)) {
+			qmp_error(err, QMP_ERR_GENERIC, "Property '%s-x86_64-cpu.%s' not found",
+				  json_node_get_string(name), (char *)l->data);
+		} else if (!JSON_NODE_HOLDS_VALUE(v) ||
+			   json_node_get_value_type(v) != G_TYPE_BOOLEAN) {
+			qmp_error(err, QMP_ERR_GENERIC,
+				  "Invalid parameter type for '%s', expected: boolean", (char *)l->data);
+		} else {
+			json_object_set_boolean_member(props, l->data, json_node_get_boolean(v));
+			continue;
+		}
+		g_list_free(h);
+		return NULL;
+	}
+	out = json_object_new();
+	json_object_set_string_member(out, "name", is_static ? "base" : json_node_get_string(name));
+	json_object_set_object_member(out, "props", json_object_ref(props));
+	res = json_object_new();
+	json_object_set_object_member(res, "model", out);
+	return json_node_init_object(json_node_alloc(), res);
+}
+
 /* ---- command line, migration, TPM, SEV, SGX --------------------------- */
 
 /* kvmpc's options that take key=value lists, by QEMU's group names. */
@@ -362,6 +416,8 @@ static JsonNode *cmd_qom_list(struct machine *m, JsonObject *a, GError **err)
 	return arr_node(out);
 }
 
+static const char *const cpu_expansion_types[] = { "static", "full", NULL };
+
 const struct qmp_cmd qmp_probe_cmds[] = {
 	{ "query-qmp-schema", qmp_query_qmp_schema, { { 0 } }, .ret = "any" },
 	{ "qom-list-types", cmd_qom_list_types, { { "implements", ARG_STR, true },
@@ -373,6 +429,9 @@ const struct qmp_cmd qmp_probe_cmds[] = {
 	{ "qom-list", cmd_qom_list, { { "path", ARG_STR, false } }, .ret = "any" },
 	{ "query-machines", cmd_query_machines, { { "compat-props", ARG_BOOL, true } }, .ret = "any" },
 	{ "query-cpu-definitions", cmd_query_cpu_definitions, { { 0 } }, .ret = "any" },
+	{ "query-cpu-model-expansion", cmd_query_cpu_model_expansion,
+	  { { "type", ARG_STR, false, cpu_expansion_types }, { "model", ARG_OBJECT, false } },
+	  .ret = "any" },
 	{ "query-command-line-options", cmd_query_command_line_options,
 	  { { "option", ARG_STR, true } }, .ret = "any" },
 	{ "query-migrate-capabilities", cmd_query_migrate_capabilities, { { 0 } }, .ret = "any" },

@@ -13,7 +13,12 @@
 #   - query-sev-capabilities and query-sgx-capabilities give QEMU's errors
 #     on a host without them; TPM lists are lists; query-migrate-capabilities
 #     has "events" and migrate-set-capabilities sets it;
-#   - query-command-line-options refuses an unknown option.
+#   - query-command-line-options refuses an unknown option;
+#   - query-cpu-model-expansion: "host" (full) and qemu64 (static, named
+#     "base") give {"model": {"name", "props"}} with boolean features, host
+#     has sse2 and lm, a requested prop is applied, an unknown model gets
+#     QEMU's error; and the features both list for host agree (sse2, lm,
+#     fpu, syscall, nx, hypervisor), kvmpc's against QEMU's.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/boot/lib.sh
 need_kvm "the probe asks for accel=kvm"
@@ -135,6 +140,24 @@ def probe(tag, emu):
     e = q.cmd("query-command-line-options", option="no-such-option")
     report(e.get("error", {}).get("desc") == "invalid option name: no-such-option",
            "%s: query-command-line-options refuses an unknown option" % tag, e)
+    r = q.cmd("query-cpu-model-expansion", type="full", model={"name": "host"})
+    m = r.get("return", {}).get("model", {})
+    props = m.get("props", {})
+    report(m.get("name") == "host" and props and
+           all(isinstance(v, bool) for k, v in props.items() if k in ("sse2", "lm", "fpu")) and
+           props.get("sse2") is True and props.get("lm") is True,
+           "%s: query-cpu-model-expansion host (full): props with sse2 and lm on" % tag, r)
+    host_props[tag] = props
+    r = q.cmd("query-cpu-model-expansion", type="static",
+              model={"name": "qemu64", "props": {"sse2": False}})
+    m = r.get("return", {}).get("model", {})
+    report(m.get("name") == "base" and m.get("props", {}).get("sse2") is False and
+           m["props"].get("lm") is True,
+           "%s: static expansion of qemu64,sse2=off is 'base' with sse2 off, lm on" % tag, r)
+    e = q.cmd("query-cpu-model-expansion", type="full", model={"name": "no-such-cpu"})
+    report(e.get("error") == {"class": "GenericError",
+                              "desc": "CPU model 'no-such-cpu' not found"},
+           "%s: query-cpu-model-expansion of an unknown model: QEMU's error" % tag, e)
     if tag == "kvmpc":
         e = q.cmd("query-status", bogus=1)
         report(e.get("error", {}).get("desc") == "Parameter 'bogus' is unexpected",
@@ -144,9 +167,15 @@ def probe(tag, emu):
                "kvmpc: an enum parameter refuses a value its schema does not list", e)
     q.cmd("quit")
 
+host_props = {}
 probe("kvmpc", KVMPC)
 if shutil.which(QEMU):
     probe("qemu", QEMU)
+    a, b = host_props.get("kvmpc", {}), host_props.get("qemu", {})
+    keys = ("sse2", "lm", "fpu", "syscall", "nx", "hypervisor")
+    report(all(k in a and k in b and a[k] == b[k] for k in keys),
+           "host expansion agrees with QEMU's on %s" % ", ".join(keys),
+           [(k, a.get(k), b.get(k)) for k in keys])
 else:
     print("ok %d # SKIP %s not installed: no reference run" % (n + 1, QEMU))
     n += 1
