@@ -193,6 +193,22 @@ qmp() {
 	return $_r
 }
 
+# ---- X ---------------------------------------------------------------------
+
+# start_xvfb: a private Xvfb on a display number it picks itself
+# (-displayfd, so tests running at the same time never share or race for
+# one), exported as DISPLAY; false if it does not come up.  Sets pid.
+start_xvfb() {
+	: >"$T/xvfb.fd"
+	Xvfb -displayfd 9 -screen 0 1024x768x24 -nolisten tcp 9>"$T/xvfb.fd" \
+		>"$T/xvfb.log" 2>&1 &
+	track $!
+	wait_until "Xvfb's display number" test -s "$T/xvfb.fd" || return 1
+	DISPLAY=:$(head -n 1 "$T/xvfb.fd")
+	export DISPLAY
+	wait_until "Xvfb on $DISPLAY" xdotool getmouselocation >/dev/null 2>&1
+}
+
 # ---- qtest ---------------------------------------------------------------
 
 # qtest_open SOCK: a qtest connection on fd 9; its output goes to $T/qt.out

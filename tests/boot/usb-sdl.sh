@@ -16,12 +16,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/boot/lib.sh
 need_tools Xvfb xdotool xwininfo socat evilwm xprop
 
-d=$((100 + $$ % 400))
-while [ -e /tmp/.X$d-lock ]; do d=$((d + 1)); done
-Xvfb :$d -screen 0 1024x768x24 -nolisten tcp >"$T/xvfb.log" 2>&1 &
-track $!
-export DISPLAY=:$d
-if ! wait_until "Xvfb on :$d" xdotool getmouselocation >/dev/null 2>&1; then
+if ! start_xvfb; then
 	notok "Xvfb starts" "$T/xvfb.log"
 	done_testing
 	exit 1

@@ -187,13 +187,9 @@ if ! command -v gvncviewer >/dev/null 2>&1 || ! command -v Xvfb >/dev/null 2>&1;
 	done_testing
 	exit 0
 fi
-x=$((100 + $$ % 400))
-while [ -e /tmp/.X$x-lock ]; do x=$((x + 1)); done
-Xvfb :$x -screen 0 1024x768x24 -nolisten tcp >"$T/xvfb.log" 2>&1 &
-track $!
+start_xvfb
 pid=
-wait_until "Xvfb's socket" test -S /tmp/.X11-unix/X$x
-DISPLAY=:$x gvncviewer 127.0.0.1:$d2 >"$T/viewer.log" 2>&1 &
+gvncviewer 127.0.0.1:$d2 >"$T/viewer.log" 2>&1 &
 track $!
 pid=$kpid
 updates() { grep -c 'vnc: update [1-9]' "$T/k2.out"; }
