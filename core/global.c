@@ -50,6 +50,14 @@ static bool in_list(const char *const *list, const char *name)
 	return false;
 }
 
+void global_prop_free(struct global_prop *g)
+{
+	g_free(g->driver);
+	g_free(g->prop);
+	g_free(g->value);
+	g_free(g);
+}
+
 static void global_add(struct machine_config *cfg, const char *driver, const char *prop,
 		       const char *value)
 {
@@ -59,7 +67,7 @@ static void global_add(struct machine_config *cfg, const char *driver, const cha
 	g->prop = g_strdup(prop);
 	g->value = g_strdup(value);
 	if (!cfg->globals)
-		cfg->globals = g_ptr_array_new();
+		cfg->globals = g_ptr_array_new_with_free_func((GDestroyNotify)global_prop_free);
 	g_ptr_array_add(cfg->globals, g);
 }
 

@@ -19,6 +19,7 @@ struct global_prop {
 	bool used; /* some instance of driver received it */
 };
 
+void global_prop_free(struct global_prop *g);
 /* Parse one -global argument into cfg->globals; -1 with *err set. */
 int global_parse(struct machine_config *cfg, const char *arg, GError **err);
 /*

@@ -37,6 +37,33 @@ struct machine_config *machine_config_new(void)
 	return cfg;
 }
 
+void machine_config_free(struct machine_config *c)
+{
+	GPtrArray *arrays[] = {
+		c->bios_dirs, c->cpu_feats, c->chardevs, c->devices, c->drive_opts,
+		c->drive_legacy, c->monitors, c->netdevs, c->nics, c->nets, c->globals,
+		c->blockdevs,
+	};
+	char *strings[] = {
+		c->bios, c->cpu_spec, c->cpu_model, c->debugcon, c->name, c->qtest, c->qtest_log,
+		c->kernel, c->initrd, c->append, c->boot_order, c->boot_once, c->vga, c->rtc,
+		c->display, c->vnc, c->incoming, c->pidfile, c->uuid,
+	};
+
+	if (!c)
+		return;
+	for (size_t i = 0; i < G_N_ELEMENTS(arrays); i++)
+		if (arrays[i])
+			g_ptr_array_free(arrays[i], TRUE);
+	for (size_t i = 0; i < G_N_ELEMENTS(strings); i++)
+		g_free(strings[i]);
+	for (int i = 0; i < MAX_SERIAL; i++)
+		g_free(c->serial[i]);
+	if (c->secrets)
+		g_hash_table_destroy(c->secrets);
+	g_free(c);
+}
+
 struct machine *machine_new(struct machine_config *cfg)
 {
 	struct machine *m = g_new0(struct machine, 1);

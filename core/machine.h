@@ -246,6 +246,8 @@ struct machine {
 struct machine *machine_new(struct machine_config *cfg);
 /* A config with the command line's defaults (128 MiB, 1 CPU, KVM). */
 struct machine_config *machine_config_new(void);
+/* Free a configuration and everything the command line put in it. */
+void machine_config_free(struct machine_config *cfg);
 
 /* Install the accelerator's and the board's hooks (once, at set-up). */
 void machine_set_accel(struct machine *m, const struct accel_ops *ops);

@@ -52,8 +52,10 @@ static int clock_save(void *opaque, GByteArray *out, GError **err)
 static int clock_check(void *opaque, const uint8_t *buf, size_t len, uint32_t version,
 		       GError **err)
 {
-	if (len != 8 || (int64_t)sv_get(buf, 8) < 0) {
-		error_setg(err, "clock section: bad length or negative time");
+	/* at most 2^62 ns (146 years): devices add to it without overflow */
+	if (len != 8 || (int64_t)sv_get(buf, 8) < 0 ||
+	    (int64_t)sv_get(buf, 8) >= (INT64_C(1) << 62)) {
+		error_setg(err, "clock section: bad length or time out of range");
 		return -EINVAL;
 	}
 	return 0;

@@ -591,10 +591,24 @@ static void rtc_reset(struct device *dev)
 	rtc_rearm(s);
 }
 
+/* |v| < limit: stream times the arithmetic above cannot overflow with */
+static bool rtc_in_range(int64_t v, int64_t limit)
+{
+	return v > -limit && v < limit;
+}
+
 static int rtc_post_load(void *opaque)
 {
 	struct rtc *s = opaque;
+	const int64_t ns = INT64_C(1) << 62, sec = INT64_C(1) << 40;
 
+	if (!rtc_in_range(s->base_ns, ns) || !rtc_in_range(s->div_base_ns, ns) ||
+	    !rtc_in_range(s->base_sec, sec) || !rtc_in_range(s->last_sec, sec) ||
+	    !rtc_in_range(s->last_period, ns) ||
+	    (s->next_alarm != RTC_NO_ALARM && !rtc_in_range(s->next_alarm, sec))) {
+		error_report("mc146818rtc: the stream's clock values are out of range");
+		return -EINVAL;
+	}
 	s->index &= 0x7f;
 	s->irq_level = 0xff; /* force the line to the restored level */
 	rtc_update_irq(s);

@@ -16,7 +16,7 @@
 
 static bool arg_unsafe(const char *a)
 {
-	static const char *const bad[] = { "D", "h", "help", "version" };
+	static const char *const bad[] = { "D", "h", "help", "version", "dump-options" };
 	const char *name = a;
 
 	while (*name == '-')
@@ -25,29 +25,6 @@ static bool arg_unsafe(const char *a)
 		if (!strcmp(name, bad[i]))
 			return true;
 	return strstr(a, "help") != NULL || strchr(a, '?') != NULL;
-}
-
-/* Everything cmdline_parse() may have put into cfg (core/machine.h). */
-static void config_free(struct machine_config *c)
-{
-	GPtrArray *arrays[] = {
-		c->bios_dirs, c->cpu_feats, c->chardevs, c->devices, c->drive_opts,
-		c->drive_legacy, c->monitors, c->netdevs, c->nics,
-	};
-	char *strings[] = {
-		c->bios, c->cpu_spec, c->cpu_model, c->debugcon, c->name, c->qtest, c->qtest_log,
-		c->kernel, c->initrd, c->append, c->boot_order, c->boot_once, c->vga, c->rtc,
-		c->display, c->vnc, c->incoming,
-	};
-
-	for (size_t i = 0; i < G_N_ELEMENTS(arrays); i++)
-		if (arrays[i])
-			g_ptr_array_free(arrays[i], TRUE);
-	for (size_t i = 0; i < G_N_ELEMENTS(strings); i++)
-		g_free(strings[i]);
-	for (int i = 0; i < MAX_SERIAL; i++)
-		g_free(c->serial[i]);
-	g_free(c);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -74,7 +51,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cfg = machine_config_new();
 	cmdline_parse(cfg, argv->len - 1, (char **)argv->pdata, &err);
 	g_clear_error(&err);
-	config_free(cfg);
+	machine_config_free(cfg);
 out:
 	g_ptr_array_free(argv, TRUE);
 	g_free(text);
