@@ -21,10 +21,13 @@ if ! start_xvfb; then
 	done_testing
 	exit 1
 fi
-evilwm -fn fixed -mask1 mod3 -mask2 mod3 >"$T/wm.log" 2>&1 &
-track $!
+# (on a loaded machine evilwm's first connection can be refused: retry)
 wm_ready() { xprop -root _NET_SUPPORTING_WM_CHECK 2>/dev/null | grep -q 'window id'; }
-wait_until "evilwm to manage the screen" wm_ready
+for try in 1 2 3 4 5; do
+	evilwm -fn fixed -mask1 mod3 -mask2 mod3 >"$T/wm.log" 2>&1 &
+	track $!
+	wait_until "evilwm to manage the screen" wm_ready && break
+done
 
 $KVMPC -nodefaults -vga std -display sdl -accel qtest -name usbsdl -usb -device usb-tablet \
 	-qtest unix:"$T/qt.sock",server=on,wait=off >"$T/kvmpc.out" 2>&1 &

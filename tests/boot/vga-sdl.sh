@@ -30,11 +30,15 @@ if ! start_xvfb; then
 	done_testing
 	exit 1
 fi
-# the window manager, its own Ctrl+Alt bindings moved to an unused modifier
-evilwm -fn fixed -mask1 mod3 -mask2 mod3 >"$T/wm.log" 2>&1 &
-track $!
+# the window manager, its own Ctrl+Alt bindings moved to an unused modifier;
+# on a loaded machine its first connection can be refused ("can't open
+# display"): start it again, a few times, if it ends before it manages
 wm_ready() { xprop -root _NET_SUPPORTING_WM_CHECK 2>/dev/null | grep -q 'window id'; }
-wait_until "evilwm to manage the screen" wm_ready
+for try in 1 2 3 4 5; do
+	evilwm -fn fixed -mask1 mod3 -mask2 mod3 >"$T/wm.log" 2>&1 &
+	track $!
+	wait_until "evilwm to manage the screen" wm_ready && break
+done
 check "the window manager (evilwm) runs" "wm_ready" "$T/wm.log"
 pid=
 
